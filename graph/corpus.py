@@ -247,13 +247,13 @@ def section_context(heading: str, doc_year: int | None) -> tuple[int | None, str
     m = _YEAR.search(heading + " ")
     year = int(m.group(1)) if m else None
     status = None
-    if any(c in heading for c in _DONE_CUES):
-        status = "completed"
     if any(c in heading for c in _PLAN_CUES):
         status = "planned"
+    if any(c in heading for c in _DONE_CUES):  # 计划执行情况 reviews a plan: done cues win
+        status = "completed"
     if year and doc_year:
         if year < doc_year:
-            status = status or "completed"
+            status = "completed"
         elif year > doc_year:
             status = "planned"
     return year, status

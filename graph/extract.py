@@ -1,0 +1,465 @@
+"""Text → typed mentions with offsets, by explainable rules: quotations, book titles, national bodies, place-prefixed
+agencies, suffix grammars with jieba word boundaries, designations, and list patterns. Every mention names its rule."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .lexicon import Suffix, boundary_words, generic_words, named_bodies, policy_terms, suffixes
+from .model import Document, Mention, Sentence
+
+OPEN_QUOTES = "“\"「『‘"
+CLOSE_QUOTES = "”\"」』’"
+_QUOTE = re.compile(r"[“\"「『]([^“”\"「」『』\n]{1,40})[”\"」』]")
+_TITLE = re.compile(r"《([^《》\n]{2,60})》")
+_PUNCT = set("，,。；;：:！!？?、（）()【】[]《》“”\"「」『』‘’—…·/ \t\n")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_DIGITS = re.compile(r"^[0-9０-９一二三四五六七八九十百千万亿两零〇]+$")
+
+# A designation (award, title, pilot status) starts with a level and ends with one of these heads.
+LEVELS = ("全国", "国家级", "国家", "中国", "全省", "省级", "全市", "市级", "省", "首批", "湖南省", "湖北省")
+DESIGNATION_HEADS = ("示范区", "示范县", "示范市", "示范镇", "示范乡镇", "示范村", "示范园区", "示范基地", "示范企业",
+                     "示范城市", "示范单位", "先进区", "先进县", "先进市", "先进单位", "先进集体", "先进试点", "百强县",
+                     "百强区", "百强镇", "百强", "千强镇", "强县", "强区", "强镇", "典型案例", "优秀案例", "实验区", "试验区",
+                     "标杆园区", "实践园区", "提名奖", "奖", "称号", "第一镇", "城市", "先行区", "创新试点", "试点县",
+                     "试点市", "示范点")
+RECOGNITION_TRIGGERS = ("入选", "获评", "获批", "评为", "荣获", "获得", "授予", "命名为", "列为", "成功创建", "创建",
+                        "成功申报", "申报", "跻身", "被评为", "认定为", "获")
+PROBLEM_WORDS = ("难题", "问题", "瓶颈", "短板", "现象", "痛点", "堵点", "难点", "顽疾")
+# What follows a quotation and is part of the name: “四下基层”工作制度, “五个一”包联机制, “125”产业体系.
+TAIL_MAX_CHARS = 16
+# National bodies are not these: 人大代表, 政协委员 are people.
+_BODY_NOT_BEFORE = ("代表", "委员", "干部", "常委")
+ADMIN_ABBR = "省市区县州镇乡旗"
+AGENCY_HEADS = ("人大常委会", "人民政府", "人民法院", "人民检察院", "纪委监委", "政府", "人大", "政协", "纪委", "监委",
+                "法院", "检察院", "委")
+_AGENCY = re.compile(rf"([{ADMIN_ABBR}])({'|'.join(AGENCY_HEADS)})")
+AGENCY_CLASS = {"人大常委会": "PeoplesCongress", "人民政府": "Government", "政府": "Government", "人大": "PeoplesCongress",
+                "政协": "CPPCC", "纪委": "PartyCommittee", "监委": "Government", "纪委监委": "PartyCommittee",
+                "人民法院": "Court", "法院": "Court", "人民检察院": "Procuratorate", "检察院": "Procuratorate",
+                "委": "PartyCommittee"}
+# List patterns: A、B、C等企业 names companies; A、B等项目 names projects.
+LIST_HEADS = {"企业": "Company", "公司": "Company", "龙头企业": "Company", "重点企业": "Company", "项目": "IndustrialProject",
+              "重点项目": "IndustrialProject", "产业项目": "IndustrialProject", "产业集群": "Industry", "产业": "Industry",
+              "行业": "Industry", "领域": "Industry"}
+_LIST = re.compile(r"((?:[^，,。；;：:、\s“”]{2,12}、)+[^，,。；;：:、\s“”]{2,12})等(?:\d+[个家项])?(" + "|".join(
+    sorted(LIST_HEADS, key=len, reverse=True)) + ")")
+
+PLACE_CLASSES = {"Province", "City", "District", "County", "Town", "Township", "Subdistrict", "Village", "Community",
+                 "DevelopmentZone", "NaturalFeature", "Lake", "River", "Mountain", "Port", "Airport", "Station",
+                 "Venue", "Place"}
+
+
+# ---------------------------------------------------------------- tokens
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    return jieba, jieba.posseg.dt.word_tag_tab
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """Dictionary words (no HMM guessing, so unknown names stay single characters) with offsets."""
+    jieba, _ = _jieba()
+    out, pos = [], 0
+    for w in jieba.lcut(text, HMM=False):
+        out.append((w, pos, pos + len(w)))
+        pos += len(w)
+    return out
+
+
+def word_tag(word: str) -> str | None:
+    """jieba's dictionary part-of-speech for a word, None for words it does not know."""
+    return _jieba()[1].get(word)
+
+
+# ---------------------------------------------------------------- helpers
+
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
+
+
+def _clean(label: str) -> str:
+    return re.sub(r"[\s“”\"「」『』‘’]", "", label)
+
+
+def is_generic(label: str) -> bool:
+    """A label that names nothing in particular: 全区, 重点项目, 城市 …"""
+    lab = _clean(label)
+    return lab in generic_words() or len(lab) < 2 or not _HAN.search(lab)
+
+
+def _suffix_index() -> tuple[dict[str, Suffix], int]:
+    sfx = suffixes()
+    return sfx, max(len(s) for s in sfx)
+
+
+def longest_suffix(text: str) -> Suffix | None:
+    """The longest lexicon suffix `text` ends with."""
+    sfx, n = _suffix_index()
+    for k in range(min(n, len(text)), 0, -1):
+        s = sfx.get(text[-k:])
+        if s is not None:
+            return s
+    return None
+
+
+def class_of_name(name: str, default: str = "Programme") -> str:
+    """The class a name's own suffix implies (…机制 → Mechanism, …基地 → IndustrialProject)."""
+    s = longest_suffix(name)
+    if s is not None and len(name) > len(s.text):
+        return s.cls
+    return default
+
+
+def _left_boundary(sent_text: str, toks: list[tuple[str, int, int]], end_tok: int, stem_min: int,
+                   max_chars: int, admin: bool) -> int | None:
+    """Walk left from token `end_tok` over name-like tokens; return the name's start offset in the sentence."""
+    stops, generic = boundary_words(), generic_words()
+    start = toks[end_tok][1]
+    i = end_tok - 1
+    while i >= 0:
+        w, s, e = toks[i]
+        if any(c in _PUNCT for c in w) or w in stops:
+            break
+        if admin and (len(w) > 1 and word_tag(w) not in (None, "ns", "nr", "nz", "j", "nrt", "nt")):
+            break
+        if admin and any(c in ADMIN_ABBR + "村" for c in w) and word_tag(w) not in ("ns", "nr"):
+            break
+        if re.fullmatch(r"\d{4}|\d+[%％]?|年|月|日", w):
+            break
+        if s < toks[end_tok][1] - max_chars:
+            break
+        if w in generic and i < end_tok - 1 and len(w) > 1 and not admin:
+            # a generic word may sit inside a name (数字经济产业基地) but the name must not start with a scope word
+            pass
+        start = s
+        i -= 1
+    return start
+
+
+def _designation_start(text: str, start: int, end: int) -> int | None:
+    """Where a designation begins: at a level word (全国, 省级 …) inside or just before the span."""
+    best = None
+    for lvl in LEVELS:
+        k = text.rfind(lvl, max(0, start - 4), end)
+        if k != -1 and (best is None or k < best):
+            best = k
+    return best
+
+
+# ---------------------------------------------------------------- rules
+
+def _m(doc_text_offset: int, sent: Sentence, s: int, e: int, cls: str, rule: str, conf: float,
+       label: str = "") -> Mention:
+    return Mention(sent.text[s:e], doc_text_offset + s, doc_text_offset + e, cls, rule, conf, label=label,
+                   sentence=sent.index)
+
+
+def _preceded_by_trigger(text: str, pos: int, window: int = 8) -> bool:
+    before = text[max(0, pos - window):pos]
+    before = re.split(r"[，,。；;：:]", before)[-1]
+    return any(t in before for t in RECOGNITION_TRIGGERS)
+
+
+def quoted_mentions(sent: Sentence) -> list[Mention]:
+    """“…” names: initiatives with their tail noun (“四下基层”工作制度), designations after 入选/获评, projects by suffix."""
+    text, out = sent.text, []
+    toks = tokens(text)
+    tok_end = {e: i for i, (_, _, e) in enumerate(toks)}
+    for m in _QUOTE.finditer(text):
+        content = m.group(1).strip()
+        if len(content) < 2 or re.search(r"[、，,；;。]", content) or not _HAN.search(content) and "+" not in content:
+            continue
+        after = text[m.end():m.end() + 8]
+        if any(after.lstrip("等").startswith(p) or after[:4].find(p) != -1 for p in PROBLEM_WORDS):
+            continue
+        if after.startswith(("企业", "人才", "精神")):
+            continue
+        start, end = m.start(), m.end()
+        label = content
+        aliases_only = content
+        # tail: the tokens right after the closing quote that end in an initiative/project suffix
+        tail_end = None
+        k = next((i for i, (_, s, _) in enumerate(toks) if s == m.end()), None)
+        if k is not None:
+            acc = ""
+            for j in range(k, len(toks)):
+                w = toks[j][0]
+                if any(c in _PUNCT for c in w) or w in ("等",) or len(acc) + len(w) > TAIL_MAX_CHARS:
+                    break
+                acc += w
+                s_ = longest_suffix(acc)
+                if s_ is not None and acc.endswith(s_.text) and s_.cls not in PLACE_CLASSES:
+                    tail_end = toks[j][2]
+                if w in boundary_words() and j > k:
+                    break
+        # prefix: a noun glued to the opening quote (能耗“双控”)
+        pre_start = start
+        if start > 0 and _is_han(text[start - 1]):
+            j = next((i for i, (_, _, e) in enumerate(toks) if e == start), None)
+            if j is not None:
+                w = toks[j][0]
+                if (len(content) <= 3 and len(w) >= 2 and w not in boundary_words() and not is_generic(w)
+                        and word_tag(w) in ("n", "vn", "nz", None)):
+                    pre_start = toks[j][1]
+        if tail_end is not None:
+            tail = text[m.end():tail_end]
+            label = text[pre_start:m.start()] + content + tail
+            end = tail_end
+        else:
+            label = text[pre_start:m.start()] + content
+        start = pre_start
+        if _preceded_by_trigger(text, m.start()) and (content.endswith(DESIGNATION_HEADS) or
+                                                       text[m.end():].startswith(("典型案例", "称号", "名单"))):
+            cls, conf = "Designation", 0.85
+        elif tail_end is not None and tail.endswith("项目"):
+            label = content
+            cls = "IndustrialProject" if content.endswith(("建设", "基地", "工程", "中心")) else class_of_name(content)
+            conf = 0.8
+        else:
+            cls = class_of_name(label, "Programme")
+            if cls in PLACE_CLASSES or cls in ("Department", "Government"):
+                cls = "Programme"
+            conf = 0.85
+        out.append(_m(sent.start, sent, start, end, cls, "quote" + ("+tail" if tail_end else ""), conf,
+                      label=_clean(label)))
+        if label != aliases_only and _clean(aliases_only) != _clean(label):
+            out.append(_m(sent.start, sent, m.start() + 1, m.end() - 1, cls, "quote:alias", conf * 0.9,
+                          label=_clean(label)))
+    _ = tok_end
+    return out
+
+
+def title_mentions(sent: Sentence) -> list[Mention]:
+    """《…》 titles of policy documents (意见, 办法, 方案, 规划 …); reports and newspapers are left out."""
+    out = []
+    for m in _TITLE.finditer(sent.text):
+        t = m.group(1)
+        if t.endswith(("报告", "报", "日报", "杂志", "条例释义")) or len(t) < 4:
+            continue
+        out.append(_m(sent.start, sent, m.start(), m.end(), "Policy", "title", 0.85, label=t))
+    return out
+
+
+def body_mentions(sent: Sentence) -> list[Mention]:
+    """National bodies by their standing names (党中央, 国务院, 人大, 政协, 工会, 妇联 …)."""
+    text, out = sent.text, []
+    for name, cls in named_bodies().items():
+        for m in re.finditer(re.escape(name), text):
+            nxt = text[m.end():m.end() + 2]
+            if nxt.startswith(_BODY_NOT_BEFORE):
+                continue
+            prev = text[m.start() - 1] if m.start() else ""
+            if prev and prev in ADMIN_ABBR:
+                continue  # 市人大, 县政协: the place-prefixed rule takes them whole
+            out.append(_m(sent.start, sent, m.start(), m.end(), cls, "lexicon:body", 0.9))
+    return out
+
+
+def agency_mentions(sent: Sentence) -> list[Mention]:
+    """Place-prefixed party and state bodies: 区委, 市政府, 县人大, 华容区委, 汕尾市委, 三门县政府."""
+    text, out = sent.text, []
+    for m in _AGENCY.finditer(text):
+        head = m.group(2)
+        nxt = text[m.end():m.end() + 2]
+        if nxt.startswith(_BODY_NOT_BEFORE) or (head == "委" and nxt[:1] in "员托屈婉会"):
+            continue
+        if head == "委" and m.group(1) in "州乡旗":
+            continue
+        start = m.start()
+        # extend left over a place name: 华容区委, 汕尾市委
+        toks = tokens(text[:m.start() + 1])
+        if toks:
+            w, s, e = toks[-1]
+            if len(w) > 1 and w[-1] == m.group(1) and word_tag(w) in ("ns", "nr", None):
+                start = s
+            elif len(toks) >= 2 and len(w) == 1:
+                w2, s2, _ = toks[-2]
+                if (word_tag(w2) in ("ns", "nr", "nz", None) or len(w2) == 1) and len(w2) >= 2 and not is_generic(w2) \
+                        and w2 not in boundary_words():
+                    start = s2
+        prev = text[start - 1] if start else ""
+        if prev and _is_han(prev) and start == m.start() and prev not in "在与和及、的对由向为经受请":
+            # 全市委托, 城市政府: the abbreviation letter is part of a bigger word
+            if prev in "全城超都": 
+                continue
+        out.append(_m(sent.start, sent, start, m.end(), AGENCY_CLASS[head], "pattern:place+body", 0.9))
+    return out
+
+
+def term_mentions(sent: Sentence) -> list[Mention]:
+    """National policy vocabulary (乡村振兴, 一网通办, 双碳 …) and 十四五规划-style plan names."""
+    text, out = sent.text, []
+    for name, cls in policy_terms().items():
+        for m in re.finditer(re.escape(name), text):
+            out.append(_m(sent.start, sent, m.start(), m.end(), cls, "lexicon:policy", 0.8))
+    for m in re.finditer(r"[“\"]?(十[一二三四五六七八九]五)[”\"]?(规划|时期)?", text):
+        label = m.group(1) + "规划"
+        out.append(_m(sent.start, sent, m.start(), m.end(), "Plan", "pattern:five-year-plan", 0.85, label=label))
+    return out
+
+
+def suffix_mentions(sent: Sentence) -> list[Mention]:
+    """Names that end in a lexicon suffix, their left edge found over jieba words up to a boundary word."""
+    text, out = sent.text, []
+    toks = tokens(text)
+    sfx, n = _suffix_index()
+    for i, (w, s, e) in enumerate(toks):
+        # candidate suffix ending at this token's end
+        for k in range(min(n, e - s + 6, e), 0, -1):
+            suffix = sfx.get(text[e - k:e])
+            if suffix is None:
+                continue
+            sfx_start = e - k
+            if suffix.weak:
+                # a one-character suffix must stand as its own word, or close a known place word (湖北省, 陆丰市)
+                numbered = bool(re.fullmatch(r"[一二三四五六七八九十\d]+" + re.escape(suffix.text), w))
+                if not (len(w) == 1 or numbered or word_tag(w) in ("ns", "nr", "nz", "nt")):
+                    continue
+            if sfx_start < s:
+                # the suffix spans several tokens: find the token where it starts
+                j = i
+                while j > 0 and toks[j][1] > sfx_start:
+                    j -= 1
+                if toks[j][1] != sfx_start and suffix.weak:
+                    continue
+                end_tok = j
+            else:
+                end_tok = i
+            if len(w) > len(suffix.text) and sfx_start >= s and not suffix.weak:
+                # the token is longer than the suffix (产业基地 for 基地): the name starts at the token
+                end_tok = i
+                name_start = _left_boundary(text, toks, i, 1, 20, suffix.admin)
+                stem_end = s
+                if name_start == s and w != suffix.text:
+                    name_start = s
+            else:
+                name_start = _left_boundary(text, toks, end_tok, 1, 6 if suffix.admin else 20, suffix.admin)
+                stem_end = sfx_start
+            if name_start is None:
+                continue
+            stem = text[name_start:sfx_start]
+            name = text[name_start:e]
+            if suffix.admin and word_tag(w) in ("ns", "nr") and len(w) > len(suffix.text) and name_start > s:
+                # 华容区 as one word: the place is the word itself
+                name_start, stem = s, w[:-len(suffix.text)]
+                name = w
+            if not _valid_name(stem, name, suffix):
+                break
+            cls = suffix.cls
+            conf = suffix.confidence
+            out.append(_m(sent.start, sent, name_start, e, cls, f"suffix:{suffix.text}", conf))
+            _ = stem_end
+            break
+    return out
+
+
+def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
+    """A stem that makes the name particular: not empty, not generic, not a number or a year."""
+    stem = stem.strip()
+    if not stem or not _HAN.search(stem + name):
+        return False
+    if is_generic(name) or stem in generic_words():
+        return False
+    if suffix.admin:
+        if len(stem) < 2 or len(stem) > 5:
+            return False
+        if any(c in "的了和与及在是" for c in stem):
+            return False
+    if _DIGITS.match(stem) and suffix.text not in ("路", "号线"):
+        return False
+    if stem in boundary_words():
+        return False
+    if len(name) > 30:
+        return False
+    return True
+
+
+def designation_mentions(sent: Sentence) -> list[Mention]:
+    """Awards and designations after 入选/获评/创建: 全国综合实力千强镇, 省级乡村振兴示范乡镇."""
+    text, out = sent.text, []
+    for trig in RECOGNITION_TRIGGERS:
+        for m in re.finditer(re.escape(trig), text):
+            rest = text[m.end():]
+            clause = re.split(r"[，,。；;、]", rest, maxsplit=1)[0]
+            clause = re.sub(r"^(?:了|为|成为|连续\S{1,2}年|\d{4}年度?|首批|第[一二三四五六七八九十]+批)+", "", clause)
+            off = m.end() + (len(rest.split(clause, 1)[0]) if clause and clause in rest else 0)
+            if not clause or "“" in clause:
+                continue
+            best = None
+            for head in DESIGNATION_HEADS:
+                k = clause.rfind(head)
+                if k != -1 and (best is None or k + len(head) > best):
+                    best = k + len(head)
+            if best is None or best < 4:
+                continue
+            name = clause[:best]
+            if name.endswith("名单"):
+                name = name[:-2]
+            out.append(Mention(name, sent.start + off, sent.start + off + len(name), "Designation",
+                               f"pattern:{trig}+designation", 0.8, sentence=sent.index))
+    return out
+
+
+def list_mentions(sent: Sentence) -> list[Mention]:
+    """Items of `A、B、C等企业/项目/产业集群` lists, typed by the head noun."""
+    text, out = sent.text, []
+    for m in _LIST.finditer(text):
+        cls = LIST_HEADS[m.group(2)]
+        items = m.group(1).split("、")
+        # the first item starts after the last boundary word before it
+        first = items[0]
+        toks = tokens(first)
+        cut = 0
+        for w, s, e in toks:
+            if w in boundary_words() or any(c in _PUNCT for c in w):
+                cut = e
+        items[0] = first[cut:]
+        pos = m.start(1) + cut
+        for item in items:
+            if 2 <= len(item) <= 12 and not is_generic(item) and item not in boundary_words():
+                out.append(_m(sent.start, sent, pos, pos + len(item), cls, f"list:等{m.group(2)}", 0.7))
+            pos += len(item) + 1
+    return out
+
+
+RULES = (quoted_mentions, title_mentions, body_mentions, agency_mentions, term_mentions, designation_mentions,
+         suffix_mentions, list_mentions)
+
+RULE_PRIORITY = {"quote": 6, "title": 6, "lexicon": 4, "pattern": 5, "suffix": 3, "list": 2}
+
+
+def _priority(m: Mention) -> tuple:
+    fam = m.rule.split(":")[0].split("+")[0]
+    return (RULE_PRIORITY.get(fam, 1), m.end - m.start, m.confidence)
+
+
+def select_mentions(cands: list[Mention]) -> list[Mention]:
+    """Keep the best non-crossing mentions; a place named inside a longer name stays as its own mention."""
+    kept: list[Mention] = []
+    for m in sorted(cands, key=_priority, reverse=True):
+        ok = True
+        for k in kept:
+            if m.start < k.end and k.start < m.end:  # overlap
+                inside = k.start <= m.start and m.end <= k.end
+                if inside and (m.cls in PLACE_CLASSES or m.rule == "quote:alias") and (m.start, m.end) != (k.start, k.end):
+                    continue
+                ok = False
+                break
+        if ok:
+            kept.append(m)
+    return sorted(kept, key=lambda m: (m.start, -m.end))
+
+
+def extract_mentions(doc: Document) -> list[Mention]:
+    """Every typed mention of a document, sorted by position."""
+    out: list[Mention] = []
+    for sent in doc.sentences:
+        cands = [m for rule in RULES for m in rule(sent)]
+        out.extend(select_mentions(cands))
+    return out

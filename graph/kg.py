@@ -1,0 +1,97 @@
+"""A notebook-friendly handle on one knowledge graph, joining rdflib, NetworkX and pyvis (as kglab does)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Dataset, Graph
+
+from .pipeline import Corpus, extract_corpus, extract_texts
+from .rdf import to_dataset, union_graph
+
+
+class PolicyGraph:
+    """The RDF dataset of a corpus, with its NetworkX projection, SPARQL, export and HTML a call away.
+
+    >>> kg = PolicyGraph.from_texts({"a.txt": "……"})      # or from_files(["reports/"]) or load("out")
+    >>> kg.query("SELECT ?l WHERE { ?p a pk:Project ; rdfs:label ?l }")
+    """
+
+    def __init__(self, dataset: Dataset, corpus: Corpus | None = None):
+        self.dataset = dataset
+        self.corpus = corpus
+        self._union: Graph | None = None
+
+    @classmethod
+    def from_corpus(cls, corpus: Corpus) -> "PolicyGraph":
+        return cls(to_dataset(corpus.documents, corpus.entities), corpus)
+
+    @classmethod
+    def from_texts(cls, texts: dict[str, str] | Iterable[str]) -> "PolicyGraph":
+        """Build from in-memory texts ({file name: text} or a list of texts)."""
+        return cls.from_corpus(extract_texts(texts))
+
+    @classmethod
+    def from_files(cls, paths: Iterable[str | Path]) -> "PolicyGraph":
+        """Build from files and folders, as `policykg build` does (unreadable files are in .corpus.errors)."""
+        return cls.from_corpus(extract_corpus(paths))
+
+    @classmethod
+    def load(cls, path: str | Path) -> "PolicyGraph":
+        """Open a build directory or an RDF file."""
+        from .store import load_dataset
+
+        return cls(load_dataset(path))
+
+    @property
+    def graph(self) -> Graph:
+        """All documents' triples as one rdflib Graph."""
+        if self._union is None:
+            self._union = union_graph(self.dataset)
+        return self._union
+
+    def to_networkx(self, *, include_related: bool = True) -> nx.MultiDiGraph:
+        """Entities as nodes (label, class, type), relations as edges (predicate, evidence)."""
+        from .network import to_networkx
+
+        return to_networkx(self.graph, include_related=include_related)
+
+    def query(self, sparql: str) -> list[dict[str, str]]:
+        """SELECT rows as dicts (prefixes pk:, rdfs:, skos:, … predeclared)."""
+        from .query import result_rows, run_query
+
+        rows = result_rows(run_query(self.dataset, sparql), self.dataset)
+        return [dict(zip(rows.columns, r)) for r in rows.rows]
+
+    def export(self, path: str | Path, fmt: str | None = None) -> Path:
+        """Write the graph in a registered format, guessed from the suffix when not given."""
+        from .export import export, guess_format
+
+        fmt = fmt or guess_format(path)
+        if fmt is None:
+            raise ValueError(f"cannot guess a format from {path!r}; pass fmt=")
+        export(self.dataset, fmt, path)
+        return Path(path)
+
+    def to_html(self, **kwargs) -> str:
+        """The self-contained interactive HTML as a string."""
+        from .viz import to_html
+
+        return to_html(self.to_networkx(), **kwargs)
+
+    def show(self, path: str | Path | None = None, **kwargs):
+        """Write the HTML to a file, or display it inline in Jupyter (no CDN) when no path is given."""
+        if path is not None:
+            from .viz import write_html
+
+            return write_html(self.to_networkx(), path, **kwargs)
+        import html as _html
+
+        from IPython.display import HTML
+
+        doc = _html.escape(self.to_html(**kwargs), quote=True)
+        return HTML(f'<iframe srcdoc="{doc}" style="width:100%;height:640px;border:0"></iframe>')
+
+    def __len__(self) -> int:
+        return len(self.dataset)

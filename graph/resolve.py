@@ -1,0 +1,220 @@
+"""Mentions → entities: group surface forms that name the same thing, pick a canonical label, give a stable key.
+
+Within a document: a quoted short form joins the name it abbreviates (四下基层 → 四下基层工作制度), a place's bare
+stem joins the place (华容 → 华容区), and 区委/区政府 join the document's own district's bodies. Across documents,
+entities with the same key are one node (keys come from GB/T 2260 codes where the gazetteer knows the place)."""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from ontology import top_class
+
+from .extract import PLACE_CLASSES, tokens
+from .model import Document, Entity, Mention
+
+ADMIN_LEVEL_SUFFIX = {"Province": "省", "City": "市", "District": "区", "County": "县", "Town": "镇",
+                      "Township": "乡", "Subdistrict": "街道"}
+BODY_SUFFIXES = ("人大常委会", "人民政府", "人民法院", "人民检察院", "纪委监委", "政府", "人大", "政协", "纪委", "监委",
+                 "法院", "检察院", "委")
+CLASS_SLUG = {"Place": "place", "Agency": "agency", "Organization": "org", "Project": "project",
+              "Initiative": "initiative", "Sector": "sector", "Recognition": "recognition", "Indicator": "indicator"}
+
+
+def _gazetteer():
+    try:
+        from . import gazetteer
+    except ImportError:  # the gazetteer data is optional for the pipeline to run
+        return None
+    try:
+        gazetteer.load_divisions()
+    except (OSError, FileNotFoundError, ValueError):
+        return None
+    return gazetteer
+
+
+def normalise_label(label: str) -> str:
+    """The comparison form of a label: no quotes, brackets or spaces; simplified characters."""
+    from zhconv import convert
+
+    return convert(re.sub(r"[\s“”\"'‘’「」『』《》（）()]", "", label), "zh-cn")
+
+
+def entity_key(label: str, cls: str, code: str | None = None) -> str:
+    """A deterministic IRI key: class slug plus the division code when known, else a slug of the label."""
+    from .rdf import slug
+
+    top = top_class(cls)
+    base = CLASS_SLUG.get(top, top.lower())
+    if code and top == "Place":
+        return f"{base}/{code}"
+    if code and top == "Agency":
+        return f"{base}/{code}-{cls.lower()}"
+    return f"{base}/{slug(normalise_label(label))}"
+
+
+def stem_of(label: str, cls: str) -> str | None:
+    """The bare name of an administrative place (华容区 → 华容), if it is long enough to be unambiguous."""
+    sfx = ADMIN_LEVEL_SUFFIX.get(cls)
+    if sfx and label.endswith(sfx) and len(label) - len(sfx) >= 2:
+        return label[: -len(sfx)]
+    return None
+
+
+def main_place(mentions: list[Mention]) -> Mention | None:
+    """The document's own county or district: the most mentioned one (ties: the first)."""
+    counts = Counter(m.canonical for m in mentions if m.cls in ("District", "County"))
+    if not counts:
+        counts = Counter(m.canonical for m in mentions if m.cls == "City")
+    if not counts:
+        return None
+    best = max(counts.items(), key=lambda kv: kv[1])[0]
+    return next(m for m in mentions if m.canonical == best)
+
+
+def _division_for(gz, label: str, context: list[str]):
+    if gz is None:
+        return None
+    try:
+        return gz.resolve_place(label, context)
+    except Exception:  # a gazetteer problem must not stop extraction
+        return None
+
+
+def resolve_entities(doc: Document, mentions: list[Mention]) -> list[Entity]:
+    """Group a document's mentions into entities with canonical labels, aliases, codes and stable keys."""
+    gz = _gazetteer()
+    home = main_place(mentions)
+    context: list[str] = []
+    home_div = _division_for(gz, home.canonical, []) if home else None
+    if home_div is not None:
+        context.append(home_div.code)
+    # 1. group by normalised canonical label
+    groups: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        groups[normalise_label(m.canonical)].append(m)
+    # 2. bodies without a place (区委, 区政府) belong to the document's own place of that level
+    home_labels = _home_labels(gz, home, home_div)
+    for key in list(groups):
+        for abbr_level, full in home_labels.items():
+            for body in BODY_SUFFIXES:
+                if key == abbr_level + body and groups.get(key):
+                    target = normalise_label(full + body)
+                    ms = groups.pop(key)
+                    groups[target].extend(Mention(m.text, m.start, m.end, m.cls, m.rule, m.confidence,
+                                                  label=full + body, sentence=m.sentence) for m in ms)
+                    break
+    # 3. place stems (华容 → 华容区) found as separate words
+    stems = {}
+    for key, ms in groups.items():
+        st = stem_of(key, ms[0].cls)
+        if st and st not in groups:
+            stems[st] = key
+    if stems:
+        covered = [(m.start, m.end) for ms in groups.values() for m in ms]
+        for sent in doc.sentences:
+            for w, s, e in tokens(sent.text):
+                key = stems.get(w)
+                if key is None:
+                    continue
+                a, b = sent.start + s, sent.start + e
+                if any(cs <= a and b <= ce for cs, ce in covered):
+                    continue
+                place = groups[key][0]
+                groups[key].append(Mention(w, a, b, place.cls, "alias:stem", 0.7, label=place.canonical,
+                                           sentence=sent.index))
+    # 4. build entities
+    entities = []
+    for key, ms in groups.items():
+        cls = _entity_class(ms)
+        label = _canonical_label(ms)
+        div = None
+        if top_class(cls) == "Place" and cls not in ("Lake", "River", "Port", "Airport", "DevelopmentZone"):
+            div = _division_for(gz, label, context)
+        code = None
+        if div is not None:
+            code = div.code
+            cls = gz.level_class(div.level) if hasattr(gz, "level_class") else cls
+        elif top_class(cls) == "Agency":
+            code = _agency_code(gz, label, context)
+        aliases = sorted({m.text for m in ms if normalise_label(m.text) != normalise_label(label)} |
+                         {m.label for m in ms if m.label and m.label != label})
+        conf = min(0.99, max(m.confidence for m in ms) + 0.02 * (len(ms) - 1) + (0.05 if code else 0))
+        entities.append(Entity(key=entity_key(label, cls, code), label=label, cls=cls, aliases=aliases,
+                               mentions=sorted(ms, key=lambda m: m.start), confidence=conf, code=code,
+                               docs=[doc.name]))
+    return _dedupe_keys(sorted(entities, key=lambda e: (e.mentions[0].start, e.key)))
+
+
+def _home_labels(gz, home: Mention | None, home_div) -> dict[str, str]:
+    """{'区': '华容区', '市': '鄂州市', '省': '湖北省'}: the document's own place at each level."""
+    out: dict[str, str] = {}
+    if home is None:
+        return out
+    label = home.canonical
+    out[label[-1]] = label
+    if gz is not None and home_div is not None:
+        for anc in gz.ancestors(home_div.code):
+            sfx = anc.name[-1]
+            if sfx in "省市州" and sfx not in out:
+                out[sfx] = anc.name
+    return out
+
+
+def _agency_code(gz, label: str, context: list[str]) -> str | None:
+    for body in BODY_SUFFIXES:
+        if label.endswith(body) and len(label) > len(body) + 1:
+            div = _division_for(gz, label[: -len(body)], context)
+            if div is not None:
+                return div.code
+    return None
+
+
+def _entity_class(ms: list[Mention]) -> str:
+    """The class most mentions agree on, preferring the more confident rules."""
+    score: Counter = Counter()
+    for m in ms:
+        score[m.cls] += m.confidence
+    return max(score.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+def _canonical_label(ms: list[Mention]) -> str:
+    """The label the rules agreed on: an explicit label first, else the longest surface form."""
+    labelled = [m.label for m in ms if m.label]
+    if labelled:
+        return Counter(labelled).most_common(1)[0][0]
+    return max((m.text for m in ms), key=lambda t: (len(t), t))
+
+
+def _dedupe_keys(entities: list[Entity]) -> list[Entity]:
+    """Two groups that resolved to one key (same code) become one entity."""
+    by_key: dict[str, Entity] = {}
+    for e in entities:
+        if e.key in by_key:
+            _absorb(by_key[e.key], e)
+        else:
+            by_key[e.key] = e
+    return list(by_key.values())
+
+
+def _absorb(into: Entity, other: Entity) -> None:
+    into.mentions = sorted(into.mentions + other.mentions, key=lambda m: (m.start, m.end))
+    into.aliases = sorted(set(into.aliases) | set(other.aliases) | ({other.label} - {into.label}))
+    into.confidence = max(into.confidence, other.confidence)
+    into.docs = sorted(set(into.docs) | set(other.docs))
+
+
+def merge_entities(per_document: list[list[Entity]]) -> list[Entity]:
+    """One entity per key across documents, with every document's aliases and documents."""
+    merged: dict[str, Entity] = {}
+    for ents in per_document:
+        for e in ents:
+            if e.key not in merged:
+                merged[e.key] = Entity(e.key, e.label, e.cls, list(e.aliases), list(e.mentions), e.confidence,
+                                       e.code, dict(e.attrs), list(e.docs))
+            else:
+                _absorb(merged[e.key], e)
+    return sorted(merged.values(), key=lambda e: e.key)
+
+
+__all__ = ["resolve_entities", "merge_entities", "entity_key", "normalise_label", "main_place", "PLACE_CLASSES"]

@@ -1,0 +1,58 @@
+"""Shared fixtures: the seed document, a small hand-made document graph, and one build of the seed."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "data" / "seed" / "huarong-2023-12-26.txt"
+SHARED = ROOT.parent / "shared"
+
+
+def run_policykg(*args: str, input: str | None = None, cwd: Path | None = None, timeout: int = 300):
+    """Run the real command line in a subprocess, as a user would."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, input=input,
+                          cwd=cwd or ROOT, env=env, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory) -> Path:
+    """The seed built once with `policykg build` into a temporary directory."""
+    out = tmp_path_factory.mktemp("seed") / "kg"
+    r = run_policykg("build", str(SEED), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_dataset(seed_build):
+    from graph.store import load_dataset
+
+    return load_dataset(seed_build)
+
+
+@pytest.fixture()
+def small_doc_graph():
+    """A hand-made two-entity document graph, independent of the extractor."""
+    from graph.corpus import document_from_text
+    from graph.model import DocumentGraph, Entity, Mention, Relation
+
+    text = "示例县政府工作报告\n日期:2024-01-05\n2023年,青石镇建成滨河大道。\n2024年,将推进滨河大道二期。\n"
+    doc = document_from_text(text, "sample-2024.txt")
+    i = text.index("青石镇")
+    j = text.index("滨河大道")
+    s = doc.sentence_at(i)
+    town = Entity(key="place/000000001", label="青石镇", cls="Town", aliases=["青石"], confidence=0.9,
+                  code="000000001", docs=[doc.name],
+                  mentions=[Mention("青石镇", i, i + 3, "Town", "suffix:镇", 0.9, sentence=s.index)])
+    road = Entity(key="project/binhedadao-abc123", label="滨河大道", cls="InfrastructureProject", confidence=0.8,
+                  docs=[doc.name], mentions=[Mention("滨河大道", j, j + 4, "InfrastructureProject", "suffix:大道",
+                                                     0.8, sentence=s.index)])
+    rel = Relation(road.key, "locatedIn", town.key, doc.name, s.index, s.text, s.start, s.end, "test:在X建成Y", 0.7,
+                   "completed", 2023)
+    return DocumentGraph(doc, [town, road], [rel])

@@ -1,0 +1,120 @@
+"""Rule families of the extractor on small invented sentences (never the seed), plus the dev-set floor."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graph.corpus import document_from_text
+from graph.extract import extract_mentions, is_generic
+
+from conftest import ROOT, SHARED, run_policykg
+
+
+def spans(text: str) -> dict[str, str]:
+    """{label: class} of the mentions found in a one-line text."""
+    doc = document_from_text(text, "t.txt")
+    return {m.canonical: m.cls for m in extract_mentions(doc)}
+
+
+def test_quoted_initiative_takes_its_tail_noun_and_keeps_the_short_form():
+    found = spans("示例文字标题\n全面推行“三访三评”工作机制,深化“清风行动”。")
+    assert found.get("三访三评工作机制") == "Mechanism"
+    assert "清风行动" in found
+
+
+def test_quotation_after_a_recognition_verb_is_a_designation():
+    found = spans("示例文字标题\n青石镇成功入选“全国乡村治理示范镇”。")
+    assert found.get("全国乡村治理示范镇") == "Designation"
+
+
+def test_problem_quotations_are_not_entities():
+    found = spans("示例文字标题\n着力破解“散小弱”难题,推动产业集聚。")
+    assert not any("散小弱" in k for k in found)
+
+
+def test_place_prefixed_bodies_and_national_bodies():
+    found = spans("示例文字标题\n在省委省政府坚强领导下,青山县委支持人大、政协和法院依法履职,发挥妇联作用。")
+    assert found.get("省委") == "PartyCommittee"
+    assert found.get("省政府") == "Government"
+    assert found.get("青山县委") == "PartyCommittee"
+    for body in ("人大", "政协", "法院", "妇联"):
+        assert body in found
+
+
+def test_people_are_not_bodies():
+    found = spans("示例文字标题\n全体人大代表和政协委员出席会议。")
+    assert "人大" not in found and "政协" not in found
+
+
+def test_suffix_names_stop_at_the_verb_in_front_of_them():
+    found = spans("示例文字标题\n全年签约青禾智能装备产业基地等项目,加快建设滨江大道。")
+    assert "青禾智能装备产业基地" in found
+    assert found.get("滨江大道") == "InfrastructureProject"
+    assert "项目" not in found
+
+
+def test_administrative_units_need_a_real_stem():
+    found = spans("示例文字标题\n全区新建学校两所,城区面貌改善,松岭镇、石门乡入选示范。")
+    assert "全区" not in found and "城区" not in found
+    assert found.get("松岭镇") == "Town"
+    assert found.get("石门乡") == "Township"
+
+
+def test_list_pattern_types_items_by_its_head():
+    found = spans("示例文字标题\n引进蓝鲸科技、和悦微电子、恒达新材等企业落户。")
+    for name in ("蓝鲸科技", "和悦微电子", "恒达新材"):
+        assert found.get(name) == "Company"
+
+
+def test_generic_words_are_not_names():
+    assert is_generic("全区") and is_generic("重点项目") and is_generic("项目")
+    assert not is_generic("滨江大道")
+
+
+def test_mentions_carry_offsets_rule_and_sentence():
+    text = "示例文字标题\n与省农科院签订战略合作协议。"
+    doc = document_from_text(text, "t.txt")
+    for m in extract_mentions(doc):
+        assert doc.text[m.start:m.end] == m.text
+        assert m.rule and 0 < m.confidence <= 1
+        assert doc.sentences[m.sentence].start <= m.start
+
+
+def _score(gold_dir: Path, files: list[Path], tmp_path: Path) -> float:
+    pred = tmp_path / "pred.json"
+    r = run_policykg("extract", *map(str, files), "--format", "json", "--output", str(pred))
+    assert r.returncode == 0, r.stderr
+    out = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), str(gold_dir), str(pred)],
+                         capture_output=True, text=True, check=True).stdout
+    return float(out.strip().splitlines()[-1].split()[-1])
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "seed").is_dir(), reason="../shared/eval is not beside the checkout")
+def test_seed_typed_f1_floor(tmp_path):
+    seed = SHARED / "eval" / "seed"
+    assert _score(seed, sorted(seed.glob("*.txt")), tmp_path) >= 0.60
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "dev").is_dir(), reason="../shared/eval/dev is not beside the checkout")
+def test_dev_typed_f1_floor(tmp_path):
+    dev = SHARED / "eval" / "dev"
+    assert _score(dev, sorted(dev.glob("*.txt")), tmp_path) >= 0.50
+
+
+def test_extract_json_contract(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text("示例县工作报告\n2023年,青山县委带领全县建成滨江大道。\n", encoding="utf-8")
+    r = run_policykg("extract", str(f), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data[0]["doc"] == "r.txt"
+    ent = next(e for e in data[0]["entities"] if e["label"] == "滨江大道")
+    assert ent["type"] == "Project" and ent["class"] == "InfrastructureProject"
+    assert {"label", "type", "class", "aliases", "mentions", "confidence"} <= set(ent)
+    assert {"text", "start", "end", "sentence"} <= set(ent["mentions"][0])
+    assert isinstance(data[0]["relations"], list)
+    _ = ROOT
