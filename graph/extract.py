@@ -45,6 +45,10 @@ LIST_HEADS = {"企业": "Company", "公司": "Company", "龙头企业": "Company
 _LIST = re.compile(r"((?:[^，,。；;：:、\s“”]{2,12}、)+[^，,。；;：:、\s“”]{2,12})等(?:\d+[个家项])?(" + "|".join(
     sorted(LIST_HEADS, key=len, reverse=True)) + ")")
 
+# Places that stay a mention of their own inside a longer name (湖北省 in 湖北省…示范企业, 前湾港 in 前湾港…码头).
+NESTABLE = {"Province", "City", "District", "County", "Town", "Township", "Subdistrict", "Village", "DevelopmentZone",
+            "Port", "Airport"}
+_HEADER = re.compile(r"^(?:信息来源|来源|稿源|日期|发布时间|发布日期|作者|编辑|责任编辑|语音|字号|浏览次数)\s*[:：]")
 PLACE_CLASSES = {"Province", "City", "District", "County", "Town", "Township", "Subdistrict", "Village", "Community",
                  "DevelopmentZone", "NaturalFeature", "Lake", "River", "Mountain", "Port", "Airport", "Station",
                  "Venue", "Place"}
@@ -114,32 +118,6 @@ def class_of_name(name: str, default: str = "Programme") -> str:
     if s is not None and len(name) > len(s.text):
         return s.cls
     return default
-
-
-def _left_boundary(sent_text: str, toks: list[tuple[str, int, int]], end_tok: int, stem_min: int,
-                   max_chars: int, admin: bool) -> int | None:
-    """Walk left from token `end_tok` over name-like tokens; return the name's start offset in the sentence."""
-    stops, generic = boundary_words(), generic_words()
-    start = toks[end_tok][1]
-    i = end_tok - 1
-    while i >= 0:
-        w, s, e = toks[i]
-        if any(c in _PUNCT for c in w) or w in stops:
-            break
-        if admin and (len(w) > 1 and word_tag(w) not in (None, "ns", "nr", "nz", "j", "nrt", "nt")):
-            break
-        if admin and any(c in ADMIN_ABBR + "村" for c in w) and word_tag(w) not in ("ns", "nr"):
-            break
-        if re.fullmatch(r"\d{4}|\d+[%％]?|年|月|日", w):
-            break
-        if s < toks[end_tok][1] - max_chars:
-            break
-        if w in generic and i < end_tok - 1 and len(w) > 1 and not admin:
-            # a generic word may sit inside a name (数字经济产业基地) but the name must not start with a scope word
-            pass
-        start = s
-        i -= 1
-    return start
 
 
 def _designation_start(text: str, start: int, end: int) -> int | None:
@@ -272,21 +250,16 @@ def agency_mentions(sent: Sentence) -> list[Mention]:
         if head == "委" and m.group(1) in "州乡旗":
             continue
         start = m.start()
-        # extend left over a place name: 华容区委, 汕尾市委
-        toks = tokens(text[:m.start() + 1])
-        if toks:
-            w, s, e = toks[-1]
-            if len(w) > 1 and w[-1] == m.group(1) and word_tag(w) in ("ns", "nr", None):
-                start = s
-            elif len(toks) >= 2 and len(w) == 1:
-                w2, s2, _ = toks[-2]
-                if (word_tag(w2) in ("ns", "nr", "nz", None) or len(w2) == 1) and len(w2) >= 2 and not is_generic(w2) \
-                        and w2 not in boundary_words():
-                    start = s2
-        prev = text[start - 1] if start else ""
-        if prev and _is_han(prev) and start == m.start() and prev not in "在与和及、的对由向为经受请":
-            # 全市委托, 城市政府: the abbreviation letter is part of a bigger word
-            if prev in "全城超都": 
+        # extend left over a place name the gazetteer knows: 华容区委, 汕尾市委, 三门县政府
+        a = _gazetteer_name(text, m.start(), m.start() + 1)
+        if a is not None and text[a] not in FUNC_CHARS:
+            start = a
+        elif start and _is_han(text[start - 1]) and text[start - 1] not in "在与和及、的对由向为经受请支持":
+            toks = tokens(text[:m.start()])
+            w = toks[-1][0] if toks else ""
+            if word_tag(w) == "ns" and len(w) >= 2:
+                start = m.start() - len(w)
+            elif text[start - 1] in "全城超都":
                 continue
         out.append(_m(sent.start, sent, start, m.end(), AGENCY_CLASS[head], "pattern:place+body", 0.9))
     return out
@@ -304,59 +277,170 @@ def term_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+# One-character words that never sit inside a name's stem: measure words, particles, prepositions.
+FUNC_CHARS = set("个项条座所批位次届居占按以和与及的了在为对把将被向从由于至到是有各每本我该其此这那等让使给并或且而又也都还就已亦即")
+# Parts of speech jieba gives to words that a name does not start with (verbs, adverbs, numerals …).
+LEADING_POS = {"v", "d", "p", "c", "u", "uj", "ul", "r", "m", "q", "f", "t", "ad", "vd", "zg", "y", "e"}
+PROPER_POS = {"ns", "nr", "nz", "nt", "nrt", "nrfg", "j"}
+# Suffixes whose names must contain a proper part (a place or an unknown word), else they are generic
+# descriptions (重大项目, 种子繁育基地) rather than names.
+PROPER_REQUIRED = {"项目", "基地", "产业园", "工业园", "科技园", "创新园", "公司", "集团", "码头", "泊位", "工船",
+                   "产业基地", "示范基地", "有限公司", "数据中心", "二期", "三期", "一期", "四期"}
+# Place-like names built from words of aspiration are development visions, not places: 现代化滨江临港产业生态新城.
+VISION_CLASSES = {"DevelopmentZone"}
+VISION_WORDS = ("现代化", "高质量", "一流", "国际化", "宜居", "幸福", "美丽", "创新型", "先进", "示范", "先行", "高地",
+                "标杆", "协同发展")
+# A suffix word followed by one of these is not the end of a name (战略新兴产业, 改革事项, 体系化).
+CONTINUATIONS = ("新兴", "性", "化", "合作", "机遇", "定力", "支点", "事项", "任务", "开放", "创新", "试点", "建设",
+                 "编制", "实施", "目标", "资金", "经验", "成果", "案例")
+
+
+def _proper_part(toks: list[tuple[str, int, int]]) -> bool:
+    """Does a run of words contain a name-like part: a proper noun, or an unknown word (single characters)?"""
+    run = 0
+    for w, _, _ in toks:
+        if word_tag(w) in PROPER_POS and len(w) > 1:
+            return True
+        if len(w) == 1 and w not in FUNC_CHARS and _is_han(w):
+            run += 1
+            if run >= 2:
+                return True
+        else:
+            run = 0
+    return False
+
+
+def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool, max_chars: int) -> int:
+    """Index of the first word of a name ending before token `end_tok`, walking left to a boundary."""
+    stops = boundary_words()
+    limit = toks[end_tok][1] - max_chars
+    i = end_tok - 1
+    first = end_tok
+    while i >= 0:
+        w, s, e = toks[i]
+        if s < limit or any(c in _PUNCT for c in w) or w in stops or (len(w) == 1 and w in FUNC_CHARS):
+            break
+        if re.fullmatch(r"\d{4}年?|年|月|日", w):
+            break
+        if re.fullmatch(r"[\d.]+|[\d.]*[万亿千百十]+[^\u4e00-\u9fff]*", w) and not (
+                i + 1 <= end_tok and re.fullmatch(r"路|号线|号|期", toks[i + 1][0])):
+            break
+        if proper_only and not (word_tag(w) in PROPER_POS or len(w) == 1 or word_tag(w) is None):
+            break
+        first = i
+        i -= 1
+    return first
+
+
+def _strip_leading(toks: list[tuple[str, int, int]], first: int, end_tok: int) -> int:
+    """Drop leading verbs, adverbs and numerals (构筑, 聚力, 更多) while a stem of two characters remains."""
+    while first < end_tok:
+        w = toks[first][0]
+        rest = "".join(t[0] for t in toks[first + 1:end_tok])
+        if word_tag(w) in LEADING_POS and len(_HAN.findall(rest)) >= 2 and not re.fullmatch(r"[\d一二三四五六七八九十]+", rest):
+            first += 1
+            continue
+        break
+    return first
+
+
+def _gazetteer_name(text: str, sfx_start: int, end: int) -> int | None:
+    """Start of the longest administrative name in the gazetteer that ends at `end` (双流区, 华容镇)."""
+    gz = _gazetteer()
+    if gz is None:
+        return None
+    for n in range(5, 1, -1):
+        a = sfx_start - n
+        if a < 0:
+            continue
+        cand = text[a:end]
+        if not all(_is_han(c) for c in cand):
+            continue
+        if gz.by_name(cand):
+            return a
+    return None
+
+
+@lru_cache(maxsize=1)
+def _gazetteer():
+    try:
+        from . import gazetteer
+
+        gazetteer.load_divisions()
+        return gazetteer
+    except (ImportError, OSError, ValueError):
+        return None
+
+
 def suffix_mentions(sent: Sentence) -> list[Mention]:
     """Names that end in a lexicon suffix, their left edge found over jieba words up to a boundary word."""
     text, out = sent.text, []
     toks = tokens(text)
     sfx, n = _suffix_index()
     for i, (w, s, e) in enumerate(toks):
-        # candidate suffix ending at this token's end
-        for k in range(min(n, e - s + 6, e), 0, -1):
+        nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
+        for k in range(min(n, e), 0, -1):
             suffix = sfx.get(text[e - k:e])
             if suffix is None:
                 continue
-            sfx_start = e - k
-            if suffix.weak:
-                # a one-character suffix must stand as its own word, or close a known place word (湖北省, 陆丰市)
-                numbered = bool(re.fullmatch(r"[一二三四五六七八九十\d]+" + re.escape(suffix.text), w))
-                if not (len(w) == 1 or numbered or word_tag(w) in ("ns", "nr", "nz", "nt")):
-                    continue
-            if sfx_start < s:
-                # the suffix spans several tokens: find the token where it starts
-                j = i
-                while j > 0 and toks[j][1] > sfx_start:
-                    j -= 1
-                if toks[j][1] != sfx_start and suffix.weak:
-                    continue
-                end_tok = j
-            else:
-                end_tok = i
-            if len(w) > len(suffix.text) and sfx_start >= s and not suffix.weak:
-                # the token is longer than the suffix (产业基地 for 基地): the name starts at the token
-                end_tok = i
-                name_start = _left_boundary(text, toks, i, 1, 20, suffix.admin)
-                stem_end = s
-                if name_start == s and w != suffix.text:
-                    name_start = s
-            else:
-                name_start = _left_boundary(text, toks, end_tok, 1, 6 if suffix.admin else 20, suffix.admin)
-                stem_end = sfx_start
-            if name_start is None:
-                continue
-            stem = text[name_start:sfx_start]
-            name = text[name_start:e]
-            if suffix.admin and word_tag(w) in ("ns", "nr") and len(w) > len(suffix.text) and name_start > s:
-                # 华容区 as one word: the place is the word itself
-                name_start, stem = s, w[:-len(suffix.text)]
-                name = w
-            if not _valid_name(stem, name, suffix):
-                break
-            cls = suffix.cls
-            conf = suffix.confidence
-            out.append(_m(sent.start, sent, name_start, e, cls, f"suffix:{suffix.text}", conf))
-            _ = stem_end
+            m = _suffix_name(text, toks, i, suffix, nxt)
+            if m is not None:
+                start, cls, conf = m
+                out.append(_m(sent.start, sent, start, e, cls, f"suffix:{suffix.text}", conf))
             break
     return out
+
+
+def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int, str, float] | None:
+    """(start, class, confidence) of the name that token i closes with `suffix`, or None."""
+    w, s, e = toks[i]
+    sfx_start = e - len(suffix.text)
+    if nxt.startswith(CONTINUATIONS) and top_level(suffix.cls) == "Initiative":
+        return None
+    if suffix.admin or suffix.cls in PLACE_CLASSES:
+        a = _gazetteer_name(text, sfx_start, e) if suffix.admin else None
+        if a is not None:
+            return a, suffix.cls, min(0.95, suffix.confidence + 0.15)
+    if suffix.weak:
+        numbered = bool(re.fullmatch(r"[一二三四五六七八九十\d]+" + re.escape(suffix.text), w))
+        if word_tag(w) in PROPER_POS and len(w) > len(suffix.text) and suffix.text != "山":
+            # a known place word (湖北省, 陆丰市, 灵山岛): the name is the word itself
+            return (s, suffix.cls, suffix.confidence) if not is_generic(w) else None
+        if not (len(w) == len(suffix.text) or numbered):
+            return None
+    if sfx_start > s:
+        # the suffix ends a longer word (产业基地, 深化改革): the word's own head must not be a boundary word
+        head = w[: -len(suffix.text)]
+        if head in boundary_words():
+            return None
+        end_tok, head_start = i, s
+    else:
+        end_tok, head_start = i, s
+    proper_only = suffix.weak and suffix.cls in PLACE_CLASSES
+    first = _walk_left(toks, end_tok, proper_only, 8 if proper_only else 20)
+    first = _strip_leading(toks, first, end_tok)
+    start = toks[first][1] if first < end_tok else head_start
+    stem = text[start:sfx_start]
+    name = text[start:e]
+    stem_toks = toks[first:end_tok] + ([(w[: -len(suffix.text)], s, sfx_start)] if sfx_start > s else [])
+    if not _valid_name(stem, name, suffix):
+        return None
+    cls, conf = suffix.cls, suffix.confidence
+    proper = _proper_part(stem_toks)
+    if suffix.text in PROPER_REQUIRED and not proper:
+        return None
+    if cls in VISION_CLASSES and any(v in stem for v in VISION_WORDS):
+        cls = "Programme"
+    if suffix.text == "工程" and not proper:
+        cls = "Programme"
+    return start, cls, conf
+
+
+def top_level(cls: str) -> str:
+    """The top-level class of a class name (Town → Place)."""
+    from ontology import top_class
+
+    return top_class(cls)
 
 
 def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
@@ -366,18 +450,49 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
         return False
     if is_generic(name) or stem in generic_words():
         return False
+    if suffix.weak and len(stem) < 2:
+        return False
     if suffix.admin:
-        if len(stem) < 2 or len(stem) > 5:
+        if len(stem) < 2 or len(stem) > 5 or stem[-1] in ADMIN_ABBR + "村" or stem[0] in ADMIN_ABBR + "村":
             return False
-        if any(c in "的了和与及在是" for c in stem):
-            return False
+    if suffix.text == "流域" and stem[-1] not in "江河湖溪海水":
+        return False
     if _DIGITS.match(stem) and suffix.text not in ("路", "号线"):
         return False
-    if stem in boundary_words():
+    if stem in boundary_words() or re.search(r"第[一二三四五六七八九十\d]+[次届]", name):
         return False
     if len(name) > 30:
         return False
     return True
+
+
+def gazetteer_mentions(sent: Sentence) -> list[Mention]:
+    """Bare province and city names (浙江, 成都, 青岛); county short names join their full form in resolve."""
+    gz = _gazetteer()
+    if gz is None:
+        return []
+    text, out = sent.text, []
+    for w, s, e in tokens(text):
+        if len(w) < 2 or not all(_is_han(c) for c in w):
+            continue
+        divs = [d for d in gz.by_short(w) if d.short == w]
+        if not divs or w in generic_words() or w in boundary_words():
+            continue
+        top = [d for d in divs if d.level in ("province", "city")]
+        if top:
+            d = top[0]
+            out.append(_m(sent.start, sent, s, e, gz.level_class(d.level, d.name, d.code), "gazetteer:short", 0.75))
+    return out
+
+
+def feature_mentions(sent: Sentence) -> list[Mention]:
+    """Rivers, lakes and seas jieba knows as place words (长江, 黄河, 渤海): 江/河/湖/海 closing an ns word."""
+    text, out = sent.text, []
+    for w, s, e in tokens(text):
+        if len(w) >= 2 and word_tag(w) == "ns" and w[-1] in "江河湖海" and not is_generic(w):
+            cls = {"江": "River", "河": "River", "湖": "Lake", "海": "NaturalFeature"}[w[-1]]
+            out.append(_m(sent.start, sent, s, e, cls, "pos:ns-feature", 0.7))
+    return out
 
 
 def designation_mentions(sent: Sentence) -> list[Mention]:
@@ -429,14 +544,17 @@ def list_mentions(sent: Sentence) -> list[Mention]:
 
 
 RULES = (quoted_mentions, title_mentions, body_mentions, agency_mentions, term_mentions, designation_mentions,
-         suffix_mentions, list_mentions)
+         suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions)
 
-RULE_PRIORITY = {"quote": 6, "title": 6, "lexicon": 4, "pattern": 5, "suffix": 3, "list": 2}
+# Quotations and titles mark their own edges and win over anything crossing them; among the other rules
+# the longer name wins (长江经济带发展战略 over 长江经济带), then the more reliable rule.
+RULE_PRIORITY = {"quote": 6, "title": 6, "pattern": 3, "lexicon": 3, "suffix": 3, "gazetteer": 2, "pos": 1, "list": 2}
 
 
 def _priority(m: Mention) -> tuple:
     fam = m.rule.split(":")[0].split("+")[0]
-    return (RULE_PRIORITY.get(fam, 1), m.end - m.start, m.confidence)
+    rank = RULE_PRIORITY.get(fam, 1)
+    return (rank >= 6, m.end - m.start, rank, m.confidence)
 
 
 def select_mentions(cands: list[Mention]) -> list[Mention]:
@@ -447,7 +565,8 @@ def select_mentions(cands: list[Mention]) -> list[Mention]:
         for k in kept:
             if m.start < k.end and k.start < m.end:  # overlap
                 inside = k.start <= m.start and m.end <= k.end
-                if inside and (m.cls in PLACE_CLASSES or m.rule == "quote:alias") and (m.start, m.end) != (k.start, k.end):
+                if inside and (m.rule == "quote:alias" or (m.cls in NESTABLE and m.rule.startswith("suffix:"))) \
+                        and (m.start, m.end) != (k.start, k.end):
                     continue
                 ok = False
                 break
@@ -460,6 +579,8 @@ def extract_mentions(doc: Document) -> list[Mention]:
     """Every typed mention of a document, sorted by position."""
     out: list[Mention] = []
     for sent in doc.sentences:
+        if _HEADER.match(sent.text):
+            continue
         cands = [m for rule in RULES for m in rule(sent)]
         out.extend(select_mentions(cands))
     return out
