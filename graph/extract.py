@@ -27,7 +27,7 @@ RECOGNITION_TRIGGERS = ("入选", "获评", "获批", "评为", "荣获", "获�
                         "成功申报", "申报", "跻身", "被评为", "认定为", "获")
 PROBLEM_WORDS = ("难题", "问题", "瓶颈", "短板", "现象", "痛点", "堵点", "难点", "顽疾")
 # What follows a quotation and is part of the name: “四下基层”工作制度, “五个一”包联机制, “125”产业体系.
-TAIL_MAX_CHARS = 16
+TAIL_MAX_CHARS = 20
 # National bodies are not these: 人大代表, 政协委员 are people.
 _BODY_NOT_BEFORE = ("代表", "委员", "干部", "常委")
 ADMIN_ABBR = "省市区县州镇乡旗"
@@ -38,12 +38,11 @@ AGENCY_CLASS = {"人大常委会": "PeoplesCongress", "人民政府": "Governmen
                 "政协": "CPPCC", "纪委": "PartyCommittee", "监委": "Government", "纪委监委": "PartyCommittee",
                 "人民法院": "Court", "法院": "Court", "人民检察院": "Procuratorate", "检察院": "Procuratorate",
                 "委": "PartyCommittee"}
-# List patterns: A、B、C等企业 names companies; A、B等项目 names projects.
-LIST_HEADS = {"企业": "Company", "公司": "Company", "龙头企业": "Company", "重点企业": "Company", "项目": "IndustrialProject",
-              "重点项目": "IndustrialProject", "产业项目": "IndustrialProject", "产业集群": "Industry", "产业": "Industry",
-              "行业": "Industry", "领域": "Industry"}
-_LIST = re.compile(r"((?:[^，,。；;：:、\s“”]{2,12}、)+[^，,。；;：:、\s“”]{2,12})等(?:\d+[个家项])?(" + "|".join(
-    sorted(LIST_HEADS, key=len, reverse=True)) + ")")
+# List patterns: A、B、C等(一批)(龙头)企业 names companies; A、B等(17个)(重点)项目 names projects.
+LIST_HEADS = {"企业": "Company", "公司": "Company", "项目": "IndustrialProject", "产业集群": "Industry",
+              "产业": "Industry", "行业": "Industry", "单位": None}
+_LIST_TAIL = re.compile(r"等(?:一批|一系列|多家|多个|[\d]+[个家项]|[一二三四五六七八九十百千两]+[个家项])?"
+                        r"([\u4e00-\u9fff]{0,5}?)(企业|公司|项目|产业集群|产业|行业|单位)")
 
 # Places that stay a mention of their own inside a longer name (湖北省 in 湖北省…示范企业, 前湾港 in 前湾港…码头).
 NESTABLE = {"Province", "City", "District", "County", "Town", "Township", "Subdistrict", "Village", "DevelopmentZone",
@@ -153,6 +152,9 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
         content = m.group(1).strip()
         if len(content) < 2 or re.search(r"[、，,；;。]", content) or not _HAN.search(content) and "+" not in content:
             continue
+        if re.fullmatch(r"[一二三四五六七八九十百千万亿\d]+级", content) or (
+                len(content) <= 3 and word_tag(content) in ("v", "a", "d", "ad", "an", "m", "q", "vd")):
+            continue  # 千亿级, “跟跑”“并跑”: a degree or a plain verb, not a name
         after = text[m.end():m.end() + 8]
         if any(after.lstrip("等").startswith(p) or after[:4].find(p) != -1 for p in PROBLEM_WORDS):
             continue
@@ -176,9 +178,12 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
                     tail_end = toks[j][2]
                 if w in boundary_words() and j > k:
                     break
-        # prefix: a noun glued to the opening quote (能耗“双控”)
+        # prefix: a noun glued to the opening quote (能耗“双控”), or a count (三个“一号工程”)
         pre_start = start
-        if start > 0 and _is_han(text[start - 1]):
+        count = re.search(r"[一二三四五六七八九十两\d]+[个大项条张类]$", text[max(0, start - 4):start])
+        if count:
+            pre_start = start - len(count.group(0))
+        elif start > 0 and _is_han(text[start - 1]):
             j = next((i for i, (_, _, e) in enumerate(toks) if e == start), None)
             if j is not None:
                 w = toks[j][0]
@@ -201,7 +206,7 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             conf = 0.8
         else:
             cls = class_of_name(label, "Programme")
-            if cls in PLACE_CLASSES or cls in ("Department", "Government"):
+            if cls in PLACE_CLASSES or top_level(cls) in ("Agency", "Sector") or label.endswith("工程"):
                 cls = "Programme"
             conf = 0.85
         out.append(_m(sent.start, sent, start, end, cls, "quote" + ("+tail" if tail_end else ""), conf,
@@ -285,7 +290,7 @@ PROPER_POS = {"ns", "nr", "nz", "nt", "nrt", "nrfg", "j"}
 # Suffixes whose names must contain a proper part (a place or an unknown word), else they are generic
 # descriptions (重大项目, 种子繁育基地) rather than names.
 PROPER_REQUIRED = {"项目", "基地", "产业园", "工业园", "科技园", "创新园", "公司", "集团", "码头", "泊位", "工船",
-                   "产业基地", "示范基地", "有限公司", "数据中心", "二期", "三期", "一期", "四期"}
+                   "产业基地", "示范基地", "有限公司", "数据中心"}
 # Place-like names built from words of aspiration are development visions, not places: 现代化滨江临港产业生态新城.
 VISION_CLASSES = {"DevelopmentZone"}
 VISION_WORDS = ("现代化", "高质量", "一流", "国际化", "宜居", "幸福", "美丽", "创新型", "先进", "示范", "先行", "高地",
@@ -329,18 +334,6 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
             break
         first = i
         i -= 1
-    return first
-
-
-def _strip_leading(toks: list[tuple[str, int, int]], first: int, end_tok: int) -> int:
-    """Drop leading verbs, adverbs and numerals (构筑, 聚力, 更多) while a stem of two characters remains."""
-    while first < end_tok:
-        w = toks[first][0]
-        rest = "".join(t[0] for t in toks[first + 1:end_tok])
-        if word_tag(w) in LEADING_POS and len(_HAN.findall(rest)) >= 2 and not re.fullmatch(r"[\d一二三四五六七八九十]+", rest):
-            first += 1
-            continue
-        break
     return first
 
 
@@ -408,21 +401,19 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
             return (s, suffix.cls, suffix.confidence) if not is_generic(w) else None
         if not (len(w) == len(suffix.text) or numbered):
             return None
-    if sfx_start > s:
-        # the suffix ends a longer word (产业基地, 深化改革): the word's own head must not be a boundary word
-        head = w[: -len(suffix.text)]
-        if head in boundary_words():
-            return None
-        end_tok, head_start = i, s
-    else:
-        end_tok, head_start = i, s
+    # the word where the suffix starts; its head (产业 of 产业基地) belongs to the stem unless it is a verb (深化改革)
+    j = i
+    while j > 0 and toks[j][1] > sfx_start:
+        j -= 1
+    head = text[toks[j][1]:sfx_start]
+    if head and head in boundary_words():
+        return None
     proper_only = suffix.weak and suffix.cls in PLACE_CLASSES
-    first = _walk_left(toks, end_tok, proper_only, 8 if proper_only else 20)
-    first = _strip_leading(toks, first, end_tok)
-    start = toks[first][1] if first < end_tok else head_start
+    first = _walk_left(toks, j, proper_only, 8 if proper_only else 20)
+    start = toks[first][1] if first < j else toks[j][1]
     stem = text[start:sfx_start]
     name = text[start:e]
-    stem_toks = toks[first:end_tok] + ([(w[: -len(suffix.text)], s, sfx_start)] if sfx_start > s else [])
+    stem_toks = toks[first:j] + ([(head, toks[j][1], sfx_start)] if head else [])
     if not _valid_name(stem, name, suffix):
         return None
     cls, conf = suffix.cls, suffix.confidence
@@ -459,6 +450,8 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
         return False
     if _DIGITS.match(stem) and suffix.text not in ("路", "号线"):
         return False
+    if re.fullmatch(r"[一二三四五六七八九十两百千\d]+[个项大类条张批家种]", stem):
+        return False  # 六项机制, 三大体系: a count of things, not a name
     if stem in boundary_words() or re.search(r"第[一二三四五六七八九十\d]+[次届]", name):
         return False
     if len(name) > 30:
@@ -496,14 +489,20 @@ def feature_mentions(sent: Sentence) -> list[Mention]:
 
 
 def designation_mentions(sent: Sentence) -> list[Mention]:
-    """Awards and designations after 入选/获评/创建: 全国综合实力千强镇, 省级乡村振兴示范乡镇."""
+    """Awards and designations: after 入选/获评/创建 (千强镇, 示范乡镇), or opened by a level (省级食品安全示范区).
+    The subject of an enterprise designation (X入选…示范企业名单) is an organization."""
     text, out = sent.text, []
+    seen: set[int] = set()
     for trig in RECOGNITION_TRIGGERS:
         for m in re.finditer(re.escape(trig), text):
+            if m.start() in seen:
+                continue
+            seen.update(range(m.start(), m.end()))
             rest = text[m.end():]
             clause = re.split(r"[，,。；;、]", rest, maxsplit=1)[0]
-            clause = re.sub(r"^(?:了|为|成为|连续\S{1,2}年|\d{4}年度?|首批|第[一二三四五六七八九十]+批)+", "", clause)
-            off = m.end() + (len(rest.split(clause, 1)[0]) if clause and clause in rest else 0)
+            lead = re.match(r"^(?:了|为|成为|连续\S{1,2}年|\d{4}年度?|首批|第[一二三四五六七八九十]+批)*", clause).group(0)
+            clause = clause[len(lead):]
+            off = m.end() + len(lead)
             if not clause or "“" in clause:
                 continue
             best = None
@@ -514,30 +513,63 @@ def designation_mentions(sent: Sentence) -> list[Mention]:
             if best is None or best < 4:
                 continue
             name = clause[:best]
-            if name.endswith("名单"):
-                name = name[:-2]
+            if clause[best:].startswith("名单"):
+                pass
             out.append(Mention(name, sent.start + off, sent.start + off + len(name), "Designation",
                                f"pattern:{trig}+designation", 0.8, sentence=sent.index))
+            if name.endswith("企业") or clause[best:].startswith("企业"):
+                subj = _subject_before(text, m.start())
+                if subj is not None:
+                    a, b = subj
+                    out.append(_m(sent.start, sent, a, b, "Company", f"pattern:X{trig}企业", 0.75))
+    for m in _LEVEL_DESIGNATION.finditer(text):
+        out.append(_m(sent.start, sent, m.start(), m.end(), "Designation", "pattern:level+designation", 0.75))
     return out
 
 
+_LEVEL_DESIGNATION = re.compile(r"(?:全国|国家级|全省|省级|全市|市级)[\u4e00-\u9fff]{2,18}?(?:示范区|示范县|示范市|示范镇|"
+                                r"示范乡镇|示范村|示范园区|示范基地|先进区|先进县|先进单位|先进集体|百强县|百强区|千强镇|"
+                                r"典型案例|优秀案例|实验区|试验区|标杆园区)")
+
+
+def _subject_before(text: str, pos: int) -> tuple[int, int] | None:
+    """The name right before a verb at `pos` (华中数控入选 → 华中数控), walking left over words to a boundary."""
+    toks = tokens(text[:pos])
+    i = len(toks) - 1
+    start = pos
+    while i >= 0:
+        w, s, _ = toks[i]
+        if any(c in _PUNCT for c in w) or w in boundary_words() or (len(w) == 1 and w in FUNC_CHARS):
+            break
+        start = s
+        i -= 1
+    name = text[start:pos]
+    if 2 <= len(name) <= 10 and not is_generic(name) and _HAN.search(name):
+        return start, pos
+    return None
+
+
 def list_mentions(sent: Sentence) -> list[Mention]:
-    """Items of `A、B、C等企业/项目/产业集群` lists, typed by the head noun."""
+    """Items of `A、B、C等(一批)企业/项目/产业集群` lists, typed by the head noun; one item (帝益麦等企业) counts too."""
     text, out = sent.text, []
-    for m in _LIST.finditer(text):
+    for m in _LIST_TAIL.finditer(text):
         cls = LIST_HEADS[m.group(2)]
-        items = m.group(1).split("、")
-        # the first item starts after the last boundary word before it
-        first = items[0]
-        toks = tokens(first)
+        if cls is None:
+            continue
+        # walk left from 等 over 、-separated items; the first item ends at a boundary word or punctuation
+        left = text[:m.start()]
+        chunk = re.split(r"[，,。；;：:！？!?（）()“”\s]", left)[-1]
+        items = chunk.split("、")
+        toks = tokens(items[0])
         cut = 0
-        for w, s, e in toks:
-            if w in boundary_words() or any(c in _PUNCT for c in w):
+        for w, _, e in toks:
+            if w in boundary_words() or (len(w) == 1 and w in FUNC_CHARS):
                 cut = e
-        items[0] = first[cut:]
-        pos = m.start(1) + cut
+        items[0] = items[0][cut:]
+        pos = m.start() - len("、".join(items))
         for item in items:
-            if 2 <= len(item) <= 12 and not is_generic(item) and item not in boundary_words():
+            if 2 <= len(item) <= 10 and not is_generic(item) and item not in boundary_words() and _HAN.search(item) \
+                    and not re.search(r"\d{2,}|[的了在和与及]", item):
                 out.append(_m(sent.start, sent, pos, pos + len(item), cls, f"list:等{m.group(2)}", 0.7))
             pos += len(item) + 1
     return out
