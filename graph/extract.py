@@ -29,7 +29,7 @@ PROBLEM_WORDS = ("难题", "问题", "瓶颈", "短板", "现象", "痛点", "�
 # What follows a quotation and is part of the name: “四下基层”工作制度, “五个一”包联机制, “125”产业体系.
 TAIL_MAX_CHARS = 20
 # National bodies are not these: 人大代表, 政协委员 are people.
-_BODY_NOT_BEFORE = ("代表", "委员", "干部", "常委")
+_BODY_NOT_BEFORE = ("代表", "委员", "干部", "常委", "各位", "全体")
 ADMIN_ABBR = "省市区县州镇乡旗"
 AGENCY_HEADS = ("人大常委会", "人民政府", "人民法院", "人民检察院", "纪委监委", "政府", "人大", "政协", "纪委", "监委",
                 "法院", "检察院", "委")
@@ -46,7 +46,7 @@ _LIST_TAIL = re.compile(r"等(?:一批|一系列|多家|多个|[\d]+[个家项]|
 
 # Places that stay a mention of their own inside a longer name (湖北省 in 湖北省…示范企业, 前湾港 in 前湾港…码头).
 NESTABLE = {"Province", "City", "District", "County", "Town", "Township", "Subdistrict", "Village", "DevelopmentZone",
-            "Port", "Airport"}
+            "Airport"}
 _HEADER = re.compile(r"^(?:信息来源|来源|稿源|日期|发布时间|发布日期|作者|编辑|责任编辑|语音|字号|浏览次数)\s*[:：]")
 PLACE_CLASSES = {"Province", "City", "District", "County", "Town", "Township", "Subdistrict", "Village", "Community",
                  "DevelopmentZone", "NaturalFeature", "Lake", "River", "Mountain", "Port", "Airport", "Station",
@@ -283,7 +283,7 @@ def term_mentions(sent: Sentence) -> list[Mention]:
 
 
 # One-character words that never sit inside a name's stem: measure words, particles, prepositions.
-FUNC_CHARS = set("个项条座所批位次届居占按以和与及的了在为对把将被向从由于至到是有各每本我该其此这那等让使给并或且而又也都还就已亦即")
+FUNC_CHARS = set("个项条座所批位次届居占按以和与及的了在为对把将被向从由于至到是有各每本我该其此这那等让使给并或且而又也都还就已亦即亩米吨元")
 # Parts of speech jieba gives to words that a name does not start with (verbs, adverbs, numerals …).
 LEADING_POS = {"v", "d", "p", "c", "u", "uj", "ul", "r", "m", "q", "f", "t", "ad", "vd", "zg", "y", "e"}
 PROPER_POS = {"ns", "nr", "nz", "nt", "nrt", "nrfg", "j"}
@@ -315,15 +315,32 @@ def _proper_part(toks: list[tuple[str, int, int]]) -> bool:
     return False
 
 
-def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool, max_chars: int) -> int:
-    """Index of the first word of a name ending before token `end_tok`, walking left to a boundary."""
+def is_boundary(w: str) -> bool:
+    """A boundary word, or a compound of two (贯彻实施, 大力推广)."""
     stops = boundary_words()
+    return w in stops or (len(w) >= 3 and any(w[:k] in stops and w[k:] in stops for k in range(1, len(w))))
+
+
+CONJUNCTIONS = ("和", "及", "与")
+
+
+def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool, max_chars: int) -> int:
+    """Index of the first word of a name ending before token `end_tok`, walking left to a boundary.
+    A conjunction stays inside a name between two nouns (发展和改革局, 水质提升及生态修复项目)."""
     limit = toks[end_tok][1] - max_chars
     i = end_tok - 1
     first = end_tok
     while i >= 0:
         w, s, e = toks[i]
-        if s < limit or any(c in _PUNCT for c in w) or w in stops or (len(w) == 1 and w in FUNC_CHARS):
+        if w in CONJUNCTIONS and not proper_only and first < end_tok and i > 0:
+            prev = toks[i - 1][0]
+            if len(prev) >= 2 and not is_boundary(prev) and word_tag(prev) in ("n", "vn", "nz", "ns", "an", "l"):
+                first = i
+                i -= 1
+                continue
+        if s < limit or any(c in _PUNCT for c in w) or is_boundary(w) or (len(w) == 1 and w in FUNC_CHARS):
+            break
+        if word_tag(w) == "m" and re.search(r"[万亿千百]", w):
             break
         if re.fullmatch(r"\d{4}年?|年|月|日", w):
             break
@@ -452,6 +469,8 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
         return False
     if re.fullmatch(r"[一二三四五六七八九十两百千\d]+[个项大类条张批家种]", stem):
         return False  # 六项机制, 三大体系: a count of things, not a name
+    if re.search(r"(国家级|省级|市级|县级)$", stem):
+        return False  # 国家级新区: a rank, not a name
     if stem in boundary_words() or re.search(r"第[一二三四五六七八九十\d]+[次届]", name):
         return False
     if len(name) > 30:
@@ -465,9 +484,13 @@ def gazetteer_mentions(sent: Sentence) -> list[Mention]:
     if gz is None:
         return []
     text, out = sent.text, []
-    for w, s, e in tokens(text):
+    toks = tokens(text)
+    for k, (w, s, e) in enumerate(toks):
         if len(w) < 2 or not all(_is_han(c) for c in w):
             continue
+        after = toks[k + 1][0] if k + 1 < len(toks) else ""
+        if len(after) == 1 and _is_han(after) and after not in FUNC_CHARS and after not in "省市":
+            continue  # 金鳞湖北岸: the word runs on, 湖北 is not meant
         divs = [d for d in gz.by_short(w) if d.short == w]
         if not divs or w in generic_words() or w in boundary_words():
             continue
@@ -569,7 +592,7 @@ def list_mentions(sent: Sentence) -> list[Mention]:
         pos = m.start() - len("、".join(items))
         for item in items:
             if 2 <= len(item) <= 10 and not is_generic(item) and item not in boundary_words() and _HAN.search(item) \
-                    and not re.search(r"\d{2,}|[的了在和与及]", item):
+                    and not re.search(r"\d{2,}|[的了]", item):
                 out.append(_m(sent.start, sent, pos, pos + len(item), cls, f"list:等{m.group(2)}", 0.7))
             pos += len(item) + 1
     return out
