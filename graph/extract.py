@@ -25,7 +25,7 @@ DESIGNATION_HEADS = ("示范区", "示范县", "示范市", "示范镇", "示范
                      "试点市", "示范点")
 RECOGNITION_TRIGGERS = ("入选", "获评", "获批", "评为", "荣获", "获得", "授予", "命名为", "列为", "成功创建", "创建",
                         "成功申报", "申报", "跻身", "被评为", "认定为", "获")
-PROBLEM_WORDS = ("难题", "问题", "瓶颈", "短板", "现象", "痛点", "堵点", "难点", "顽疾")
+PROBLEM_WORDS = ("难题", "瓶颈", "短板", "现象", "痛点", "堵点", "难点", "顽疾")
 # What follows a quotation and is part of the name: “四下基层”工作制度, “五个一”包联机制, “125”产业体系.
 TAIL_MAX_CHARS = 20
 # National bodies are not these: 人大代表, 政协委员 are people.
@@ -150,10 +150,10 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
     tok_end = {e: i for i, (_, _, e) in enumerate(toks)}
     for m in _QUOTE.finditer(text):
         content = m.group(1).strip()
-        if len(content) < 2 or re.search(r"[、，,；;。]", content) or not _HAN.search(content) and "+" not in content:
+        if len(content) < 2 and not content.isdigit() or re.search(r"[、，,；;。]", content):
             continue
         if re.fullmatch(r"[一二三四五六七八九十百千万亿\d]+级", content) or (
-                len(content) <= 3 and word_tag(content) in ("v", "a", "d", "ad", "an", "m", "q", "vd")):
+                len(content) <= 3 and word_tag(content) in ("v", "a", "d", "ad", "vd")):
             continue  # 千亿级, “跟跑”“并跑”: a degree or a plain verb, not a name
         after = text[m.end():m.end() + 8]
         if any(after.lstrip("等").startswith(p) or after[:4].find(p) != -1 for p in PROBLEM_WORDS):
@@ -190,6 +190,8 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
                 if (len(content) <= 3 and len(w) >= 2 and w not in boundary_words() and not is_generic(w)
                         and word_tag(w) in ("n", "vn", "nz", None)):
                     pre_start = toks[j][1]
+        if not _HAN.search(content) and "+" not in content and tail_end is None:
+            continue  # a bare number in quotes (“125”) names something only with its tail noun
         if tail_end is not None:
             tail = text[m.end():tail_end]
             label = text[pre_start:m.start()] + content + tail
@@ -215,6 +217,23 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             out.append(_m(sent.start, sent, m.start() + 1, m.end() - 1, cls, "quote:alias", conf * 0.9,
                           label=_clean(label)))
     _ = tok_end
+    return out
+
+
+_VERSION = re.compile(r"(\d+(?:\.\d+)?版)")
+
+
+def version_mentions(sent: Sentence) -> list[Mention]:
+    """Versioned programmes: 优化营商环境7.0版, 数字政府2.0版."""
+    text, out = sent.text, []
+    toks = tokens(text)
+    for m in _VERSION.finditer(text):
+        j = next((i for i, (_, s, _) in enumerate(toks) if s == m.start()), None)
+        if j is None or j == 0:
+            continue
+        first = _walk_left(toks, j, False, 16)
+        if first < j and len(text[toks[first][1]:m.start()]) >= 4:
+            out.append(_m(sent.start, sent, toks[first][1], m.end(), "Programme", "pattern:X版", 0.8))
     return out
 
 
@@ -283,7 +302,7 @@ def term_mentions(sent: Sentence) -> list[Mention]:
 
 
 # One-character words that never sit inside a name's stem: measure words, particles, prepositions.
-FUNC_CHARS = set("个项条座所批位次届居占按以和与及的了在为对把将被向从由于至到是有各每本我该其此这那等让使给并或且而又也都还就已亦即亩米吨元")
+FUNC_CHARS = set("个项条座所批位次届居占按以和与及的了在为对把将被向从由于至到是有各每本我该其此这那等让使给并或且而又也都还就已亦即亩米吨元入出进")
 # Parts of speech jieba gives to words that a name does not start with (verbs, adverbs, numerals …).
 LEADING_POS = {"v", "d", "p", "c", "u", "uj", "ul", "r", "m", "q", "f", "t", "ad", "vd", "zg", "y", "e"}
 PROPER_POS = {"ns", "nr", "nz", "nt", "nrt", "nrfg", "j"}
@@ -295,6 +314,10 @@ PROPER_REQUIRED = {"项目", "基地", "产业园", "工业园", "科技园", "�
 VISION_CLASSES = {"DevelopmentZone"}
 VISION_WORDS = ("现代化", "高质量", "一流", "国际化", "宜居", "幸福", "美丽", "创新型", "先进", "示范", "先行", "高地",
                 "标杆", "协同发展")
+# What a built 工程 names: 道路, 桥, 管网, 改造 … (without one, 工程 is a programme: 文化惠民工程).
+CONSTRUCTION_WORDS = ("路", "桥", "隧", "管网", "管道", "水利", "供水", "排水", "污水", "电网", "电站", "堤", "闸", "渠",
+                      "码头", "港", "机场", "铁路", "轨道", "地铁", "站", "楼", "馆", "园", "房", "厂", "改扩建", "扩建",
+                      "新建", "改造", "提升", "修复", "整治", "治理", "建设", "安装", "设施", "场", "库", "厅")
 # A suffix word followed by one of these is not the end of a name (战略新兴产业, 改革事项, 体系化).
 CONTINUATIONS = ("新兴", "性", "化", "合作", "机遇", "定力", "支点", "事项", "任务", "开放", "创新", "试点", "建设",
                  "编制", "实施", "目标", "资金", "经验", "成果", "案例")
@@ -334,7 +357,9 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
         w, s, e = toks[i]
         if w in CONJUNCTIONS and not proper_only and first < end_tok and i > 0:
             prev = toks[i - 1][0]
-            if len(prev) >= 2 and not is_boundary(prev) and word_tag(prev) in ("n", "vn", "nz", "ns", "an", "l"):
+            sfx = longest_suffix(prev)
+            if len(prev) >= 2 and not is_boundary(prev) and word_tag(prev) in ("n", "vn", "v", "nz", "ns", "an", "l") \
+                    and (sfx is None or sfx.weak):
                 first = i
                 i -= 1
                 continue
@@ -439,8 +464,8 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
         return None
     if cls in VISION_CLASSES and any(v in stem for v in VISION_WORDS):
         cls = "Programme"
-    if suffix.text == "工程" and not proper:
-        cls = "Programme"
+    if suffix.text == "工程" and not any(c in stem for c in CONSTRUCTION_WORDS):
+        cls = "Programme"  # 文化惠民工程 is a programme; 风貌提升工程, 道路改造工程 are built
     return start, cls, conf
 
 
@@ -461,7 +486,7 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
     if suffix.weak and len(stem) < 2:
         return False
     if suffix.admin:
-        if len(stem) < 2 or len(stem) > 5 or stem[-1] in ADMIN_ABBR + "村" or stem[0] in ADMIN_ABBR + "村":
+        if len(stem) < 2 or len(stem) > 5 or any(c in ADMIN_ABBR + "村" for c in stem):
             return False
     if suffix.text == "流域" and stem[-1] not in "江河湖溪海水":
         return False
@@ -598,7 +623,7 @@ def list_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
-RULES = (quoted_mentions, title_mentions, body_mentions, agency_mentions, term_mentions, designation_mentions,
+RULES = (quoted_mentions, title_mentions, version_mentions, body_mentions, agency_mentions, term_mentions, designation_mentions,
          suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions)
 
 # Quotations and titles mark their own edges and win over anything crossing them; among the other rules
@@ -620,7 +645,8 @@ def select_mentions(cands: list[Mention]) -> list[Mention]:
         for k in kept:
             if m.start < k.end and k.start < m.end:  # overlap
                 inside = k.start <= m.start and m.end <= k.end
-                if inside and (m.rule == "quote:alias" or (m.cls in NESTABLE and m.rule.startswith("suffix:"))) \
+                nest = m.cls in NESTABLE or (m.cls in PLACE_CLASSES and k.cls not in PLACE_CLASSES)
+                if inside and (m.rule == "quote:alias" or (nest and m.rule.startswith("suffix:") and m.end - m.start <= 6)) \
                         and (m.start, m.end) != (k.start, k.end):
                     continue
                 ok = False

@@ -44,17 +44,21 @@ class Corpus:
 
     def summary(self) -> dict:
         """Counts an analyst checks first: documents, entities per class, relations per predicate, warnings."""
-        ents = self.entities
         relations = Counter(r.predicate for dg in self.documents for r in dg.relations)
-        return {
-            "documents": len(self.documents),
-            "entities": len(ents),
-            "entities_per_class": dict(sorted(Counter(e.type for e in ents).items())),
-            "entities_per_subclass": dict(sorted(Counter(e.cls for e in ents).items())),
-            "relations": sum(relations.values()),
-            "relations_per_predicate": dict(sorted(relations.items())),
-            "warnings": list(self.errors),
-        }
+        return corpus_summary(len(self.documents), self.entities, relations, self.errors)
+
+
+def corpus_summary(documents: int, entities: list[Entity], relations: Counter, warnings: Iterable[str]) -> dict:
+    """The summary of a corpus from its counts, shared by in-memory corpora and streamed builds."""
+    return {
+        "documents": documents,
+        "entities": len(entities),
+        "entities_per_class": dict(sorted(Counter(e.type for e in entities).items())),
+        "entities_per_subclass": dict(sorted(Counter(e.cls for e in entities).items())),
+        "relations": sum(relations.values()),
+        "relations_per_predicate": dict(sorted(relations.items())),
+        "warnings": list(warnings),
+    }
 
 
 def extract_corpus(paths: Iterable[str | Path], *, max_bytes: int | None = None,
@@ -110,7 +114,8 @@ def document_record(dg: DocumentGraph) -> dict:
         "doc": doc.name,
         "title": doc.title,
         "date": doc.date,
-        "entities": [entity_record(e, doc) for e in dg.entities],
+        # entities the document names; inferred ones (a place's province from the gazetteer) are in the graph only
+        "entities": [entity_record(e, doc) for e in dg.entities if e.mentions],
         "relations": [{"subject": labels.get(r.subject, r.subject), "predicate": r.predicate,
                        "object": labels.get(r.object, r.object), "evidence": r.evidence,
                        "confidence": round(r.confidence, 3), "status": r.status, "year": r.year,
