@@ -42,7 +42,7 @@ AGENCY_CLASS = {"人大常委会": "PeoplesCongress", "人民政府": "Governmen
 LIST_HEADS = {"企业": "Company", "公司": "Company", "项目": "IndustrialProject", "产业集群": "Industry",
               "产业": "Industry", "行业": "Industry", "单位": None}
 _LIST_TAIL = re.compile(r"等(?:一批|一系列|多家|多个|[\d]+[个家项]|[一二三四五六七八九十百千两]+[个家项])?"
-                        r"([\u4e00-\u9fff]{0,5}?)(企业|公司|项目|产业集群|产业|行业|单位)")
+                        r"([\u4e00-\u9fff]{0,8}?)(企业|公司|项目|产业集群|产业|行业|单位)")
 
 # Places that stay a mention of their own inside a longer name (湖北省 in 湖北省…示范企业, 前湾港 in 前湾港…码头).
 NESTABLE = {"Province", "City", "District", "County", "Town", "Township", "Subdistrict", "Village", "DevelopmentZone",
@@ -203,7 +203,13 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
                                                        text[m.end():].startswith(("典型案例", "称号", "名单"))):
             cls, conf = "Designation", 0.85
         elif tail_end is not None and tail.endswith("项目"):
-            label = content
+            j = next((i for i, (_, s_, _) in enumerate(toks) if s_ == m.start()), None)
+            first = _walk_left(toks, j, False, 10) if j else None
+            if first is not None and first < j and not _HAN.search(content):
+                start = toks[first][1]  # 晋开延化“6080”项目: the project's own name stands before the number
+                label = text[start:m.start()] + content + "项目"
+            else:
+                label = content
             cls = "IndustrialProject" if content.endswith(("建设", "基地", "工程", "中心")) else class_of_name(content)
             conf = 0.8
         else:
@@ -232,6 +238,8 @@ def version_mentions(sent: Sentence) -> list[Mention]:
         if j is None or j == 0:
             continue
         first = _walk_left(toks, j, False, 16)
+        if 0 < first and is_boundary(toks[first - 1][0]) and first >= 2 and is_boundary(toks[first - 2][0]):
+            first -= 1  # 打造优化营商环境7.0版: of two verbs in a row, the second belongs to the name
         if first < j and len(text[toks[first][1]:m.start()]) >= 4:
             out.append(_m(sent.start, sent, toks[first][1], m.end(), "Programme", "pattern:X版", 0.8))
     return out
@@ -372,7 +380,10 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
         if re.fullmatch(r"[\d.]+|[\d.]*[万亿千百十]+[^\u4e00-\u9fff]*", w) and not (
                 i + 1 <= end_tok and re.fullmatch(r"路|号线|号|期", toks[i + 1][0])):
             break
-        if proper_only and not (word_tag(w) in PROPER_POS or len(w) == 1 or word_tag(w) is None):
+        if proper_only and not (word_tag(w) in PROPER_POS or len(w) == 1 or word_tag(w) is None or (
+                word_tag(w) in ("n", "nt", "ng") and len(w) == 2)):
+            break
+        if re.fullmatch(r"第[一二三四五六七八九十百\d]+[届次期批轮]", w):
             break
         first = i
         i -= 1
@@ -645,7 +656,7 @@ def select_mentions(cands: list[Mention]) -> list[Mention]:
         for k in kept:
             if m.start < k.end and k.start < m.end:  # overlap
                 inside = k.start <= m.start and m.end <= k.end
-                nest = m.cls in NESTABLE or (m.cls in PLACE_CLASSES and k.cls not in PLACE_CLASSES)
+                nest = m.cls in NESTABLE or (m.cls in PLACE_CLASSES and k.cls not in PLACE_CLASSES and m.start == k.start)
                 if inside and (m.rule == "quote:alias" or (nest and m.rule.startswith("suffix:") and m.end - m.start <= 6)) \
                         and (m.start, m.end) != (k.start, k.end):
                     continue
