@@ -96,13 +96,13 @@ def _score(gold_dir: Path, files: list[Path], tmp_path: Path) -> float:
 @pytest.mark.skipif(not (SHARED / "eval" / "seed").is_dir(), reason="../shared/eval is not beside the checkout")
 def test_seed_typed_f1_floor(tmp_path):
     seed = SHARED / "eval" / "seed"
-    assert _score(seed, sorted(seed.glob("*.txt")), tmp_path) >= 0.60
+    assert _score(seed, sorted(seed.glob("*.txt")), tmp_path) >= 0.90
 
 
 @pytest.mark.skipif(not (SHARED / "eval" / "dev").is_dir(), reason="../shared/eval/dev is not beside the checkout")
 def test_dev_typed_f1_floor(tmp_path):
     dev = SHARED / "eval" / "dev"
-    assert _score(dev, sorted(dev.glob("*.txt")), tmp_path) >= 0.50
+    assert _score(dev, sorted(dev.glob("*.txt")), tmp_path) >= 0.75
 
 
 def test_extract_json_contract(tmp_path):
