@@ -167,6 +167,52 @@ def extract(files, fmt, output):
         emit(format_rows(["doc", "type", "class", "label", "aliases", "mentions"], rows), output)
 
 
+# ---------------------------------------------------------------- eval
+
+@cli.command("eval")
+@click.argument("gold_dir", metavar="GOLD_DIR", type=click.Path(exists=True, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--errors/--no-errors", default=True, show_default=True,
+              help="List the false positives (FP) and false negatives (FN) after the table.")
+@click.option("--types", default="Place,Agency,Organization,Project,Initiative", show_default=True,
+              help="Comma-separated top-level types to score.")
+@output_options(formats=("table", "csv", "tsv", "json"), default="table")
+@user_errors
+def eval_command(gold_dir, files, errors, types, fmt, output):
+    """Score extraction against hand-made gold: precision, recall and F1 per entity type.
+
+    GOLD_DIR holds <name>.gold.json files ({"doc", "entities": [{"label", "type", "aliases"}]}).
+    FILES are the documents to extract; by default the <name>.txt files beside the gold files.
+    A predicted entity matches when any of its forms (label, aliases, mentions) equals a gold form.
+
+    \b
+    Example:
+      policykg eval ../shared/eval/seed
+      policykg eval gold/ reports/*.txt --no-errors --format csv
+    """
+    from graph.evaluate import evaluate, load_gold, score_rows
+    from graph.pipeline import document_record, extract_corpus
+
+    gold = load_gold(gold_dir)
+    if not files:
+        files = [p for p in (Path(gold_dir) / name for name in gold) if p.exists()]
+        if not files:
+            raise click.UsageError(f"no documents beside the gold files in {gold_dir}; give FILES")
+    corpus = extract_corpus(files)
+    for w in corpus.errors:
+        click.echo(f"warning: {w}", err=True)
+    predicted = {}
+    for dg in corpus.documents:
+        predicted[dg.document.name] = document_record(dg)["entities"]
+    ev = evaluate(gold, predicted, tuple(t.strip() for t in types.split(",") if t.strip()))
+    rows = score_rows(ev)
+    text = format_rows(["type", "gold", "pred", "P", "R", "F1"], rows, fmt)
+    if errors and fmt == "table":
+        text += "".join(f"FP  {doc}  {t}  {label}\n" for doc, t, label in ev.false_positives)
+        text += "".join(f"FN  {doc}  {t}  {label}\n" for doc, t, label in ev.false_negatives)
+    emit(text, output)
+
+
 # ---------------------------------------------------------------- query
 
 @cli.command()
