@@ -667,12 +667,49 @@ def select_mentions(cands: list[Mention]) -> list[Mention]:
     return sorted(kept, key=lambda m: (m.start, -m.end))
 
 
+def simplified(text: str) -> str:
+    """The text in simplified characters with the same length, so offsets stay valid (traditional input)."""
+    from zhconv import convert
+
+    whole = convert(text, "zh-cn")
+    if len(whole) == len(text):
+        return whole
+    return "".join(convert(c, "zh-cn") for c in text)
+
+
+def _traditional_share(text: str) -> float:
+    han = [c for c in text[:5000] if _is_han(c)]
+    if not han:
+        return 0.0
+    simp = simplified("".join(han))
+    return sum(a != b for a, b in zip(han, simp)) / len(han)
+
+
 def extract_mentions(doc: Document) -> list[Mention]:
-    """Every typed mention of a document, sorted by position."""
+    """Every typed mention of a document, sorted by position. Traditional text is matched through its simplified
+    form; mentions keep the original characters."""
+    view = doc
+    if _traditional_share(doc.text) > 0.05:
+        from dataclasses import replace
+
+        stext = simplified(doc.text)
+        view = replace(doc, text=stext, sentences=[replace(x, text=stext[x.start:x.end]) for x in doc.sentences])
     out: list[Mention] = []
-    for sent in doc.sentences:
+    for sent in view.sentences:
         if _HEADER.match(sent.text):
             continue
         cands = [m for rule in RULES for m in rule(sent)]
         out.extend(select_mentions(cands))
+    if view is not doc:
+        out = [_original(doc.text, view.text, m) for m in out]
     return out
+
+
+def _original(text: str, stext: str, m: Mention) -> Mention:
+    """A mention found in the simplified view, written back with the document's own characters."""
+    from dataclasses import replace
+
+    label = m.label
+    if label and label == _clean(stext[m.start:m.end]):
+        label = _clean(text[m.start:m.end])
+    return replace(m, text=text[m.start:m.end], label=label)

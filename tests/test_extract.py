@@ -118,3 +118,10 @@ def test_extract_json_contract(tmp_path):
     assert {"text", "start", "end", "sentence"} <= set(ent["mentions"][0])
     assert isinstance(data[0]["relations"], list)
     _ = ROOT
+
+
+def test_traditional_text_is_matched_and_keeps_its_characters():
+    found = spans("示例文字標題\n青山縣委推進“三訪三評”工作機制,松嶺鎮建成濱江大道。")
+    assert "青山縣委" in found and found.get("松嶺鎮") == "Town"
+    assert found.get("三訪三評工作機制") == "Mechanism"
+    assert "濱江大道" in found
