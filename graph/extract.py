@@ -160,6 +160,8 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             continue
         if after.startswith(("企业", "人才", "精神")):
             continue
+        if after.startswith("的") and text[max(0, m.start() - 1):m.start()] in ("以", "用"):
+            continue  # 以“时时放心不下”的责任感: a quoted manner, not a name
         start, end = m.start(), m.end()
         label = content
         aliases_only = content

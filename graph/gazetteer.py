@@ -107,9 +107,7 @@ def level_class(level: str, name: str = "", code: str = "") -> str:
             return "DevelopmentZone"
         if base.endswith("区"):
             return "District"
-        if base.endswith("市"):
-            return "City"
-        return "County"  # 县, 自治县, 旗, 自治旗, and the rare others (西沙群岛 …)
+        return "County"  # 县, 县级市 (pk:County covers county-level cities), 自治县, 旗, and the rare others
     if level == "town":
         if base.endswith("镇"):
             return "Town"

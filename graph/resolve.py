@@ -134,7 +134,7 @@ def resolve_entities(doc: Document, mentions: list[Mention]) -> list[Entity]:
         code = None
         if div is not None:
             code = div.code
-            cls = gz.level_class(div.level) if hasattr(gz, "level_class") else cls
+            cls = gz.level_class(div.level, div.name, div.code)
         elif top_class(cls) == "Agency":
             code = _agency_code(gz, label, context)
         aliases = sorted({m.text for m in ms if normalise_label(m.text) != normalise_label(label)} |

@@ -186,7 +186,7 @@ def test_subdistrict_name_variants():
     ("county", "华容区", "420703", "District"),
     ("county", "华容县", "430623", "County"),
     ("county", "鄂伦春自治旗", "150723", "County"),
-    ("county", "仙桃市", "429004", "City"),
+    ("county", "仙桃市", "429004", "County"),
     ("county", "石家庄高新技术产业开发区", "130171", "DevelopmentZone"),
     ("town", "庙岭镇", "420703102", "Town"),
     ("town", "临江乡", "420703200", "Township"),
