@@ -318,7 +318,7 @@ LEADING_POS = {"v", "d", "p", "c", "u", "uj", "ul", "r", "m", "q", "f", "t", "ad
 PROPER_POS = {"ns", "nr", "nz", "nt", "nrt", "nrfg", "j"}
 # Suffixes whose names must contain a proper part (a place or an unknown word), else they are generic
 # descriptions (重大项目, 种子繁育基地) rather than names.
-PROPER_REQUIRED = {"项目", "基地", "产业园", "工业园", "科技园", "创新园", "公司", "集团", "码头", "泊位", "工船",
+PROPER_REQUIRED = {"项目", "基地", "公司", "集团", "码头", "泊位", "工船",
                    "产业基地", "示范基地", "有限公司", "数据中心"}
 # Place-like names built from words of aspiration are development visions, not places: 现代化滨江临港产业生态新城.
 VISION_CLASSES = {"DevelopmentZone"}
@@ -357,7 +357,12 @@ def is_boundary(w: str) -> bool:
 CONJUNCTIONS = ("和", "及", "与")
 
 
-def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool, max_chars: int) -> int:
+# A project named after the park or base it sits in (康佳产业园康源半导体项目) is two names.
+FACILITY_ENDS = ("产业园", "工业园", "科技园", "创新园", "园区", "基地", "集团", "公司")
+
+
+def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool, max_chars: int,
+               stop_at_facility: bool = False) -> int:
     """Index of the first word of a name ending before token `end_tok`, walking left to a boundary.
     A conjunction stays inside a name between two nouns (发展和改革局, 水质提升及生态修复项目)."""
     limit = toks[end_tok][1] - max_chars
@@ -374,6 +379,8 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
                 i -= 1
                 continue
         if s < limit or any(c in _PUNCT for c in w) or is_boundary(w) or (len(w) == 1 and w in FUNC_CHARS):
+            break
+        if stop_at_facility and first < end_tok + 1 and w.endswith(FACILITY_ENDS) and i < end_tok - 0:
             break
         if word_tag(w) == "m" and re.search(r"[万亿千百]", w):
             break
@@ -464,7 +471,7 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     if head and head in boundary_words():
         return None
     proper_only = suffix.weak and suffix.cls in PLACE_CLASSES
-    first = _walk_left(toks, j, proper_only, 8 if proper_only else 20)
+    first = _walk_left(toks, j, proper_only, 8 if proper_only else 20, stop_at_facility=suffix.text == "项目")
     start = toks[first][1] if first < j else toks[j][1]
     stem = text[start:sfx_start]
     name = text[start:e]
