@@ -11,6 +11,8 @@ from collections import Counter, defaultdict
 from ontology import top_class
 
 from .extract import PLACE_CLASSES, tokens
+from .lexicon import named_bodies
+from .rdf import slug
 from .model import Document, Entity, Mention
 
 ADMIN_LEVEL_SUFFIX = {"Province": "省", "City": "市", "District": "区", "County": "县", "Town": "镇",
@@ -40,17 +42,37 @@ def normalise_label(label: str) -> str:
     return convert(re.sub(r"[\s“”\"'‘’「」『』《》（）()]", "", label), "zh-cn")
 
 
-def entity_key(label: str, cls: str, code: str | None = None) -> str:
-    """A deterministic IRI key: class slug plus the division code when known, else a slug of the label."""
-    from .rdf import slug
-
+def entity_key(label: str, cls: str, code: str | None = None, scope: str | None = None) -> str:
+    """A deterministic IRI key: class slug plus the division code when known, else a slug of the label —
+    prefixed by `scope` (the report's own place) for names that mean a different thing in every report."""
     top = top_class(cls)
     base = CLASS_SLUG.get(top, top.lower())
     if code and top == "Place":
         return f"{base}/{code}"
     if code and top == "Agency":
         return f"{base}/{code}-{cls.lower()}"
-    return f"{base}/{slug(normalise_label(label))}"
+    key = slug(normalise_label(label))
+    return f"{base}/{scope}-{key}" if scope else f"{base}/{key}"
+
+
+# Bodies every level of government has: bare 人大, 法院, 工会 or 区委 in a report mean the report's own.
+NATIONAL_BODIES = {"党中央", "中共中央", "国务院", "全国人大", "全国政协", "联合国", "世界银行", "世界卫生组织",
+                   "世界贸易组织", "亚洲开发银行", "亚投行", "东盟", "上合组织", "金砖国家"}
+LOCAL_CLASSES = {"Village", "Community", "Venue"}
+
+
+def key_scope(label: str, cls: str, code: str | None, home_scope: str) -> str | None:
+    """The scope a key needs: the report's place for local bodies and villages without a code, else none."""
+    if code:
+        return None
+    top = top_class(cls)
+    if top == "Agency" and label not in NATIONAL_BODIES:
+        bare = label in named_bodies() or (label[:1] in "省市区县州镇乡" and label[1:] in BODY_SUFFIXES)
+        if bare:
+            return home_scope
+    if cls in LOCAL_CLASSES:
+        return home_scope
+    return None
 
 
 def stem_of(label: str, cls: str) -> str | None:
@@ -76,9 +98,12 @@ def _division_for(gz, label: str, context: list[str]):
     if gz is None:
         return None
     try:
-        return gz.resolve_place(label, context)
+        div = gz.resolve_place(label, context)
     except Exception:  # a gazetteer problem must not stop extraction
         return None
+    if div is not None and div.level == "town" and context and div.code[:2] not in {c[:2] for c in context}:
+        return None  # a town of the same name in another province is not the one this report means
+    return div
 
 
 def resolve_entities(doc: Document, mentions: list[Mention]) -> list[Entity]:
@@ -89,6 +114,7 @@ def resolve_entities(doc: Document, mentions: list[Mention]) -> list[Entity]:
     home_div = _division_for(gz, home.canonical, []) if home else None
     if home_div is not None:
         context.append(home_div.code)
+    home_scope = home_div.code if home_div is not None else "doc-" + slug(doc.name)
     # 1. group by normalised canonical label
     groups: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
@@ -140,7 +166,8 @@ def resolve_entities(doc: Document, mentions: list[Mention]) -> list[Entity]:
         aliases = sorted({m.text for m in ms if normalise_label(m.text) != normalise_label(label)} |
                          {m.label for m in ms if m.label and m.label != label})
         conf = min(0.99, max(m.confidence for m in ms) + 0.02 * (len(ms) - 1) + (0.05 if code else 0))
-        entities.append(Entity(key=entity_key(label, cls, code), label=label, cls=cls, aliases=aliases,
+        scope = key_scope(label, cls, code, home_scope)
+        entities.append(Entity(key=entity_key(label, cls, code, scope), label=label, cls=cls, aliases=aliases,
                                mentions=sorted(ms, key=lambda m: m.start), confidence=conf, code=code,
                                docs=[doc.name]))
     return _dedupe_keys(sorted(entities, key=lambda e: (e.mentions[0].start, e.key)))
