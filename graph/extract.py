@@ -473,6 +473,14 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     proper_only = suffix.weak and suffix.cls in PLACE_CLASSES
     first = _walk_left(toks, j, proper_only, 8 if proper_only else 20, stop_at_facility=suffix.text == "项目")
     start = toks[first][1] if first < j else toks[j][1]
+    if suffix.cls == "Industry":
+        # an industry is named by nouns: 发展生态节能环保产业 → 生态节能环保产业
+        if re.search(r"[一二三四五六七八九十两]大", text[start:sfx_start]):
+            return None
+        while first < j and len(toks[first][0]) > 1 and (
+                word_tag(toks[first][0]) in ("v", "vd", "vn", "d", "ad") or is_generic(toks[first][0])):
+            first += 1
+        start = toks[first][1] if first < j else toks[j][1]
     stem = text[start:sfx_start]
     name = text[start:e]
     stem_toks = toks[first:j] + ([(head, toks[j][1], sfx_start)] if head else [])
@@ -534,8 +542,9 @@ def gazetteer_mentions(sent: Sentence) -> list[Mention]:
         if len(w) < 2 or not all(_is_han(c) for c in w):
             continue
         after = toks[k + 1][0] if k + 1 < len(toks) else ""
-        if len(after) == 1 and _is_han(after) and after not in FUNC_CHARS and after not in "省市":
-            continue  # 金鳞湖北岸: the word runs on, 湖北 is not meant
+        before = toks[k - 1][0] if k else ""
+        if all(len(x) == 1 and _is_han(x) and x not in FUNC_CHARS for x in (before, after)) and after not in "省市":
+            continue  # 金鳞湖北岸: single characters on both sides, 湖北 is not meant
         divs = [d for d in gz.by_short(w) if d.short == w]
         if not divs or w in generic_words() or w in boundary_words():
             continue
@@ -617,6 +626,27 @@ def _subject_before(text: str, pos: int) -> tuple[int, int] | None:
     return None
 
 
+_SECTOR_LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,8}、)*[\u4e00-\u9fff]{2,8}(?:和|及|、)[\u4e00-\u9fff]{2,8})"
+                          r"(?:[一二三四五六七八九十两]大)(?:主导|支柱|优势|特色|重点|新兴|战略性新兴)?产业")
+
+
+def sector_list_mentions(sent: Sentence) -> list[Mention]:
+    """Industries listed before a count: 围绕食品加工、医药化工和节能环保三大主导产业."""
+    text, out = sent.text, []
+    for m in _SECTOR_LIST.finditer(text):
+        items = re.split(r"和|及|、", m.group(1))
+        toks = tokens(items[0])
+        cut = max((e for w, _, e in toks if is_boundary(w)), default=0)
+        items[0] = items[0][cut:]
+        pos = m.end(1) - len(m.group(1)) + cut
+        for item in items:
+            k = text.find(item, pos)
+            if 2 <= len(item) <= 8 and not is_generic(item) and k != -1:
+                out.append(_m(sent.start, sent, k, k + len(item), "Industry", "list:三大产业", 0.7))
+                pos = k + len(item)
+    return out
+
+
 def list_mentions(sent: Sentence) -> list[Mention]:
     """Items of `A、B、C等(一批)企业/项目/产业集群` lists, typed by the head noun; one item (帝益麦等企业) counts too."""
     text, out = sent.text, []
@@ -643,7 +673,7 @@ def list_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
-RULES = (quoted_mentions, title_mentions, version_mentions, body_mentions, agency_mentions, term_mentions, designation_mentions,
+RULES = (quoted_mentions, title_mentions, version_mentions, sector_list_mentions, body_mentions, agency_mentions, term_mentions, designation_mentions,
          suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions)
 
 # Quotations and titles mark their own edges and win over anything crossing them; among the other rules
