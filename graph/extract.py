@@ -65,14 +65,16 @@ def _jieba():
     return jieba, jieba.posseg.dt.word_tag_tab
 
 
-def tokens(text: str) -> list[tuple[str, int, int]]:
-    """Dictionary words (no HMM guessing, so unknown names stay single characters) with offsets."""
+@lru_cache(maxsize=4096)
+def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    """Dictionary words (no HMM guessing, so unknown names stay single characters) with offsets; cached because
+    every rule reads the same sentence."""
     jieba, _ = _jieba()
     out, pos = [], 0
     for w in jieba.lcut(text, HMM=False):
         out.append((w, pos, pos + len(w)))
         pos += len(w)
-    return out
+    return tuple(out)
 
 
 def word_tag(word: str) -> str | None:
@@ -96,6 +98,7 @@ def is_generic(label: str) -> bool:
     return lab in generic_words() or len(lab) < 2 or not _HAN.search(lab)
 
 
+@lru_cache(maxsize=1)
 def _suffix_index() -> tuple[dict[str, Suffix], int]:
     sfx = suffixes()
     return sfx, max(len(s) for s in sfx)
@@ -258,18 +261,32 @@ def title_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+@lru_cache(maxsize=None)
+def _alternation(kind: str) -> re.Pattern:
+    """One regex over a whole lexicon (longest names first), compiled once."""
+    names = named_bodies() if kind == "bodies" else policy_terms()
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+
+
+def _lexicon_hits(kind: str, text: str):
+    """Every lexicon name in `text`, overlapping ones included (人大常委会 and 人大)."""
+    names = named_bodies() if kind == "bodies" else policy_terms()
+    for m in _alternation(kind).finditer(text):
+        for n in range(m.end() - m.start(), 1, -1):
+            for a in range(m.start(), m.end() - n + 1):
+                if text[a:a + n] in names:
+                    yield a, a + n, names[text[a:a + n]]
+
+
 def body_mentions(sent: Sentence) -> list[Mention]:
     """National bodies by their standing names (党中央, 国务院, 人大, 政协, 工会, 妇联 …)."""
     text, out = sent.text, []
-    for name, cls in named_bodies().items():
-        for m in re.finditer(re.escape(name), text):
-            nxt = text[m.end():m.end() + 2]
-            if nxt.startswith(_BODY_NOT_BEFORE):
-                continue
-            prev = text[m.start() - 1] if m.start() else ""
-            if prev and prev in ADMIN_ABBR:
-                continue  # 市人大, 县政协: the place-prefixed rule takes them whole
-            out.append(_m(sent.start, sent, m.start(), m.end(), cls, "lexicon:body", 0.9))
+    for a, b, cls in _lexicon_hits("bodies", text):
+        if text[b:b + 2].startswith(_BODY_NOT_BEFORE):
+            continue
+        if a and text[a - 1] in ADMIN_ABBR:
+            continue  # 市人大, 县政协: the place-prefixed rule takes them whole
+        out.append(_m(sent.start, sent, a, b, cls, "lexicon:body", 0.9))
     return out
 
 
@@ -302,9 +319,8 @@ def agency_mentions(sent: Sentence) -> list[Mention]:
 def term_mentions(sent: Sentence) -> list[Mention]:
     """National policy vocabulary (乡村振兴, 一网通办, 双碳 …) and 十四五规划-style plan names."""
     text, out = sent.text, []
-    for name, cls in policy_terms().items():
-        for m in re.finditer(re.escape(name), text):
-            out.append(_m(sent.start, sent, m.start(), m.end(), cls, "lexicon:policy", 0.8))
+    for a, b, cls in _lexicon_hits("terms", text):
+        out.append(_m(sent.start, sent, a, b, cls, "lexicon:policy", 0.8))
     for m in re.finditer(r"[“\"]?(十[一二三四五六七八九]五)[”\"]?(规划|时期)?", text):
         label = m.group(1) + "规划"
         out.append(_m(sent.start, sent, m.start(), m.end(), "Plan", "pattern:five-year-plan", 0.85, label=label))
@@ -483,7 +499,7 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
         start = toks[first][1] if first < j else toks[j][1]
     stem = text[start:sfx_start]
     name = text[start:e]
-    stem_toks = toks[first:j] + ([(head, toks[j][1], sfx_start)] if head else [])
+    stem_toks = list(toks[first:j]) + ([(head, toks[j][1], sfx_start)] if head else [])
     if not _valid_name(stem, name, suffix):
         return None
     cls, conf = suffix.cls, suffix.confidence
