@@ -125,3 +125,55 @@ def test_traditional_text_is_matched_and_keeps_its_characters():
     assert "青山縣委" in found and found.get("松嶺鎮") == "Town"
     assert found.get("三訪三評工作機制") == "Mechanism"
     assert "濱江大道" in found
+
+
+def test_enterprise_designation_makes_its_subject_an_organization():
+    found = spans("示例文字标题\n青禾科技入选2024年省级专精特新示范企业名单。")
+    assert found.get("青禾科技") == "Company"
+    assert any(cls == "Designation" for cls in found.values())
+
+
+def test_level_prefixed_designation_without_a_verb():
+    found = spans("示例文字标题\n省级生态文明示范区创建取得阶段性成效。")
+    assert found.get("省级生态文明示范区") == "Designation"
+
+
+def test_versioned_programme_and_counted_quotation():
+    found = spans("示例文字标题\n全力打造优化营商环境6.0版,聚焦两个“一号工程”。")
+    assert found.get("优化营商环境6.0版") == "Programme"
+    assert found.get("两个一号工程") == "Programme"
+
+
+def test_book_title_policy_and_plan_names():
+    found = spans("示例文字标题\n出台《关于加快发展数字经济的实施意见》,编制“十五五”规划。")
+    assert found.get("关于加快发展数字经济的实施意见") == "Policy"
+    assert found.get("十五五规划") == "Plan"
+
+
+def test_counted_industry_list_names_sectors():
+    found = spans("示例文字标题\n围绕装备制造、现代物流和文化旅游三大主导产业精准招商。")
+    for name in ("装备制造", "现代物流", "文化旅游"):
+        assert found.get(name) == "Industry", name
+
+
+def test_programme_works_versus_built_works():
+    found = spans("示例文字标题\n实施全民健康惠民工程,完成老旧管网改造工程。")
+    assert found.get("全民健康惠民工程") == "Programme"
+    assert found.get("老旧管网改造工程") == "InfrastructureProject"
+
+
+def test_expo_is_an_event_project_and_counts_are_not_names():
+    found = spans("示例文字标题\n成功举办第三届江海数字经济博览会,健全六项机制。")
+    assert found.get("江海数字经济博览会") == "Event"
+    assert "六项机制" not in found
+
+
+def test_development_vision_is_not_a_place():
+    found = spans("示例文字标题\n加快建设现代化滨海生态新城。")
+    assert found.get("现代化滨海生态新城") == "Programme"
+
+
+def test_agency_place_prefix_comes_from_the_gazetteer():
+    found = spans("示例文字标题\n在长沙县委领导下,代表县人民政府作报告。")
+    assert found.get("长沙县委") == "PartyCommittee"
+    assert "县人民政府" in found and "代表县人民政府" not in found
