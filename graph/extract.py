@@ -185,7 +185,8 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
                     break
         # prefix: a noun glued to the opening quote (能耗“双控”), or a count (三个“一号工程”)
         pre_start = start
-        count = re.search(r"[一二三四五六七八九十两\d]+[个大项条张类]$", text[max(0, start - 4):start])
+        count = re.search(r"(?<![\d一二三四五六七八九十百千万])[一二三四五六七八九十两][个大项条张类]$",
+                          text[max(0, start - 4):start])  # 三个“一号工程”; 144个“三张清单” is a quantity
         if count:
             pre_start = start - len(count.group(0))
         elif start > 0 and _is_han(text[start - 1]):
@@ -532,6 +533,8 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
     if suffix.admin:
         if len(stem) < 2 or len(stem) > 5 or any(c in ADMIN_ABBR + "村" for c in stem):
             return False
+        if stem[-1] in "大强":
+            return False  # 农业大县, 百强镇: a kind of county, not one
     if suffix.text == "流域" and stem[-1] not in "江河湖溪海水":
         return False
     if _DIGITS.match(stem) and suffix.text not in ("路", "号线"):

@@ -17,6 +17,7 @@ from .model import Document, Entity, Mention
 
 ADMIN_LEVEL_SUFFIX = {"Province": "省", "City": "市", "District": "区", "County": "县", "Town": "镇",
                       "Township": "乡", "Subdistrict": "街道"}
+LEVEL_RANK = {"Province": 0, "City": 1, "District": 2, "County": 2, "Subdistrict": 3, "Town": 3, "Township": 3}
 BODY_SUFFIXES = ("人大常委会", "人民政府", "人民法院", "人民检察院", "纪委监委", "政府", "人大", "政协", "纪委", "监委",
                  "法院", "检察院", "委")
 CLASS_SLUG = {"Place": "place", "Agency": "agency", "Organization": "org", "Project": "project",
@@ -84,14 +85,17 @@ def stem_of(label: str, cls: str) -> str | None:
 
 
 def main_place(mentions: list[Mention]) -> Mention | None:
-    """The document's own county or district: the most mentioned one (ties: the first)."""
+    """The document's own county or district: the most mentioned one (ties: the first). A city stands in only
+    when it clearly dominates (named at least twice, more than any other city), else the report has no home."""
     counts = Counter(m.canonical for m in mentions if m.cls in ("District", "County"))
-    if not counts:
-        counts = Counter(m.canonical for m in mentions if m.cls == "City")
-    if not counts:
+    if counts:
+        best = max(counts.items(), key=lambda kv: kv[1])[0]
+        return next(m for m in mentions if m.canonical == best)
+    counts = Counter(m.canonical for m in mentions if m.cls == "City")
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
-    best = max(counts.items(), key=lambda kv: kv[1])[0]
-    return next(m for m in mentions if m.canonical == best)
+    return next(m for m in mentions if m.canonical == ranked[0][0])
 
 
 def _division_for(gz, label: str, context: list[str]):
@@ -131,11 +135,11 @@ def resolve_entities(doc: Document, mentions: list[Mention]) -> list[Entity]:
                                                   label=full + body, sentence=m.sentence) for m in ms)
                     break
     # 3. place stems (华容 → 华容区) found as separate words
-    stems = {}
-    for key, ms in groups.items():
+    stems: dict[str, str] = {}
+    for key, ms in sorted(groups.items(), key=lambda kv: LEVEL_RANK.get(kv[1][0].cls, 9), reverse=True):
         st = stem_of(key, ms[0].cls)
         if st and st not in groups:
-            stems[st] = key
+            stems[st] = key  # the higher level wins a shared stem: 华容 is 华容区, not 华容镇
     if stems:
         covered = [(m.start, m.end) for ms in groups.values() for m in ms]
         for sent in doc.sentences:

@@ -42,3 +42,13 @@ def test_a_town_is_not_coded_from_another_province():
     ents = _entities({"b.txt": "石门县工作报告\n石门县发展,松岭镇建设加快。"})
     assert ents["石门县"].code == "430726"
     assert ents["松岭镇"].code is None  # the only 松岭镇 in the gazetteer is in Hebei
+
+
+def test_shared_stem_goes_to_the_higher_level():
+    ents = _entities({"a.txt": "华容区工作报告\n华容区、华容镇建设加快。贡献华容力量。"})
+    assert "华容" in ents["华容区"].aliases and "华容" not in ents["华容镇"].aliases
+
+
+def test_a_city_named_once_is_not_the_reports_home():
+    ents = _entities({"a.txt": "新区工作报告\n在省委领导下,建成西安至本地的物流通道。青岛港扩建。"})
+    assert "省委" in ents and not any(label.endswith("省委") and label != "省委" for label in ents)
