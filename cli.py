@@ -77,41 +77,78 @@ def cli():
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
               show_default=True, help="Directory for the outputs; replaced as a whole only when the build succeeds.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Documents extracted at once (worker processes, or Dask workers of a local cluster). "
+                   "Default: all cores.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where extraction runs: a process pool here, or a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Dask scheduler to use with --engine dask (tcp://host:8786); default: a local cluster.")
+@click.option("--no-cache", is_flag=True,
+              help="Re-extract every document and keep no cache in OUT (default: reuse OUT/.cache for unchanged "
+                   "documents, and do nothing when no document changed).")
 @click.option("--max-doc-bytes", type=int, default=None, help="Skip documents larger than this (default 20 MB).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary table.")
 @user_errors
-def build(inputs, out, max_doc_bytes, quiet):
+def build(inputs, out, jobs, engine, scheduler, no_cache, max_doc_bytes, quiet):
     """Extract entities and relations from documents and write the graph.
 
     INPUTS are files or folders of .txt, .md, .html, .pdf or .docx (UTF-8, GBK/GB18030, Big5 or UTF-16).
     Writes OUT/graph.ttl, graph.trig (one named graph per document), graph.graphml, graph.html,
-    extract.json and summary.json. Unreadable documents are reported and skipped.
+    extract.json and summary.json. Unreadable documents are reported and skipped. Documents are extracted in
+    parallel; a rebuild re-extracts only new or changed documents (OUT/.cache) and gives the same graph as
+    a clean build.
 
     \b
     Example:
       policykg build data/seed --out out
-      policykg build reports/2023 reports/2024 --out kg
+      policykg build reports/2023 reports/2024 --out kg --jobs 4
+      policykg build reports/ --out kg --engine dask --scheduler tcp://10.0.0.5:8786
     """
+    import time
+
     from graph.build import build as run_build
     from graph.corpus import find_documents
 
     paths = find_documents(inputs)
     bar = None
-    if not quiet and paths:
-        bar = click.progressbar(length=len(paths), label="extracting", file=sys.stderr,
-                                item_show_func=lambda p: p.name if p else "")
+    done = {"chars": 0, "start": time.perf_counter()}
 
-    def progress(path, doc):
+    def show(report):
+        if report is None:
+            return ""
+        rate = done["chars"] / max(time.perf_counter() - done["start"], 1e-6)
+        return f"{rate / 1000:,.0f}k chars/s  {report.path.name}"
+
+    if not quiet and paths:
+        bar = click.progressbar(length=len(paths), label="extracting", file=sys.stderr, show_pos=True,
+                                item_show_func=show)
+
+    def progress(report):
+        done["chars"] += report.chars
         if bar is not None:
-            bar.update(1, path)
+            bar.update(1, report)
 
     try:
-        summary = run_build(paths, out, max_bytes=max_doc_bytes, progress=progress)
+        summary = run_build(paths, out, max_bytes=max_doc_bytes, jobs=jobs, engine=engine, scheduler=scheduler,
+                            use_cache=not no_cache, progress=progress)
     finally:
         if bar is not None:
             bar.render_finish()
     if not quiet:
         click.echo(summary_table(summary))
+        click.echo(build_line(summary))
+
+
+def build_line(summary: dict) -> str:
+    """One line on how the build went: what was extracted or reused, how fast."""
+    if summary.get("up_to_date"):
+        return f"up to date: no document changed since the last build of {summary['out']} (--no-cache rebuilds)"
+    seconds = summary.get("seconds") or 0
+    rate = summary.get("characters", 0) / seconds if seconds else 0
+    return (f"{summary['documents']} documents ({summary.get('extracted', 0)} extracted, "
+            f"{summary.get('cached', 0)} from cache) in {seconds:.1f} s, {rate / 1000:,.0f}k chars/s, "
+            f"{summary.get('jobs', 1)} {summary.get('engine', 'local')} jobs")
 
 
 def summary_table(summary: dict) -> str:
@@ -215,102 +252,401 @@ def eval_command(gold_dir, files, errors, types, fmt, output):
 
 # ---------------------------------------------------------------- query
 
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "nt")  # graph.query.RESULT_FORMATS, kept light
+
+
+def store_option(fn):
+    """--store, shared by build, query, serve and export: where the graph is held while it is used."""
+    return click.option(
+        "--store", "store", default="memory", show_default=True, metavar="memory|oxigraph[:PATH]|sparql:URL",
+        help="memory: rdflib, loaded from GRAPH's files; oxigraph: Oxigraph in memory, loaded from GRAPH (the "
+             "fastest queries, for big graphs); oxigraph:PATH: an Oxigraph store on disk, built from GRAPH once "
+             "and reopened instantly; sparql:URL: any SPARQL 1.1 endpoint (GRAPH is then not read).")(fn)
+
+
+def resolve_query_args(graph_path, sparql, query_file, example, store):
+    """GRAPH and the query text from the arguments; GRAPH may be left out when the store already holds one."""
+    from graph.query import get_example
+    from graph.store import parse_store
+
+    spec = parse_store(store)
+    sources = [s for s in (sparql, query_file, example) if s is not None]
+    if graph_path is not None and not spec.needs_graph and sparql is None and not sources \
+            and (graph_path == "-" or not Path(graph_path).exists()):
+        graph_path, sparql = None, graph_path  # `query --store sparql:URL "SELECT …"`: the one argument is the query
+        sources = [sparql]
+    if len(sources) != 1:
+        raise click.UsageError("give exactly one query: QUERY, '-' (stdin), --file F.rq or --example NAME")
+    if example is not None:
+        text = get_example(example).sparql
+    elif query_file is not None:
+        text = query_file.read()
+    else:
+        text = sys.stdin.read() if sparql == "-" else sparql
+    if not text.strip():
+        raise click.UsageError("the query is empty")
+    if graph_path is not None and spec.kind == "sparql":
+        click.echo(f"note: GRAPH {graph_path} is not read: the query goes to {spec.location}", err=True)
+        graph_path = None
+    return graph_path, text, spec
+
+
 @cli.command()
-@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
-@click.argument("sparql", required=False)
-@click.option("--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a .rq file ('-' for stdin).")
-@output_options(formats=("table", "csv", "tsv", "json", "xml"), default="table")
+@click.argument("graph_path", metavar="GRAPH", required=False)
+@click.argument("sparql", metavar="[QUERY | -]", required=False)
+@click.option("--file", "query_file", type=click.File("r", encoding="utf-8"),
+              help="Read the query from a .rq file ('-' for stdin).")
+@click.option("--example", "example", metavar="NAME", help="Run a named example query (see --list-examples).")
+@click.option("--list-examples", is_flag=True, help="List the example queries (name and question) and exit.")
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="Print at most this many rows.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Give up after this many seconds with an error.")
+@store_option
+@output_options(formats=QUERY_FORMATS, default="table")
 @user_errors
-def query(graph_path, sparql, query_file, fmt, output):
+def query(graph_path, sparql, query_file, example, list_examples, limit, timeout, store, fmt, output):
     """Run a SPARQL query on a built graph (a build directory or an RDF file).
 
-    Prefixes pk:, rdf:, rdfs:, owl:, xsd:, skos:, prov:, org:, schema:, dcterms: are predeclared.
-    The graph is the union of all documents' named graphs. json and xml are the W3C SPARQL results
-    formats.
+    Prefixes pk:, id:, doc:, rdf:, rdfs:, owl:, xsd:, skos:, prov:, org:, schema:, dcterms: are
+    predeclared. The default graph is the union of all documents' named graphs plus the ontology, so
+    `?x a/rdfs:subClassOf* pk:Project` finds every kind of project. SELECT/ASK print as a table or in
+    the W3C SPARQL 1.1 results formats (csv, tsv, json, xml); CONSTRUCT/DESCRIBE print Turtle (or nt,
+    json = JSON-LD, xml = RDF/XML). Only queries run: UPDATE is refused. GRAPH may be left out with
+    --store sparql:URL, or with an oxigraph: store that was already built.
 
     \b
     Example:
-      policykg query out "SELECT ?l WHERE { ?p a pk:Project ; rdfs:label ?l }"
-      policykg query out --file data/queries/projects-by-place.rq --format csv
+      policykg query out "SELECT ?l WHERE { ?p a pk:Document ; rdfs:label ?l }"
+      policykg query out --example projects-by-place --format csv
+      policykg query out --file my.rq --store oxigraph:out.oxigraph --timeout 10
+      policykg query --store sparql:http://127.0.0.1:7878/query --example recognitions
+      policykg query --list-examples
     """
-    from graph.query import result_rows, run_query
-    from graph.store import load_dataset
+    from graph.query import collect, list_examples as examples, serialize
+    from graph.store import open_store
 
-    if query_file is not None:
-        sparql = query_file.read()
-    elif sparql == "-":
-        sparql = sys.stdin.read()
-    if not sparql or not sparql.strip():
-        raise click.UsageError("give a SPARQL query as an argument, with --file, or '-' for stdin")
-    ds = load_dataset(graph_path)
-    result = run_query(ds, sparql)
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        emit(result.serialize(format="turtle", encoding="utf-8"), output)
-    elif fmt in ("json", "xml"):
-        emit(result.serialize(format=fmt, encoding="utf-8"), output)
-    else:
-        rows = result_rows(result, ds)
-        emit(format_rows(rows.columns, rows.rows, fmt), output)
+    if list_examples:
+        rows = [[e.name, e.title, e.description] for e in examples()]
+        emit(format_rows(["name", "title", "question"], rows, "table" if fmt not in ("csv", "tsv", "json") else fmt),
+             output)
+        return
+    graph_path, text, spec = resolve_query_args(graph_path, sparql, query_file, example, store)
+    st = open_store(graph_path, spec, timeout=timeout)
+    res = collect(st, text, limit=limit, timeout=timeout)
+    data, _ = serialize(res, fmt)
+    emit(data, output)
+    if res.truncated:
+        click.echo(f"note: stopped at --limit {limit}", err=True)
+
+
+# ---------------------------------------------------------------- serve
+
+@cli.command()
+@click.argument("graph_path", metavar="GRAPH", required=False)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 exposes the endpoint to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="Port to listen on (0 picks a free one).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              help="Time limit per query in seconds; past it the client gets 503.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=None, help="Answer at most this many rows per query.")
+@click.option("--cors", "cors", multiple=True, metavar="ORIGIN",
+              help="Allow browser tools from this origin (repeatable; '*' for any), e.g. YASGUI.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not log requests.")
+@store_option
+@user_errors
+def serve(graph_path, host, port, timeout, max_rows, cors, quiet, store):
+    """Serve a built graph as a read-only SPARQL 1.1 endpoint, with a query page.
+
+    The endpoint is /sparql (also /query): GET ?query=…, POST form-encoded or a direct
+    application/sparql-query body; results in JSON, XML, CSV or TSV (SELECT/ASK) or Turtle,
+    N-Triples, JSON-LD, RDF/XML (CONSTRUCT/DESCRIBE) by the Accept header or ?format=. UPDATE,
+    LOAD and SERVICE are refused (403). Open / in a browser for a query editor with the example
+    queries; it works offline. Ctrl-C stops the server after the requests in flight.
+
+    \b
+    Example:
+      policykg serve out
+      policykg serve out --store oxigraph --port 7878 --timeout 10    # big graphs: Oxigraph in memory
+      policykg serve out --cors '*'          # for YASGUI in a browser
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
+           http://127.0.0.1:7878/sparql
+    """
+    from graph.serve import ServeConfig, serve as run_server
+    from graph.store import open_store
+
+    st = open_store(graph_path, store)
+    config = ServeConfig(host=host, port=port, timeout=timeout, cors=tuple(cors), max_rows=max_rows, quiet=quiet)
+    run_server(st, config, announce=click.echo)
+
+
+# ---------------------------------------------------------------- push
+
+@cli.command()
+@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
+@click.argument("url", metavar="URL")
+@click.option("--append", is_flag=True, help="Add to the graphs already there (POST) instead of replacing them (PUT).")
+@click.option("--default-graph/--no-default-graph", "copy_to_default", default=True, show_default=True,
+              help="Also write the union of all graphs (each triple once) into the default graph, so the store "
+                   "answers like `policykg query` without any union setting.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
+              help="Seconds to wait for each request.")
+@user_errors
+def push(graph_path, url, append, copy_to_default, timeout):
+    """Load a built graph into a triple store through the SPARQL 1.1 Graph Store Protocol.
+
+    URL is the store's Graph Store endpoint (Oxigraph: http://HOST:7878/store, Fuseki:
+    http://HOST:3030/DATASET/data). Each document goes into its own named graph, the ontology
+    into <https://w3id.org/policykg/ontology>, and their union into the default graph; pushing
+    again replaces them. Query the store with --store sparql:QUERY-URL.
+
+    \b
+    Example:
+      oxigraph serve --location kg.db &
+      policykg push out http://127.0.0.1:7878/store
+      policykg query --store sparql:http://127.0.0.1:7878/query --example recognitions
+    """
+    from graph.push import push as run_push
+
+    report = run_push(graph_path, url, replace=not append, copy_to_default=copy_to_default, timeout=timeout)
+    for name, n in report.graphs:
+        click.echo(f"{n:>9} triples  {name}")
+    click.echo(f"pushed {len(report.graphs)} graphs, {report.triples} triples to {url}")
 
 
 # ---------------------------------------------------------------- viz
 
 @cli.command()
 @click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="HTML file to write.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), required=True,
+              help="HTML file to write ('-' for standard output).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of class and predicate labels.")
-@click.option("--related/--no-related", default=False, show_default=True,
-              help="Draw same-sentence co-occurrence (relatedTo) edges.")
+              help="Language of class and predicate labels and of the page.")
+@click.option("--focus", metavar="LABEL", default=None,
+              help="Draw only the neighbourhood of the entity with this label, alias or pinyin.")
+@click.option("--hops", type=click.IntRange(min=0), default=1, show_default=True,
+              help="How many edges away from --focus to go.")
+@click.option("--classes", metavar="A,B", default=None,
+              help="Only these classes, comma-separated: Place, Project … or subclasses (Town) or labels (地点).")
+@click.option("--max-nodes", type=click.IntRange(min=1), default=None,
+              help="Keep at most this many nodes (the closest to --focus, then the best connected).")
+@click.option("--related/--no-related", default=None,
+              help="Draw same-sentence co-occurrence (relatedTo) edges at first [default: only with --focus]; "
+                   "the page has a toggle.")
+@click.option("--title", default="", help="Page title (default: 政策知识图谱 / Policy knowledge graph).")
 @user_errors
-def viz(graph_path, out, lang, related):
-    """Write an interactive HTML view of a built graph that works offline from file://.
+def viz(graph_path, out, lang, focus, hops, classes, max_nodes, related, title):
+    """Write an interactive HTML explorer of a built graph: one file, works offline from file://.
+
+    Search by label, alias or pinyin; filter by class, status and year; click a node for its facts and the
+    sentences they come from. Graphs over 1,000 nodes are drawn from precomputed positions.
 
     \b
     Example:
       policykg viz out --out out/graph.html
+      policykg viz out --focus 武汉新城 --hops 2 --out wuhan.html
+      policykg viz out --classes Place,Project --max-nodes 300 --lang en --out places.html
     """
-    from graph.network import to_networkx
     from graph.rdf import union_graph
     from graph.store import load_dataset
-    from graph.viz import write_html
+    from graph.viz import render_explorer
 
-    G = to_networkx(union_graph(load_dataset(graph_path)))
-    write_html(G, out, lang=lang, show_related=related)
-    click.echo(f"{out}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges")
+    page = render_explorer(union_graph(load_dataset(graph_path)), lang=lang, focus=focus, hops=hops,
+                           classes=classes, max_nodes=max_nodes, show_related=related, title=title)
+    emit(page.html, str(out))
+    click.echo(f"{out}: {page.nodes} of {page.total} nodes, {page.edges} edges", err=str(out) == "-")
 
 
 # ---------------------------------------------------------------- export
 
 @cli.command()
-@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
+@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path), required=False)
 @click.option("--format", "-f", "fmt", default=None,
               help="Output format (see --list-formats); guessed from --out's suffix when omitted.")
-@click.option("--out", "-o", "out", default="-", show_default=True, help="File to write, or '-' for stdout.")
+@click.option("--out", "-o", "out", default="-", show_default=True,
+              help="File to write ('-' for stdout); a directory for csv.")
 @click.option("--list-formats", is_flag=True, help="List the formats and exit.")
 @user_errors
 def export(graph_path, fmt, out, list_formats):
     """Export a built graph for other tools (Gephi, Cytoscape, Neo4j, Protégé, triple stores).
 
+    Formats: turtle, nt, nq, trig, jsonld, rdfxml (RDF); graphml, gexf (Gephi: colours and sizes),
+    cytoscape (Cytoscape.js JSON), csv (a directory with nodes.csv and edges.csv for
+    `neo4j-admin database import full --nodes=nodes.csv --relationships=edges.csv`, or pandas).
+    Output is sorted and deterministic, UTF-8, and written atomically.
+
     \b
     Example:
       policykg export out --format graphml --out kg.graphml
       policykg export out --out kg.nt          # format guessed from the suffix
+      policykg export out --format csv --out neo4j-import/
+      policykg export out -f jsonld | head
     """
     from graph.export import export as run_export, formats, guess_format
     from graph.store import load_dataset
 
     if list_formats:
-        rows = [[f.name, " ".join(f.suffixes), f.description] for f in formats().values()]
+        rows = [[f.name, " ".join(f.suffixes) or "(directory)", f.description] for f in formats().values()]
         click.echo(format_rows(["format", "suffixes", "description"], rows), nl=False)
         return
+    if graph_path is None:
+        raise click.UsageError("give the GRAPH to export (a build directory or an RDF file)")
     fmt = fmt or (guess_format(out) if out != "-" else None)
     if fmt is None:
         raise click.UsageError("give --format, or an --out file whose suffix names one (see --list-formats)")
     run_export(load_dataset(graph_path), fmt, out)
     if out != "-":
         click.echo(f"wrote {out} ({fmt})", err=True)
+
+
+# ---------------------------------------------------------------- validate
+
+@cli.command()
+@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
+@click.option("--shapes", "shapes_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="A SHACL shapes file to use instead of ontology/shapes.ttl.")
+@click.option("--inference", type=click.Choice(["none", "rdfs"]), default="none", show_default=True,
+              help="Expand the graph with RDFS inference before validating (slower; subclasses are "
+                   "seen either way, because the ontology is mixed in).")
+@output_options()
+@user_errors
+def validate(graph_path, shapes_file, inference, fmt, output):
+    """Check a built graph against the SHACL shapes (ontology/shapes.ttl) and the ontology.
+
+    Prints one row per result (severity, focus node and its label, path, value, message, shape) and a
+    summary line on stderr. Exit code 1 when there is any violation; warnings alone exit 0.
+
+    \b
+    Example:
+      policykg validate out
+      policykg validate kg.ttl --format json -o report.json
+    """
+    from graph.store import load_dataset
+    from graph.validate import load_shapes_file, validate_graph
+
+    report = validate_graph(load_dataset(graph_path), inference=inference, shapes=load_shapes_file(shapes_file))
+    columns, rows = report.rows()
+    if rows or fmt != "table":
+        emit(format_rows(columns, rows, fmt), output)
+    click.echo(report.summary(), err=True)
+    if not report.conforms:
+        click.get_current_context().exit(1)
+
+
+# ---------------------------------------------------------------- network analytics
+
+def related_option(fn):
+    """--related/--no-related: whether same-sentence co-occurrence edges count as relations."""
+    return click.option("--related/--no-related", default=True, show_default=True,
+                        help="Count same-sentence co-occurrence (relatedTo) edges.")(fn)
+
+
+@cli.command()
+@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many entities, components and communities to list.")
+@related_option
+@output_options()
+@user_errors
+def stats(graph_path, top, related, fmt, output):
+    """Counts per class and predicate, the most central entities, components and communities.
+
+    Degree counts relations; betweenness and PageRank run on the undirected graph (PageRank weighted by
+    the number of supporting sentences); communities are Louvain (seeded, so repeatable). Rows are
+    (section, item, value, detail).
+
+    \b
+    Example:
+      policykg stats out
+      policykg stats out --no-related --top 20 --format json
+    """
+    from graph.analytics import STATS_COLUMNS, graph_stats, stats_rows
+    from graph.store import load_dataset
+
+    st = graph_stats(load_dataset(graph_path), top=top, include_related=related)
+    emit(format_rows(STATS_COLUMNS, stats_rows(st, top=top), fmt), output)
+
+
+@cli.command("path")
+@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
+@click.argument("source", metavar="A")
+@click.argument("target", metavar="B")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Print at most this many shortest paths.")
+@related_option
+@output_options()
+@user_errors
+def path_command(graph_path, source, target, limit, related, fmt, output):
+    """Shortest paths between two entities, each step with its relation and evidence sentence.
+
+    A and B are labels, aliases, pinyin or IRIs. Paths ignore edge direction; the arrow in the relation
+    column shows which way the relation reads. Exit code 1 when there is no path.
+
+    \b
+    Example:
+      policykg path out 华容区 高新七路
+      policykg path out 华容区 武汉新城 --no-related --format json
+    """
+    from graph.analytics import PATH_COLUMNS, entity_graph, path_rows, shortest_paths
+    from graph.store import load_dataset
+
+    G = entity_graph(load_dataset(graph_path), include_related=related)
+    emit(format_rows(PATH_COLUMNS, path_rows(G, shortest_paths(G, source, target, limit=limit)), fmt), output)
+
+
+@cli.command()
+@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
+@click.argument("name", metavar="A")
+@click.option("--hops", type=click.IntRange(min=1), default=1, show_default=True,
+              help="How many relations away to look.")
+@related_option
+@output_options()
+@user_errors
+def neighbors(graph_path, name, hops, related, fmt, output):
+    """Entities within N relations of one entity, nearest first, with the relation that reaches each.
+
+    A is a label, alias, pinyin or IRI. Rows are (hops, label, class, via, relation, evidence): `via` is
+    the entity one step closer to A.
+
+    \b
+    Example:
+      policykg neighbors out 武汉新城
+      policykg neighbors out 华容区 --hops 2 --format csv -o around.csv
+    """
+    from graph.analytics import NEIGHBOUR_COLUMNS, entity_graph, neighbour_rows, neighbours
+    from graph.store import load_dataset
+
+    G = entity_graph(load_dataset(graph_path), include_related=related)
+    emit(format_rows(NEIGHBOUR_COLUMNS, neighbour_rows(G, neighbours(G, name, hops=hops)), fmt), output)
+
+
+# ---------------------------------------------------------------- diff
+
+@cli.command("diff")
+@click.argument("old_path", metavar="OLD", type=click.Path(path_type=Path))
+@click.argument("new_path", metavar="NEW", type=click.Path(path_type=Path))
+@related_option
+@output_options()
+@user_errors
+def diff_command(old_path, new_path, related, fmt, output):
+    """Compare two graphs: entities and relations added and removed, and what became of OLD's plans.
+
+    Entities match by their IRIs (the same place or project in two reports is one IRI). Every
+    Project, Initiative or Recognition that OLD mentions as planned is reported with what NEW says:
+    completed, ongoing, still planned, mentioned (no status), or not mentioned. A summary goes to stderr.
+
+    \b
+    Example:
+      policykg build reports/2023.txt --out kg2023 && policykg build reports/2024.txt --out kg2024
+      policykg diff kg2023 kg2024
+      policykg diff kg2023 kg2024 --no-related --format csv -o changes.csv
+    """
+    from graph.diff import diff_graphs
+    from graph.store import load_dataset
+
+    result = diff_graphs(load_dataset(old_path), load_dataset(new_path), include_related=related)
+    emit(format_rows(*result.rows(), fmt), output)
+    click.echo(result.summary(), err=True)
 
 
 def main():

@@ -1,59 +1,314 @@
-"""`policykg build`: extract a corpus and write every output into a directory, all or nothing."""
+"""`policykg build`: extract a corpus in parallel (or take unchanged documents from the cache) and stream every
+output into a directory that replaces the old one only when the build succeeds.
+
+Documents are never all held: each one's rendered part is written to graph.ttl, graph.trig and extract.json as
+it arrives, in document order; only the entities (to merge them across documents) and the relations' evidence
+(for the NetworkX view) stay in memory. Entity descriptions, which depend on every document, come last."""
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import atomic_directory
-from .corpus import Document
-from .export import get_format
-from .network import to_networkx
-from .pipeline import Corpus, document_record, extract_corpus
-from .rdf import to_dataset, union_graph
-from .viz import write_html
+import networkx as nx
+from rdflib import URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
 
-BUILD_OUTPUTS = {"graph.ttl": "turtle", "graph.trig": "trig", "graph.graphml": "graphml"}
+from ontology import ID, PK, TOP_CLASSES, top_class
+
+from .atomic import atomic_directory
+from .cache import CACHE_DIR, Manifest, PartCache, document_key, extractor_fingerprint, read_manifest
+from .corpus import DEFAULT_MAX_BYTES, find_documents
+from .model import Entity
+from .network import PROVENANCE_PREDICATES, _local, _most_specific
+from .parallel import DocumentFailure, WorkItem, default_jobs, extract_part, get_engine
+from .partition import (DocumentPart, EdgeEvidence, EntityDescription, describe_entity, part_from_graph,
+                        turtle_iri, turtle_prefixes)
+from .pipeline import Corpus, corpus_summary
+from .viz import Evidence, Provenance, write_html
+
+BUILD_FILES = ("graph.ttl", "graph.trig", "graph.graphml", "graph.html", "extract.json", "summary.json")
+NODE_VALUES = ("value", "unit", "indicatorKind", "status", "year")
 
 
 class BuildError(ValueError):
     """A build that cannot produce a graph (no readable document); the previous output stays intact."""
 
 
+@dataclass
+class DocumentProgress:
+    """What a progress bar shows after each document."""
+
+    path: Path
+    chars: int = 0
+    cached: bool = False
+    error: str | None = None
+
+
+Progress = Callable[[DocumentProgress], None]
+
+
+# ---------------------------------------------------------------- the NetworkX view from parts
+
+def node_attributes(iri: str, pairs: list[tuple]) -> dict | None:
+    """An entity node's attributes from its description, as graph.network.to_networkx reads them from RDF."""
+    classes = [_local(o) for p, o in pairs if p == RDF.type and str(o).startswith(str(PK))]
+    if not iri.startswith(str(ID)) or not any(top_class(c) in TOP_CLASSES[:8] for c in classes):
+        return None
+    cls = _most_specific(classes)
+    labels = [o for p, o in pairs if p == RDFS.label and getattr(o, "language", None) == "zh"]
+    pinyin = [str(o) for p, o in pairs if p == RDFS.label and getattr(o, "language", "") and o.language != "zh"]
+    attrs = {"label": str(min(labels)) if labels else _local(iri), "class": cls, "type": top_class(cls),
+             "aliases": sorted(str(o) for p, o in pairs if p == SKOS.altLabel),
+             "pinyin": pinyin[0] if pinyin else ""}
+    values = {_local(p): str(o) for p, o in reversed(pairs) if str(p).startswith(str(PK))}
+    if "divisionCode" in values:
+        attrs["code"] = values["divisionCode"]
+    attrs.update((k, values[k]) for k in NODE_VALUES if k in values)
+    return attrs
+
+
+def network_from_parts(descriptions: dict[str, EntityDescription],
+                       edges: dict[tuple[str, str, str], list[EdgeEvidence]]) -> nx.MultiDiGraph:
+    """The same MultiDiGraph to_networkx makes from the union graph, built without the graph."""
+    G = nx.MultiDiGraph()
+    nodes = {}
+    for key, d in descriptions.items():
+        iri = str(URIRef(ID[key]))
+        attrs = node_attributes(iri, d.pairs)
+        if attrs is not None:
+            nodes[iri] = attrs
+    for iri in sorted(nodes):
+        G.add_node(iri, **nodes[iri])
+    candidates = dict(edges)
+    for key, d in descriptions.items():
+        for p, o in d.pairs:
+            if isinstance(o, URIRef) and str(p).startswith(str(PK)):
+                candidates.setdefault((str(ID[key]), _local(p), str(o)), [])
+    for s, pred, o in sorted(candidates, key=lambda k: (k[0], str(PK[k[1]]), k[2])):
+        if s not in nodes or o not in nodes or pred in PROVENANCE_PREDICATES:
+            continue
+        ev = candidates[(s, pred, o)]
+        G.add_edge(s, o, key=pred, predicate=pred, count=sum(e.count for e in ev) or 1,
+                   status=next((e.status for e in ev if e.status), ""), year=next((e.year for e in ev if e.year), ""),
+                   evidence=[e.evidence for e in ev if e.evidence])
+    return G
+
+
+def flat_copy(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose list attributes are joined, since GraphML holds only scalars."""
+    H = G.copy()
+    items = [(d, "|") for _, d in H.nodes(data=True)] + [(d, " || ") for *_, d in H.edges(keys=True, data=True)]
+    for data, sep in items:
+        data.update({k: sep.join(v) for k, v in data.items() if isinstance(v, list)})
+    return H
+
+
+# ---------------------------------------------------------------- streaming writer
+
+class BuildWriter:
+    """Streams parts into an output directory in document order; finish() merges entities and writes the rest."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.documents = 0
+        self.characters = 0
+        self.warnings: list[str] = []
+        self._ttl = open(directory / "graph.ttl", "w", encoding="utf-8")
+        self._trig = open(directory / "graph.trig", "w", encoding="utf-8")
+        self._json = open(directory / "extract.json", "w", encoding="utf-8")
+        for fh in (self._ttl, self._trig):
+            fh.write(turtle_prefixes())
+        self._json.write("[")
+        self._entities: list[list[Entity]] = []
+        self._graph_keys: list[tuple[str, list[str]]] = []
+        self._relations: Counter = Counter()
+        self._edges: dict[tuple[str, str, str], list[EdgeEvidence]] = defaultdict(list)
+        self._shared: set[str] = set()
+        self._graphs: dict[str, str] = {}
+        self._triples = 0
+        self.provenance = Provenance()
+
+    def __enter__(self) -> "BuildWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for fh in (self._ttl, self._trig, self._json):
+            fh.close()
+
+    def add(self, part: DocumentPart) -> None:
+        """Write one document's owned and shared triples and its extract.json record; keep what merging needs."""
+        if part.graph in self._graphs:
+            self.warnings.append(f"{part.path}: same file name as {self._graphs[part.graph]}; "
+                                 "both documents share one named graph")
+        self._graphs.setdefault(part.graph, part.path)
+        g = turtle_iri(part.graph)
+        self._trig.write(f"{g} {{\n{part.owned}{''.join(part.shared)}}}\n\n")
+        self._ttl.write(part.owned)
+        for line in part.shared:
+            if line not in self._shared:
+                self._shared.add(line)
+                self._ttl.write(line)
+        self._json.write(",\n" if self.documents else "\n")
+        self._json.write(part.record)
+        self._entities.append(part.entities)
+        self._graph_keys.append((g, list(dict.fromkeys(e.key for e in part.entities))))
+        self._relations.update(part.relations)
+        for ev in part.edges:
+            self._edges[(ev.subject, ev.predicate, ev.object)].append(ev)
+        self._triples += part.owned_triples
+        self._add_provenance(part)
+        self.documents += 1
+        self.characters += part.chars
+
+    def _add_provenance(self, part: DocumentPart) -> None:
+        self.provenance.documents.update(part.provenance.documents)
+        for key, ev in part.provenance.facts:
+            self.provenance.facts[key].append(Evidence(*ev))
+        for entity, ev in part.provenance.mentions:
+            self.provenance.mentions[entity].append(Evidence(*ev))
+
+    def _finish_provenance(self, descriptions: dict[str, EntityDescription]) -> None:
+        """Indicators of each entity, and every list in a stable order, as graph.viz.read_provenance gives them."""
+        for key, d in descriptions.items():
+            for p, o in d.pairs:
+                if p == PK.measures:
+                    self.provenance.indicators[str(o)].append(str(ID[key]))
+        for store in (self.provenance.facts, self.provenance.mentions):
+            for key, items in store.items():
+                store[key] = sorted(set(items), key=lambda e: (e.document or "", e.sentence))
+
+    def finish(self, errors: Iterable[str] = ()) -> dict:
+        """Merge entities across documents, write their descriptions, the network files and summary.json."""
+        from .resolve import merge_entities
+
+        merged = merge_entities(self._entities)
+        self._entities = []
+        descriptions = {e.key: describe_entity(e) for e in merged}
+        for g, keys in self._graph_keys:
+            if keys:
+                self._trig.write(f"{g} {{\n{''.join(descriptions[k].turtle for k in keys)}}}\n\n")
+        for d in descriptions.values():
+            self._ttl.write(d.turtle)
+            self._triples += d.triples - sum(link in self._shared for link in d.links)
+        self._triples += len(self._shared)
+        self._json.write("\n]" if self.documents else "]")
+        self.close()
+        G = network_from_parts(descriptions, self._edges)
+        self._finish_provenance(descriptions)
+        write_html(G, self.directory / "graph.html", provenance=self.provenance)
+        with open(self.directory / "graph.graphml", "wb") as fh:
+            nx.write_graphml_xml(flat_copy(G), fh, encoding="utf-8", prettyprint=True)
+        summary = corpus_summary(self.documents, merged, self._relations, [*errors, *self.warnings])
+        summary.update({"triples": self._triples, "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
+                        "characters": self.characters, "files": sorted(BUILD_FILES)})
+        return summary
+
+
+def write_summary(summary: dict, directory: Path) -> None:
+    with open(directory / "summary.json", "w", encoding="utf-8") as fh:
+        json.dump(summary, fh, ensure_ascii=False, indent=2, sort_keys=True)
+
+
 def write_build(corpus: Corpus, out: str | Path, *, started: float | None = None) -> dict:
     """Write graph.ttl, graph.trig, graph.graphml, graph.html, extract.json and summary.json into `out`."""
-    entities = corpus.entities
-    ds = to_dataset(corpus.documents, entities)
-    summary = corpus.summary()
     out = Path(out)
     with atomic_directory(out) as tmp:
-        for name, fmt in BUILD_OUTPUTS.items():
-            with open(tmp / name, "wb") as fh:
-                get_format(fmt).write(ds, fh)
-        G = to_networkx(union_graph(ds))
-        write_html(G, tmp / "graph.html")
-        with open(tmp / "extract.json", "w", encoding="utf-8") as fh:
-            json.dump([document_record(dg) for dg in corpus.documents], fh, ensure_ascii=False, indent=1)
-        summary.update({
-            "triples": len(ds),
-            "nodes": G.number_of_nodes(),
-            "edges": G.number_of_edges(),
-            "files": sorted([*BUILD_OUTPUTS, "graph.html", "extract.json", "summary.json"]),
-            "out": str(out),
-            "seconds": round(time.perf_counter() - started, 2) if started else None,
-        })
-        with open(tmp / "summary.json", "w", encoding="utf-8") as fh:
-            json.dump(summary, fh, ensure_ascii=False, indent=2, sort_keys=True)
+        with BuildWriter(tmp) as writer:
+            for dg in corpus.documents:
+                writer.add(part_from_graph(dg))
+            summary = writer.finish(corpus.errors)
+        summary.update({"out": str(out), "seconds": round(time.perf_counter() - started, 2) if started else None})
+        write_summary(summary, tmp)
     return summary
 
 
-def build(inputs: Iterable[str | Path], out: str | Path, *, max_bytes: int | None = None,
-          progress: Callable[[Path, Document | None], None] | None = None) -> dict:
-    """Extract every readable document of `inputs` and write the outputs; bad documents become warnings."""
+# ---------------------------------------------------------------- the build
+
+def _up_to_date(out: Path, manifest: Manifest) -> dict | None:
+    """The previous build's summary when it was made from exactly these documents by this extractor."""
+    if read_manifest(out) != manifest:
+        return None
+    try:
+        with open(out / "summary.json", encoding="utf-8") as fh:
+            summary = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    if not all((out / name).is_file() for name in summary.get("files", BUILD_FILES)):
+        return None
+    return summary
+
+
+def _outcomes(items: list[WorkItem], cache: PartCache, run: Iterator, max_bytes: int) -> Iterator[tuple[object, bool]]:
+    """(part or failure, from cache?) per item in input order: cache hits read here, the rest from the engine."""
+    for item in items:
+        part = cache.load(item.key) if cache.has(item.key) else None
+        if part is not None:
+            yield part, True
+        elif cache.has(item.key):  # a damaged cache entry: extract it here
+            yield extract_part(item, max_bytes), False
+        else:
+            yield next(run), False
+
+
+def build(inputs: Iterable[str | Path], out: str | Path, *, max_bytes: int | None = None, jobs: int | None = None,
+          engine: str = "local", scheduler: str | None = None, use_cache: bool = True,
+          progress: Progress | None = None) -> dict:
+    """Extract every readable document of `inputs` and write the outputs; bad documents become warnings.
+
+    jobs: worker processes (default: all cores); engine: "local" or "dask" (scheduler: a Dask address, else a
+    LocalCluster); use_cache: reuse OUT/.cache for unchanged documents and skip the build when nothing changed."""
     started = time.perf_counter()
-    corpus = extract_corpus(inputs, max_bytes=max_bytes, progress=progress)
-    if not corpus.documents:
-        detail = "; ".join(corpus.errors) if corpus.errors else "no .txt/.md/.html/.pdf/.docx files found"
-        raise BuildError(f"no readable documents ({detail})")
-    return write_build(corpus, out, started=started)
+    max_bytes = max_bytes or DEFAULT_MAX_BYTES
+    jobs = jobs or default_jobs()
+    if jobs < 1:
+        raise BuildError(f"--jobs must be at least 1, not {jobs}")
+    run = get_engine(engine)
+    out = Path(out)
+    fingerprint = extractor_fingerprint()
+    items = [WorkItem(str(p), document_key(p, fingerprint, max_bytes)) for p in find_documents(inputs)]
+    manifest = Manifest(fingerprint, max_bytes, [[it.path, it.key] for it in items])
+    previous = _up_to_date(out, manifest) if use_cache and items else None
+    if previous is not None:
+        if progress:
+            for it in items:
+                progress(DocumentProgress(Path(it.path), cached=True))
+        previous.update({"out": str(out), "up_to_date": True, "seconds": round(time.perf_counter() - started, 2)})
+        return previous
+    with atomic_directory(out) as tmp:
+        cache = PartCache(out / CACHE_DIR if use_cache else None, tmp / CACHE_DIR if use_cache else None)
+        todo = [it for it in items if not cache.has(it.key)]
+        errors: list[str] = []
+        cached = 0
+        with closing(run(todo, jobs=jobs, max_bytes=max_bytes, scheduler=scheduler)) as results, \
+                BuildWriter(tmp) as writer:
+            for outcome, hit in _outcomes(items, cache, results, max_bytes):
+                if isinstance(outcome, DocumentFailure):
+                    errors.append(outcome.message)
+                    report = DocumentProgress(Path(outcome.path), error=outcome.message)
+                else:
+                    writer.add(outcome)
+                    cached += hit
+                    if not hit:
+                        cache.store(outcome)
+                    report = DocumentProgress(Path(outcome.path), outcome.chars, hit)
+                if progress:
+                    progress(report)
+            if not writer.documents:
+                detail = "; ".join(errors) if errors else "no .txt/.md/.html/.pdf/.docx files found"
+                raise BuildError(f"no readable documents ({detail})")
+            summary = writer.finish(errors)
+        if use_cache:
+            manifest.write(tmp / CACHE_DIR)
+        seconds = time.perf_counter() - started
+        summary.update({"out": str(out), "seconds": round(seconds, 2), "extracted": summary["documents"] - cached,
+                        "cached": cached, "engine": engine, "jobs": jobs})
+        write_summary(summary, tmp)
+    return summary

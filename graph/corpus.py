@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -178,7 +179,43 @@ _DATE_ANY = re.compile(r"(20\d{2}|19\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?
 _SOURCE = re.compile(r"(?:信息来源|来源|稿源)\s*[:：]\s*([^\s:：]{2,30})")
 _ROLES = r"(?:全媒体记者|特约记者|见习记者|通讯员|记者|作者|撰稿|文/|文 /|摄影|编辑)"
 _AUTHORS = re.compile(_ROLES + r"\s*[:：]?\s*((?:[\u4e00-\u9fff]{2,4}(?:\s+|$))+)")
-_EVENT = re.compile(r"[^。\n]{0,40}(?:代表大会|人民代表大会|常务委员会|全体会议|全会)[^。\n]{0,30}?(?:在[^。，,\n]{2,30}(?:举行|召开|开幕))")
+_NUM = r"[一二三四五六七八九十百\d]+"
+_EVENT_NAME = (rf"(?:中国共产党)?[\u4e00-\u9fff]{{2,20}}?(?:第{_NUM}[届次])?(?:人民代表大会|代表大会|人大常委会|常务委员会|"
+               rf"委员会|政协)(?:常务委员会)?(?:第{_NUM}次)?(?:全体会议|会议|全会)")
+# a session that reports are given at: 12月21日上午,中国共产党华容区第九次代表大会第三次全体会议在区图书馆报告厅举行;
+# ——2023年2月2日在长沙县第十八届人民代表大会第三次会议上
+_EVENT = re.compile(
+    rf"(?:(?:(?P<y1>(?:19|20)\d{{2}})年)?(?P<m1>\d{{1,2}})月(?P<d1>\d{{1,2}})日(?:上午|下午|晚上?)?[，,]?)?"
+    rf"(?P<n1>{_EVENT_NAME})在(?P<venue>[^，,。；;\n]{{2,30}}?)(?:隆重)?(?:举行|召开|开幕)"
+    rf"|(?:(?P<y2>(?:19|20)\d{{2}})年)?(?P<m2>\d{{1,2}})月(?P<d2>\d{{1,2}})日在(?P<n2>{_EVENT_NAME})上")
+
+
+@dataclass(frozen=True)
+class ReportedEvent:
+    """The session a report was given at: its name, date (ISO) and venue, as the text states them."""
+
+    name: str
+    date: str | None = None
+    venue: str = ""
+
+
+def reported_event(text: str, doc_date: str | None = None) -> ReportedEvent | None:
+    """The congress or session a document reports on, from its first lines (a year left out is the document's)."""
+    head = re.sub(r"\s*\n\s*", "", text[:3000])  # a header may break the name over two lines
+    m = _EVENT.search(head)
+    if not m:
+        return None
+    name = m.group("n1") or m.group("n2")
+    year, month, day = (m.group("y1"), m.group("m1"), m.group("d1")) if m.group("n1") else \
+        (m.group("y2"), m.group("m2"), m.group("d2"))
+    date = None
+    if month and day:
+        if not year and doc_date:
+            y, mo = int(doc_date[:4]), int(doc_date[5:7])
+            year = str(y - 1 if int(month) > mo else y)
+        if year:
+            date = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    return ReportedEvent(name, date, (m.group("venue") or "").strip())
 
 
 def document_metadata(text: str, name: str = "") -> dict:
@@ -202,10 +239,8 @@ def document_metadata(text: str, name: str = "") -> dict:
         if re.search(_ROLES, line):
             for m in _AUTHORS.finditer(re.sub(_ROLES, lambda r: " " + r.group(0), line) + " "):
                 authors.extend(a for a in m.group(1).split() if 2 <= len(a) <= 4)
-    event = ""
-    m = _EVENT.search(text[:3000])
-    if m:
-        event = m.group(0).strip("，, ")
+    reported = reported_event(text, date)
+    event = reported.name if reported else ""
     return {"title": title, "date": date, "source": source, "authors": list(dict.fromkeys(authors)), "event": event}
 
 

@@ -75,23 +75,20 @@ class PolicyGraph:
         return Path(path)
 
     def to_html(self, **kwargs) -> str:
-        """The self-contained interactive HTML as a string."""
+        """The self-contained interactive explorer as a string (focus=, hops=, classes=, max_nodes=, lang= …)."""
         from .viz import to_html
 
-        return to_html(self.to_networkx(), **kwargs)
+        return to_html(self.graph, **kwargs)
 
-    def show(self, path: str | Path | None = None, **kwargs):
-        """Write the HTML to a file, or display it inline in Jupyter (no CDN) when no path is given."""
+    def show(self, path: str | Path | None = None, *, height: int = 640, **kwargs):
+        """Write the explorer to a file, or display it inline in Jupyter (everything inlined, no CDN)."""
+        from .viz import notebook_html, write_html
+
         if path is not None:
-            from .viz import write_html
-
-            return write_html(self.to_networkx(), path, **kwargs)
-        import html as _html
-
+            return write_html(self.graph, path, **kwargs)
         from IPython.display import HTML
 
-        doc = _html.escape(self.to_html(**kwargs), quote=True)
-        return HTML(f'<iframe srcdoc="{doc}" style="width:100%;height:640px;border:0"></iframe>')
+        return HTML(notebook_html(self.to_html(**kwargs), height=height))
 
     def __len__(self) -> int:
         return len(self.dataset)

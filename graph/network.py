@@ -26,7 +26,7 @@ def _most_specific(classes: list[str]) -> str:
 def _evidence(g: Graph) -> dict[tuple, list[dict]]:
     """Reified evidence per (s, p, o): sentence, status, year, document, count."""
     out: dict[tuple, list[dict]] = defaultdict(list)
-    for st in g.subjects(RDF.type, RDF.Statement):
+    for st in sorted(g.subjects(RDF.type, RDF.Statement)):
         s, p, o = g.value(st, RDF.subject), g.value(st, RDF.predicate), g.value(st, RDF.object)
         rec = {k: (str(v) if v is not None else None) for k, v in (
             ("evidence", g.value(st, PK.evidence)), ("status", g.value(st, PK.status)),

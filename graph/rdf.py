@@ -81,11 +81,19 @@ def add_document(g: Graph, doc: Document) -> URIRef:
     if doc.content_hash:
         g.add((d, PK.contentHash, Literal(doc.content_hash)))
     if doc.event:
+        from .corpus import reported_event
+
         ev = URIRef(f"{d}/event")
         g.add((d, SCHEMA.about, ev))
         g.add((ev, RDF.type, SCHEMA.Event))
         g.add((ev, SCHEMA.name, Literal(doc.event, lang="zh")))
         g.add((ev, RDFS.label, Literal(doc.event, lang="zh")))
+        details = reported_event(doc.text, doc.date)
+        if details is not None and details.name == doc.event:
+            if details.date:
+                g.add((ev, SCHEMA.startDate, Literal(details.date, datatype=XSD.date)))
+            if details.venue:
+                g.add((ev, SCHEMA.location, Literal(details.venue, lang="zh")))
     return d
 
 
@@ -121,12 +129,16 @@ def add_entity(g: Graph, e: Entity, d: URIRef) -> URIRef:
         g.add((s, PK.measures, entity_iri(a["measures"])))
     if a.get("metric"):
         g.add((s, SCHEMA.name, Literal(a["metric"], lang="zh")))
+    if a.get("upper") or a.get("qualifier") in ("以上", "以下"):  # 2-3个, 900家以上: the value is a bound
+        g.add((s, SCHEMA.maxValue if a.get("qualifier") == "以下" else SCHEMA.minValue, _decimal(str(a["value"]))))
+        if a.get("upper"):
+            g.add((s, SCHEMA.maxValue, _decimal(str(a["upper"]))))
     return s
 
 
 def add_mention(g: Graph, doc: Document, d: URIRef, e: URIRef, m: Mention) -> URIRef:
     """A pk:Mention: the exact span, its sentence, the rule and its confidence, with status and year."""
-    node = URIRef(f"{d}/mention/{m.start}-{m.end}")
+    node = URIRef(f"{d}/mention/{m.start}-{m.end}-{hashlib.sha1(str(e).encode('utf-8')).hexdigest()[:6]}")
     g.add((node, RDF.type, PK.Mention))
     g.add((node, PK.mentionOf, e))
     g.add((node, PK.inDocument, d))

@@ -34,7 +34,7 @@ def register(fmt: ExportFormat) -> ExportFormat:
 
 def _load_plugins() -> None:
     """Import the format modules once; each registers itself."""
-    from . import graphml, rdf_formats  # noqa: F401
+    from . import csv, cytoscape, gexf, graphml, rdf_formats  # noqa: F401
 
 
 def formats() -> dict[str, ExportFormat]:

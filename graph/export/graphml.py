@@ -7,21 +7,24 @@ import networkx as nx
 from rdflib import Dataset
 
 from ..network import to_networkx
-from ..rdf import union_graph
 from . import ExportFormat, register
+from .rdf_formats import sorted_graph
 
 
-def flat_graph(ds: Dataset) -> nx.MultiDiGraph:
-    """The NetworkX projection with list attributes joined, since GraphML and GEXF hold only scalars."""
-    G = to_networkx(union_graph(ds))
+def flat_graph(ds: Dataset, *, list_sep: str = "|", text_sep: str = " || ") -> nx.MultiDiGraph:
+    """The NetworkX projection with list attributes joined, since GraphML, GEXF and CSV hold only scalars.
+
+    Node lists (aliases) are joined with `list_sep`, edge lists (evidence sentences) with `text_sep`.
+    """
+    G = to_networkx(sorted_graph(ds))
     for _, data in G.nodes(data=True):
         for k, v in list(data.items()):
             if isinstance(v, list):
-                data[k] = "|".join(v)
+                data[k] = list_sep.join(v)
     for *_, data in G.edges(keys=True, data=True):
         for k, v in list(data.items()):
             if isinstance(v, list):
-                data[k] = " || ".join(v)
+                data[k] = text_sep.join(v)
     return G
 
 

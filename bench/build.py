@@ -1,0 +1,220 @@
+"""Throughput, memory and incremental rebuilds of `policykg build` on a corpus of report-like documents, in one run.
+
+The corpus is made here: each document recombines sentences of the seed report (data/seed/, in their order, so
+sections keep their year and status) and moves them to another county-level division of the gazetteer (its
+name, short name, city, province and towns replace 华容区, 华容, 鄂州市, 湖北省 and 华容区's towns). No evaluation
+text is used.
+
+Printed, all measured in this run on this machine: characters/s of bare `jieba.lcut` over the corpus (one core),
+of `extract` (graph.pipeline.process_document, one core, on a sample), and of the whole `policykg build` (a clean
+build with --jobs 1 and with all cores); their ratios to jieba; the peak memory of the build (its process and
+its workers together); the speed-up from --jobs 1 to --jobs 2; the time of a rebuild with no change and with one
+changed document, against the clean build. Targets (from issue 8): build >= 0.3x and extract >= 0.5x jieba,
+no-change rebuild < 5% of a clean build, peak memory < 2 GB for 1,000 documents.
+
+usage: .venv/bin/python bench/build.py [--documents 1000] [--extract-sample 200] [--keep DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from graph.corpus import read_document  # noqa: E402
+from graph.parallel import default_jobs  # noqa: E402
+
+SEED = ROOT / "data" / "seed" / "huarong-2023-12-26.txt"
+HOME = {"county": "华容区", "short": "华容", "city": "鄂州市", "city_short": "鄂州", "province": "湖北省",
+        "province_short": "湖北", "code": "420703"}
+
+
+# ---------------------------------------------------------------- the corpus
+
+def seed_sentences() -> list[str]:
+    """The seed's sentences after its header lines (title, source, authors)."""
+    doc = read_document(SEED)
+    return [s.text for s in doc.sentences[4:]]
+
+
+def divisions() -> list[tuple]:
+    """(county, city, province, towns) for county-level divisions that have a city, a province and towns."""
+    from graph.gazetteer import load_divisions
+
+    divs = load_divisions()
+    towns: dict[str, list[str]] = {}
+    for d in divs.values():
+        if d.level == "town" and d.parent:
+            towns.setdefault(d.parent, []).append(d.name)
+    out = []
+    for d in divs.values():
+        city = divs.get(d.parent or "")
+        province = divs.get(city.parent or "") if city else None
+        if d.level == "county" and city and province and city.level == "city" and len(towns.get(d.code, [])) >= 3:
+            out.append((d, city, province, towns[d.code]))
+    return out
+
+
+def relocate(text: str, county, city, province, towns: list[str], home_towns: list[str], rng: random.Random) -> str:
+    """Move a text from 华容区 to another county: names, short names, city, province and towns."""
+    swaps = {HOME["county"]: county.name, HOME["city"]: city.name, HOME["province"]: province.name,
+             HOME["short"]: county.short, HOME["city_short"]: city.short, HOME["province_short"]: province.short}
+    swaps.update((t, rng.choice(towns)) for t in home_towns)
+    names = re.compile("|".join(sorted(map(re.escape, swaps), key=len, reverse=True)))  # 华容区 before 华容
+    return names.sub(lambda m: swaps[m.group(0)], text)
+
+
+def make_corpus(directory: Path, n: int, seed: int = 8) -> int:
+    """Write n report-like documents; return their total characters as the build will see them."""
+    from graph.gazetteer import load_divisions
+
+    rng = random.Random(seed)
+    sentences = seed_sentences()
+    places = divisions()
+    home_towns = [d.name for d in load_divisions().values() if d.parent == HOME["code"]]
+    directory.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        county, city, province, towns = rng.choice(places)
+        year = rng.choice((2021, 2022, 2023, 2024))
+        picked = sorted(rng.sample(range(len(sentences)), rng.randint(len(sentences) // 3, len(sentences) - 10)))
+        body, para = [], []
+        for j in picked:
+            para.append(sentences[j])
+            if rng.random() < 0.25:
+                body.append("".join(para))
+                para = []
+        body.append("".join(para))
+        text = (f"{city.name}{county.name}人民政府工作报告\n日期:{year + 1}-01-{rng.randint(5, 28):02d}\n"
+                + re.sub(r"202[34]", lambda m: str(year + int(m.group(0)) - 2023), "\n".join(body)) + "\n")
+        text = relocate(text, county, city, province, towns, home_towns, rng)
+        (directory / f"{county.code}-{year}-{i:04d}.txt").write_text(text, encoding="utf-8")
+    return sum(len(read_document(p).text) for p in sorted(directory.iterdir()))
+
+
+# ---------------------------------------------------------------- measuring
+
+def jieba_rate(texts: list[str]) -> float:
+    """Characters per second of bare jieba.lcut on one core (dictionary already loaded)."""
+    import jieba
+
+    jieba.initialize()
+    t = time.perf_counter()
+    for text in texts:
+        jieba.lcut(text)
+    return sum(map(len, texts)) / (time.perf_counter() - t)
+
+
+def extract_rate(paths: list[Path]) -> float:
+    """Characters per second of reading and extracting documents on one core (extractor already warm)."""
+    from graph.parallel import warm_up
+    from graph.pipeline import process_document
+
+    warm_up()
+    chars = 0
+    t = time.perf_counter()
+    for p in paths:
+        doc = read_document(p)
+        process_document(doc)
+        chars += len(doc.text)
+    return chars / (time.perf_counter() - t)
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def run_build(corpus: Path, out: Path, *args: str) -> tuple[float, int]:
+    """Seconds and peak memory (process tree) of one `policykg build` in a fresh process."""
+    cmd = [sys.executable, "-m", "cli", "build", str(corpus), "--out", str(out), "-q", *args]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_rss(proc.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - t
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed: {' '.join(cmd)}\n{err[-2000:]}")
+    return seconds, peak[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--documents", type=int, default=1000)
+    ap.add_argument("--extract-sample", type=int, default=200, help="documents timed for bare extraction")
+    ap.add_argument("--keep", type=Path, help="keep the corpus and outputs in this directory")
+    args = ap.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="policykg-bench-build-"))
+    corpus, out = work / "corpus", work / "kg"
+    for d in (corpus, out, work / "kg-j1"):
+        shutil.rmtree(d, ignore_errors=True)
+    chars = make_corpus(corpus, args.documents)
+    paths = sorted(corpus.iterdir())
+    print(f"corpus: {len(paths)} documents, {chars:,} characters ({chars // len(paths):,} per document) in {corpus}")
+
+    jieba = jieba_rate([read_document(p).text for p in paths])
+    sample = random.Random(1).sample(paths, min(args.extract_sample, len(paths)))
+    extract = extract_rate(sample)
+    jobs = default_jobs()
+    t1, mem1 = run_build(corpus, work / "kg-j1", "--jobs", "1", "--no-cache")
+    tn, memn = run_build(corpus, out, "--jobs", str(jobs))
+    t2, mem2 = (tn, memn) if jobs == 2 else run_build(corpus, work / "kg-j2", "--jobs", "2", "--no-cache")
+    unchanged, _ = run_build(corpus, out, "--jobs", str(jobs))
+    first = paths[0]
+    first.write_text(first.read_text(encoding="utf-8").replace("。", "。\n", 1), encoding="utf-8")
+    one_changed, _ = run_build(corpus, out, "--jobs", str(jobs))
+
+    rows = [
+        ("jieba.lcut, 1 core", f"{jieba / 1000:,.0f}k chars/s", "1.00x", ""),
+        (f"extract, 1 core ({len(sample)} docs)", f"{extract / 1000:,.0f}k chars/s", f"{extract / jieba:.2f}x",
+         "target >= 0.5x"),
+        ("build --jobs 1", f"{chars / t1 / 1000:,.0f}k chars/s", f"{chars / t1 / jieba:.2f}x", f"{t1:.1f} s"),
+        (f"build --jobs {jobs} (all cores)", f"{chars / tn / 1000:,.0f}k chars/s", f"{chars / tn / jieba:.2f}x",
+         f"{tn:.1f} s, target >= 0.3x"),
+        ("speed-up --jobs 1 -> 2", f"{t1 / t2:.2f}x", "", ""),
+        ("peak memory, build (all processes)", f"{max(memn, mem1) / 2**20:,.0f} MB", "",
+         f"jobs 1: {mem1 / 2**20:,.0f} MB, jobs {jobs}: {memn / 2**20:,.0f} MB; target < 2048 MB"),
+        ("rebuild, nothing changed", f"{unchanged:.2f} s", f"{unchanged / tn:.1%} of clean", "target < 5%"),
+        ("rebuild, 1 document changed", f"{one_changed:.2f} s", f"{one_changed / tn:.1%} of clean", ""),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for name, value, ratio, note in rows:
+        print(f"{name:<{width}}  {value:>16}  {ratio:>14}  {note}")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,299 @@
+"""SPARQL latency per store on a synthetic graph shaped like policykg's, measured in one run.
+
+    .venv/bin/python bench/sparql.py                      # 1,000,000 quads, 3 timed runs per query and store
+    .venv/bin/python bench/sparql.py --triples 200000 --repeat 5
+
+Documents, entities (most specific classes, zh + pinyin labels, aliases, division codes), mentions with
+offsets/sentences/status/year, reified facts with evidence, indicators: the proportions of the seed build,
+scaled up. Each store (rdflib in memory, Oxigraph on disk, Oxigraph in memory) loads the same N-Quads file in
+its own process, so load time and peak memory (ru_maxrss) are its own; every example query of data/queries
+runs once to warm up, then --repeat times (fewer when they exceed --timeout in all). Prints the median latency
+per query and store, the speed-up over rdflib, and the targets: Oxigraph >= 10x faster than rdflib (median over
+the queries) and every query < 100 ms median on Oxigraph.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PK = "https://w3id.org/policykg/ontology#"
+ID = "https://w3id.org/policykg/id/"
+DOC = "https://w3id.org/policykg/doc/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
+SCHEMA = "https://schema.org/"
+
+# per document, as in the seed build: (top class, slug, specific classes, suffixes, entities per document)
+CLASSES = [
+    ("Place", "place", ["Town", "Village", "Township", "Lake", "River", "DevelopmentZone", "Port"],
+     ["镇", "村", "乡", "湖", "河", "经开区", "港"], 30),
+    ("Agency", "agency", ["PartyCommittee", "Government", "Department", "MassOrganization"],
+     ["区委", "区政府", "局", "妇联"], 17),
+    ("Organization", "org", ["Company", "ResearchInstitute"], ["公司", "研究院"], 2),
+    ("Project", "project", ["InfrastructureProject", "IndustrialProject", "PublicServiceProject"],
+     ["大道", "大桥", "产业园", "中心", "项目"], 31),
+    ("Initiative", "initiative", ["Programme", "Mechanism", "Policy", "Reform", "Campaign", "Plan"],
+     ["行动", "工作制度", "机制", "改革", "计划", "工程"], 72),
+    ("Sector", "sector", ["Industry"], ["产业"], 8),
+    ("Recognition", "recognition", ["Designation", "Award"], ["示范区", "先进单位"], 9),
+]
+SYLLABLES = "华容庙岭葛店临江段店蒲团红莲南迹灯塘光谷武汉新城长江东湖高新梁子湖滨江临港花湖数字智慧乡村生态绿色"
+STATUSES = ["completed", "ongoing", "planned"]
+TYPED = [("locatedIn", "Project", "Place", 8), ("cooperatesWith", "Agency", "Organization", 3),
+         ("leads", "Agency", "Agency", 3), ("recognizedAs", "Place", "Recognition", 4),
+         ("connects", "Project", "Place", 3), ("partOf", "Place", "Place", 3)]
+
+
+def lit(text: str, lang: str | None = None, dt: str | None = None) -> str:
+    return f'"{text}"' + (f"@{lang}" if lang else (f"^^<{XSD}{dt}>" if dt else ""))
+
+
+class Synth:
+    """A deterministic generator of N-Quads lines shaped like policykg's build."""
+
+    def __init__(self, seed: int = 7, pool_per_doc: float = 90.0, docs_hint: int = 160):
+        self.rng = random.Random(seed)
+        self.pool: dict[str, list[tuple[str, str, str]]] = {}
+        for top, slug, specifics, suffixes, n in CLASSES:
+            size = max(n, int(n * docs_hint * pool_per_doc / 180))
+            self.pool[top] = [self._entity(slug, specifics, suffixes, i) for i in range(size)]
+        self.pool["Place"][0] = (f"{ID}place/420703", "District", "华容区")
+
+    def _entity(self, slug: str, specifics: list[str], suffixes: list[str], i: int) -> tuple[str, str, str]:
+        k = self.rng.randrange(len(specifics))
+        name = "".join(self.rng.choice(SYLLABLES) for _ in range(self.rng.randint(2, 4)))
+        label = name + suffixes[min(k, len(suffixes) - 1)]
+        return f"{ID}{slug}/{slug}{i}-{hashlib.sha1(label.encode()).hexdigest()[:6]}", specifics[k], label
+
+    def pick(self, top: str) -> tuple[str, str, str]:
+        """Zipf-like: a few entities (the district, the big projects) recur in many documents."""
+        pool = self.pool[top]
+        return pool[min(len(pool) - 1, int(self.rng.paretovariate(1.1)) - 1)] if self.rng.random() < 0.3 \
+            else self.rng.choice(pool)
+
+    def document(self, n: int) -> list[str]:
+        r = self.rng
+        d = f"{DOC}d{n:05d}"
+        g = f"<{d}>"
+        out: list[str] = []
+
+        def q(s: str, p: str, o: str) -> None:
+            out.append(f"{s} {p} {o} {g} .")
+
+        q(g, f"<{RDF}type>", f"<{PK}Document>")
+        q(g, f"<{RDFS}label>", lit(f"华容区工作报告{n}", "zh"))
+        q(g, f"<{DCT}title>", lit(f"华容区工作报告{n}", "zh"))
+        q(g, f"<{DCT}date>", lit(f"{2015 + n % 10}-12-{1 + n % 28:02d}", dt="date"))
+        q(g, f"<{PK}sourceFile>", lit(f"report-{n}.txt"))
+        year = 2015 + n % 10
+        ents: dict[str, list[tuple[str, str, str]]] = {}
+        offset = 0
+        for top, _, _, _, per_doc in CLASSES:
+            chosen = {self.pick(top) for _ in range(per_doc)}
+            if top == "Place":
+                chosen.add(self.pool["Place"][0])
+            ents[top] = sorted(chosen)
+            for iri, cls, label in ents[top]:
+                s = f"<{iri}>"
+                q(s, f"<{RDF}type>", f"<{PK}{cls}>")
+                q(s, f"<{RDFS}label>", lit(label, "zh"))
+                q(s, f"<{RDFS}label>", lit(f"pinyin {label}", "zh-latn-pinyin"))
+                q(s, f"<{PK}inDocument>", g)
+                q(s, f"<{PK}confidence>", lit("0.800", dt="decimal"))
+                if r.random() < 0.2:
+                    q(s, f"<{SKOS}altLabel>", lit(label[:2], "zh"))
+                if top == "Place" and r.random() < 0.3:
+                    q(s, f"<{PK}divisionCode>", lit(f"4207{r.randrange(10**5):05d}"))
+                for _ in range(1 if r.random() < 0.8 else 2):
+                    start = offset
+                    offset += len(label) + r.randint(5, 40)
+                    status = STATUSES[0] if start % 3 else r.choice(STATUSES)
+                    m = f"<{d}/mention/{start}-{start + len(label)}>"
+                    for p, o in ((f"{RDF}type", f"<{PK}Mention>"), (f"{PK}mentionOf", s), (f"{PK}inDocument", g),
+                                 (f"{RDFS}label", lit(label, "zh")), (f"{PK}start", lit(str(start), dt="integer")),
+                                 (f"{PK}end", lit(str(start + len(label)), dt="integer")),
+                                 (f"{PK}method", lit("suffix:" + label[-1])),
+                                 (f"{PK}confidence", lit("0.700", dt="decimal")),
+                                 (f"{PK}sentence", lit(f"推进{label}建设,取得新成效。", "zh")),
+                                 (f"{PK}status", lit(status)), (f"{PK}year", lit(str(year + (status == "planned")), dt="gYear"))):
+                        q(m, f"<{p}>", o)
+        ents["Indicator"] = []
+        for i in range(12):
+            iri = f"{ID}indicator/d{n}-{i}"
+            s = f"<{iri}>"
+            value = f"{r.randint(1, 999)}.{r.randint(0, 99):02d}"
+            label = f"满意度{value}%"
+            for p, o in ((f"{RDF}type", f"<{PK}Indicator>"), (f"{RDFS}label", lit(label, "zh")),
+                         (f"{PK}inDocument", g), (f"{PK}value", lit(value, dt="decimal")), (f"{PK}unit", lit("%")),
+                         (f"{PK}indicatorKind", lit(r.choice(["actual", "target"]))),
+                         (f"{PK}year", lit(str(year), dt="gYear")), (f"{PK}status", lit(r.choice(STATUSES))),
+                         (f"{SCHEMA}name", lit("群众满意度", "zh"))):
+                q(s, f"<{p}>", o)
+            ents["Indicator"].append((iri, "Indicator", label))
+            q(f"<{r.choice(ents['Initiative'])[0]}>", f"<{PK}hasIndicator>", s)
+
+        def fact(a: str, pred: str, b: str, count: int | None = None) -> None:
+            q(f"<{a}>", f"<{PK}{pred}>", f"<{b}>")
+            f = f"<{d}/fact/{hashlib.sha1(f'{a}|{pred}|{b}'.encode()).hexdigest()[:12]}>"
+            start = r.randrange(max(1, offset))
+            for p, o in ((f"{RDF}type", f"<{RDF}Statement>"), (f"{RDF}subject", f"<{a}>"),
+                         (f"{RDF}predicate", f"<{PK}{pred}>"), (f"{RDF}object", f"<{b}>"), (f"{PK}inDocument", g),
+                         (f"{PROV}wasDerivedFrom", g), (f"{PK}evidence", lit(f"在{pred}句子{start}中。", "zh")),
+                         (f"{PK}start", lit(str(start), dt="integer")), (f"{PK}end", lit(str(start + 30), dt="integer")),
+                         (f"{PK}method", lit(f"pattern:{pred}" if count is None else "cooccurrence:sentence")),
+                         (f"{PK}confidence", lit("0.850" if count is None else "0.300", dt="decimal")),
+                         (f"{PK}status", lit(r.choice(STATUSES))), (f"{PK}year", lit(str(year), dt="gYear"))):
+                q(f, f"<{p}>", o)
+            if count is not None:
+                q(f, f"<{PK}count>", lit(str(count), dt="integer"))
+
+        for pred, a, b, k in TYPED:
+            for _ in range(k):
+                x, y = r.choice(ents[a])[0], r.choice(ents[b])[0]
+                if x != y:
+                    fact(x, pred, y)
+        flat = [e[0] for top in ents if top != "Indicator" for e in ents[top]]
+        for _ in range(150):
+            x, y = sorted(r.sample(flat, 2))
+            fact(x, "relatedTo", y, r.randint(1, 3))
+        return out
+
+
+def generate(path: Path, target: int) -> int:
+    """Write documents until `target` quads; returns the count."""
+    synth = Synth(docs_hint=max(1, target // 6300))
+    n = written = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        while written < target:
+            lines = synth.document(n)
+            fh.write("\n".join(lines) + "\n")
+            written += len(lines)
+            n += 1
+    return written
+
+
+# the stores compared: rdflib in memory, Oxigraph on disk (--store oxigraph:PATH), Oxigraph in memory (--store oxigraph)
+STORES = {"rdflib": "memory", "oxigraph-disk": "oxigraph:TMP/store", "oxigraph-mem": "oxigraph"}
+
+
+def worker(kind: str, data: Path, repeat: int, timeout: float) -> dict:
+    """Load the data into one store, time every example query; run in its own process."""
+    from graph.query import QueryError, collect, list_examples
+    from graph.store import open_store
+
+    tmp = tempfile.mkdtemp(prefix="policykg-bench-")
+    started = time.perf_counter()
+    store = open_store(data, STORES[kind].replace("TMP", tmp))
+    load = time.perf_counter() - started
+    results = {}
+    for ex in list_examples():
+        times, rows, error = [], None, None
+        budget = time.perf_counter() + timeout  # a slow store gets fewer runs, never more than `timeout` in all
+        for i in range(repeat + 1):
+            if i > 1 and time.perf_counter() > budget:
+                break
+            t = time.perf_counter()
+            try:
+                res = collect(store, ex.sparql, timeout=timeout)
+            except QueryError as exc:
+                error = str(exc)
+                break
+            if i or repeat == 0 or time.perf_counter() - t > timeout / 4:
+                times.append(time.perf_counter() - t)  # a query slower than a quarter budget needs no warm-up
+            rows = len(res.graph) if res.is_graph else len(res.rows)
+        results[ex.name] = {"median": statistics.median(times) if times and not error else None, "rows": rows,
+                            "error": error}
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"kind": kind, "load": load, "peak_mb": peak_mb, "triples": len(store), "queries": results}
+
+
+def ms(x: float | None) -> str:
+    return "—" if x is None else f"{1000 * x:,.1f}"
+
+
+def report(runs: dict, timeout: float) -> None:
+    """The table per query (median ms per store, speed-up over rdflib) and the targets, per Oxigraph store."""
+    from graph.tabular import format_rows
+
+    oxigraphs = [k for k in runs if k != "rdflib"]
+    rows, ratios, medians = [], {k: [] for k in oxigraphs}, {k: [] for k in oxigraphs}
+    for name, base in runs["rdflib"]["queries"].items():
+        timed_out = bool(base["error"]) and "time limit" in base["error"]
+        rdflib_s = timeout if timed_out else base["median"]  # a timeout is a lower bound on rdflib's time
+        row = [name, runs[oxigraphs[0]]["queries"][name]["rows"],
+               f">{timeout:g} s" if timed_out else ("error" if base["error"] else ms(base["median"]))]
+        for k in oxigraphs:
+            q = runs[k]["queries"][name]
+            ratio = rdflib_s / q["median"] if rdflib_s and q["median"] else None
+            if ratio:
+                ratios[k].append(ratio)
+            if q["median"] is not None:
+                medians[k].append(q["median"])
+            row += ["error" if q["error"] else ms(q["median"]), (">" if timed_out else "") + f"{ratio:,.1f}x" if ratio else "—"]
+        rows.append(row)
+    columns = ["query", "rows", "rdflib ms"] + [c for k in oxigraphs for c in (f"{k} ms", "speed-up")]
+    print()
+    print(format_rows(columns, rows), end="")
+    print()
+    print(format_rows(["store", "load s", "peak MB", "triples"],
+                      [[k, f"{r['load']:.1f}", f"{r['peak_mb']:,.0f}", f"{r['triples']:,}"] for k, r in runs.items()]),
+          end="")
+    print()
+    for k in oxigraphs:
+        median_ratio = statistics.median(ratios[k]) if ratios[k] else 0
+        slowest = max(medians[k]) if medians[k] else float("inf")
+        print(f"{k}: median speed-up over rdflib {median_ratio:,.1f}x (rdflib timeouts count as {timeout:g} s; "
+              f"target >= 10x: {'met' if median_ratio >= 10 else 'NOT met'}); "
+              f"{sum(t < 0.1 for t in medians[k])} of {len(medians[k])} examples under 100 ms, slowest "
+              f"{ms(slowest)} ms (target < 100 ms: {'met' if slowest < 0.1 else 'NOT met'})")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--triples", type=int, default=1_000_000, help="size of the synthetic graph (quads)")
+    ap.add_argument("--repeat", type=int, default=3, help="timed runs per query and store (after one warm-up)")
+    ap.add_argument("--timeout", type=float, default=30,
+                    help="give up on a query after this many seconds (also the time budget for its repeats)")
+    ap.add_argument("--worker", choices=list(STORES), help=argparse.SUPPRESS)
+    ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.data, args.repeat, args.timeout)))
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="policykg-bench-") as tmp:
+        data = Path(tmp) / "synthetic.nq"
+        t = time.perf_counter()
+        quads = generate(data, args.triples)
+        print(f"synthetic graph: {quads:,} quads, {data.stat().st_size / 2**20:,.0f} MiB N-Quads, "
+              f"generated in {time.perf_counter() - t:.1f} s", flush=True)
+        runs = {}
+        for kind in STORES:
+            out = subprocess.run([sys.executable, __file__, "--worker", kind, "--data", str(data), "--repeat",
+                                  str(args.repeat), "--timeout", str(args.timeout)],
+                                 capture_output=True, text=True, check=True)
+            runs[kind] = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"{kind}: loaded {runs[kind]['triples']:,} triples in {runs[kind]['load']:.1f} s, "
+                  f"peak memory {runs[kind]['peak_mb']:,.0f} MB", flush=True)
+    report(runs, args.timeout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,247 @@
+"""One document's share of the graph, rendered where it was extracted (a worker process or a Dask worker): the
+unit the cache keeps and the build streams into graph.ttl, graph.trig and extract.json, so no process ever
+holds the whole RDF graph.
+
+A document's named graph is split by whether a triple names the document: "owned" triples (the document node,
+its mentions, its facts, entity → document links) belong to this document alone; "shared" triples (relations
+between entities) may recur in other documents; entity descriptions (labels, aliases, codes) depend on every
+document that mentions the entity and are written once the corpus is merged (see `describe_entity`)."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF
+
+from ontology import ID, PK, PREFIXES
+
+from .model import DocumentGraph, Entity
+from .pipeline import document_record
+from .rdf import add_document, add_entity, add_mention, add_relation, document_iri, entity_iri, fact_iri
+
+ANY_DOCUMENT = URIRef("urn:policykg:any-document")  # stands for "the document" in a shared entity description
+_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_NAMESPACES = {str(ns): prefix for prefix, ns in PREFIXES.items()}
+_RDF_TYPE = str(RDF.type)
+
+
+@dataclass
+class EdgeEvidence:
+    """One reified statement of a relation: what the NetworkX projection puts on an edge."""
+
+    subject: str
+    predicate: str
+    object: str
+    evidence: str = ""
+    status: str = ""
+    year: str = ""
+    count: int = 1
+
+
+@dataclass
+class DocumentProvenance:
+    """What the HTML explorer's side panel shows about one document: its metadata, fact and mention sentences.
+
+    Evidence is (sentence, document IRI, status, year), as graph.viz.read_provenance reads it from RDF."""
+
+    documents: dict[str, dict] = field(default_factory=dict)
+    facts: list[tuple[tuple[str, str, str], tuple]] = field(default_factory=list)
+    mentions: list[tuple[str, tuple]] = field(default_factory=list)
+
+
+@dataclass
+class DocumentPart:
+    """Everything the build needs from one document, small enough to cache and to send between machines."""
+
+    name: str
+    path: str
+    key: str | None
+    chars: int
+    graph: str
+    owned: str
+    owned_triples: int
+    shared: list[str]
+    entities: list[Entity]
+    relations: dict[str, int]
+    edges: list[EdgeEvidence]
+    record: str
+    provenance: DocumentProvenance = field(default_factory=DocumentProvenance)
+
+
+@dataclass
+class EntityDescription:
+    """A merged entity's triples as Turtle, with the links to other entities they contain."""
+
+    turtle: str
+    triples: int
+    links: list[str]
+    pairs: list[tuple]
+
+
+class TripleCollector:
+    """Stands in for an rdflib Graph in graph/rdf.py's add_* functions: keeps triples in order, each once."""
+
+    def __init__(self) -> None:
+        self.triples: list[tuple] = []
+        self._seen: set[tuple] = set()
+
+    def add(self, triple: tuple) -> None:
+        if triple not in self._seen:
+            self._seen.add(triple)
+            self.triples.append(triple)
+
+
+# ---------------------------------------------------------------- Turtle text without an rdflib graph
+
+@lru_cache(maxsize=65536)
+def turtle_iri(iri: str) -> str:
+    """pk:Place for IRIs in a known namespace with a plain local name, else <iri>."""
+    for cut in (iri.rfind("#"), iri.rfind("/")):
+        prefix = _NAMESPACES.get(iri[: cut + 1]) if cut >= 0 else None
+        if prefix is not None and _LOCAL_NAME.fullmatch(iri[cut + 1:]):
+            return f"{prefix}:{iri[cut + 1:]}"
+    return f"<{iri}>"
+
+
+def turtle_term(term) -> str:
+    """A term in Turtle (and TriG) syntax."""
+    if type(term) is URIRef:
+        return _turtle_uri(term)
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_STRING_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        return f"{text}^^{turtle_iri(str(term.datatype))}" if term.datatype else text
+    if isinstance(term, URIRef):
+        return _turtle_uri(term)
+    return f"_:{term}"
+
+
+def _turtle_uri(term: URIRef) -> str:
+    text = str(term)
+    return "a" if text == _RDF_TYPE else turtle_iri(text)
+
+
+def turtle_lines(triples: list[tuple]) -> str:
+    """Triples as Turtle statements, consecutive triples about one subject joined with ';'."""
+    out: list[str] = []
+    subject = None
+    for s, p, o in triples:
+        if s == subject:
+            out.append(f" ;\n    {turtle_term(p)} {turtle_term(o)}")
+        else:
+            if subject is not None:
+                out.append(" .\n")
+            out.append(f"{turtle_iri(str(s))} {turtle_term(p)} {turtle_term(o)}")
+            subject = s
+    if subject is not None:
+        out.append(" .\n")
+    return "".join(out)
+
+
+def turtle_prefixes() -> str:
+    """The @prefix lines every streamed file starts with."""
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())) + "\n"
+
+
+# ---------------------------------------------------------------- one document
+
+def _names(triple: tuple, doc: str) -> bool:
+    """Does the triple name the document (its IRI, or an IRI under it such as a mention or a fact)?"""
+    under = doc + "/"
+    for t in (triple[0], triple[2]):  # a predicate is never a document
+        if type(t) is URIRef and t.startswith(doc) and (len(t) == len(doc) or t.startswith(under)):
+            return True
+    return False
+
+
+def _text(value) -> str | None:
+    return str(value) if value is not None else None
+
+
+def provenance_of(triples: list[tuple]) -> DocumentProvenance:
+    """Documents, statements' evidence and mentions' sentences among a document's triples."""
+    types: dict = {}
+    values: dict = {}
+    for s, p, o in triples:
+        if p == RDF.type:
+            types.setdefault(s, set()).add(o)
+        else:
+            values.setdefault(s, {}).setdefault(p, o)
+    prov = DocumentProvenance()
+    for s, classes in types.items():
+        v = values.get(s, {})
+        evidence = (_text(v.get(PK.inDocument)), _text(v.get(PK.status)), _text(v.get(PK.year)))
+        if PK.Document in classes:
+            prov.documents[str(s)] = {"title": _text(v.get(DCTERMS.title)) or _text(v.get(PK.sourceFile)) or str(s),
+                                      "date": _text(v.get(DCTERMS.date)) or "", "file": _text(v.get(PK.sourceFile)) or ""}
+        if RDF.Statement in classes and v.get(PK.evidence) is not None:
+            key = (str(v.get(RDF.subject)), str(v.get(RDF.predicate)), str(v.get(RDF.object)))
+            prov.facts.append((key, (str(v[PK.evidence]), *evidence)))
+        if PK.Mention in classes and v.get(PK.mentionOf) is not None and v.get(PK.sentence) is not None:
+            prov.mentions.append((str(v[PK.mentionOf]), (str(v[PK.sentence]), *evidence)))
+    return prov
+
+
+def edge_evidence(dg: DocumentGraph) -> list[EdgeEvidence]:
+    """The relations' statements as the NetworkX projection reads them, one per fact IRI."""
+    d = document_iri(dg.document)
+    seen: set = set()
+    out = []
+    for r in dg.relations:
+        f = fact_iri(d, r)
+        if f in seen:
+            continue
+        seen.add(f)
+        out.append(EdgeEvidence(str(entity_iri(r.subject)), r.predicate, str(entity_iri(r.object)),
+                                r.evidence or "", r.status or "", f"{int(r.year):04d}" if r.year else "", r.count))
+    return out
+
+
+def _unlabelled(e: Entity) -> Entity:
+    """The entity without labels or aliases: describing it for its document-naming triples then skips pinyin."""
+    return Entity(e.key, "", e.cls, [], [], e.confidence, e.code, e.attrs, e.docs)
+
+
+def part_from_graph(dg: DocumentGraph, key: str | None = None, path: str = "") -> DocumentPart:
+    """Render one document's graph: owned triples as Turtle, shared ones as lines, plus what merging needs."""
+    doc = dg.document
+    d = document_iri(doc)
+    doc_iri = str(d)
+    owned, shared = TripleCollector(), TripleCollector()
+    add_document(owned, doc)
+    for e in dg.entities:
+        local = TripleCollector()
+        s = add_entity(local, _unlabelled(e), d)  # only its triples naming the document are kept
+        for t in local.triples:
+            if _names(t, doc_iri):
+                owned.add(t)
+        for m in e.mentions:
+            add_mention(owned, doc, d, s, m)
+    for r in dg.relations:
+        rel = TripleCollector()
+        add_relation(rel, d, r)
+        for t in rel.triples:
+            (owned if _names(t, doc_iri) else shared).add(t)
+    relations: dict[str, int] = {}
+    for r in dg.relations:
+        relations[r.predicate] = relations.get(r.predicate, 0) + 1
+    record = json.dumps([document_record(dg)], ensure_ascii=False, indent=1)[2:-2]
+    return DocumentPart(name=doc.name, path=path or doc.path, key=key, chars=len(doc.text), graph=str(d),
+                        owned=turtle_lines(owned.triples), owned_triples=len(owned.triples),
+                        shared=[turtle_lines([t]) for t in shared.triples], entities=dg.entities,
+                        relations=relations, edges=edge_evidence(dg), record=record,
+                        provenance=provenance_of(owned.triples))
+
+
+def describe_entity(e: Entity) -> EntityDescription:
+    """A merged entity's document-independent triples (what every document that mentions it repeats)."""
+    triples = TripleCollector()
+    add_entity(triples, e, ANY_DOCUMENT)
+    kept = [t for t in triples.triples if not _names(t, str(ANY_DOCUMENT))]
+    links = [turtle_lines([t]) for t in kept if isinstance(t[2], URIRef) and t[2].startswith(str(ID))]
+    return EntityDescription(turtle_lines(kept), len(kept), links, [(p, o) for _, p, o in kept])
