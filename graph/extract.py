@@ -490,6 +490,10 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     proper_only = suffix.weak and suffix.cls in PLACE_CLASSES
     first = _walk_left(toks, j, proper_only, 8 if proper_only else 20, stop_at_facility=suffix.text == "项目")
     start = toks[first][1] if first < j else toks[j][1]
+    if first < j and not proper_only:
+        w0, s0, _ = toks[first]
+        if len(w0) == 3 and w0[:2] in boundary_words() and _is_han(w0[2]) and w0[2] not in FUNC_CHARS:
+            start = s0 + 2  # 建成区级人才公寓: the dictionary word 建成区 hides the verb 建成 before 区级
     if suffix.cls == "Industry":
         # an industry is named by nouns: 发展生态节能环保产业 → 生态节能环保产业
         if re.search(r"[一二三四五六七八九十两]大", text[start:sfx_start]):
@@ -526,7 +530,7 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
     stem = stem.strip()
     if not stem or not _HAN.search(stem + name):
         return False
-    if is_generic(name) or stem in generic_words():
+    if is_generic(name) or (stem in generic_words() and top_level(suffix.cls) != "Project"):
         return False
     if suffix.weak and len(stem) < 2:
         return False
