@@ -96,7 +96,7 @@ def _score(gold_dir: Path, files: list[Path], tmp_path: Path) -> float:
 @pytest.mark.skipif(not (SHARED / "eval" / "seed").is_dir(), reason="../shared/eval is not beside the checkout")
 def test_seed_typed_f1_floor(tmp_path):
     seed = SHARED / "eval" / "seed"
-    assert _score(seed, sorted(seed.glob("*.txt")), tmp_path) >= 0.90
+    assert _score(seed, sorted(seed.glob("*.txt")), tmp_path) >= 0.92
 
 
 @pytest.mark.skipif(not (SHARED / "eval" / "dev").is_dir(), reason="../shared/eval/dev is not beside the checkout")
