@@ -103,6 +103,7 @@ def add_entity(g: Graph, e: Entity, d: URIRef) -> URIRef:
 
     s = entity_iri(e.key)
     g.add((s, RDF.type, PK[e.cls]))
+    g.add((s, RDF.type, PK[top_class(e.cls)]))  # the top class too, so `?x a pk:Project` works without inference
     g.add((s, RDFS.label, Literal(e.label, lang="zh")))
     py = " ".join(lazy_pinyin(e.label))
     if py and py != e.label:

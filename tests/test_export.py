@@ -100,7 +100,7 @@ def test_jsonld_uses_a_compact_context(small_dataset):
     assert ctx["@vocab"] == "https://w3id.org/policykg/ontology#" and ctx["@language"] == "zh"
     assert ctx["locatedIn"] == {"@id": "pk:locatedIn", "@type": "@id"}
     road = next(n for n in doc["@graph"] if n["@id"].endswith("binhedadao-abc123"))
-    assert road["@type"] == "InfrastructureProject"
+    assert road["@type"] == ["InfrastructureProject", "Project"]  # most specific class and its top class
     assert road["locatedIn"] == "https://w3id.org/policykg/id/place/000000001"
     assert "滨河大道" in road["label"]  # plain string: @zh is the default language
     ids = [n["@id"] for n in doc["@graph"]]
