@@ -87,7 +87,7 @@ def cli():
 @click.option("--no-cache", is_flag=True,
               help="Re-extract every document and keep no cache in OUT (default: reuse OUT/.cache for unchanged "
                    "documents, and do nothing when no document changed).")
-@click.option("--max-doc-bytes", type=int, default=None, help="Skip documents larger than this (default 20 MB).")
+@click.option("--max-doc-bytes", type=click.IntRange(min=1), default=None, help="Skip documents larger than this (default 20 MB).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary table.")
 @user_errors
 def build(inputs, out, jobs, engine, scheduler, no_cache, max_doc_bytes, quiet):
@@ -138,6 +138,9 @@ def build(inputs, out, jobs, engine, scheduler, no_cache, max_doc_bytes, quiet):
     if not quiet:
         click.echo(summary_table(summary))
         click.echo(build_line(summary))
+    else:  # skipped documents are reported even when quiet
+        for warning in summary.get("warnings", []):
+            click.echo(f"warning: {warning}", err=True)
 
 
 def build_line(summary: dict) -> str:
@@ -649,13 +652,20 @@ def diff_command(old_path, new_path, related, fmt, output):
     click.echo(result.summary(), err=True)
 
 
+def _interrupted(signum, frame):
+    """Ctrl-C: one line and exit code 130; the SystemExit unwinds through atomic writes, which drop their temp files
+    (click would otherwise turn KeyboardInterrupt into "Aborted!" and exit code 1)."""
+    click.echo("interrupted", err=True)
+    raise SystemExit(130)
+
+
 def main():
     """Console entry point: Ctrl-C ends quietly with exit code 130."""
-    try:
-        cli(prog_name="policykg")
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with SIGINT ignored
+        signal.signal(signal.SIGINT, _interrupted)
+    cli(prog_name="policykg")
 
 
 if __name__ == "__main__":

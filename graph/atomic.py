@@ -9,11 +9,21 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def make_parent(path: Path) -> None:
+    """Create the folder `path` goes in, or fail with one line naming the path and why (not "[Errno 17] File exists")."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OSError(f"{path}: cannot write there: a part of the path is a file, not a folder") from None
+    except OSError as exc:
+        raise OSError(f"{path}: cannot create its folder {path.parent} ({exc.strerror})") from None
+
+
 @contextmanager
 def atomic_file(path: str | Path, mode: str = "wb") -> Iterator:
     """Open a temporary file next to `path`; it replaces `path` only if the block finishes."""
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
+    make_parent(p)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": "\n"})) as fh:
@@ -31,7 +41,7 @@ def atomic_file(path: str | Path, mode: str = "wb") -> Iterator:
 def atomic_directory(path: str | Path) -> Iterator[Path]:
     """Yield a fresh temporary directory that replaces `path` as a whole only if the block finishes."""
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
+    make_parent(p)
     tmp = Path(tempfile.mkdtemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent))
     try:
         yield tmp

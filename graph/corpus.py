@@ -190,6 +190,16 @@ _EVENT = re.compile(
     rf"|(?:(?P<y2>(?:19|20)\d{{2}})年)?(?P<m2>\d{{1,2}})月(?P<d2>\d{{1,2}})日在(?P<n2>{_EVENT_NAME})上")
 
 
+def iso_date(year: str | int, month: str | int, day: str | int) -> str | None:
+    """YYYY-MM-DD for a real calendar day, else None: 2023-13-45 in a header must not become an invalid xsd:date."""
+    import datetime
+
+    try:
+        return datetime.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True)
 class ReportedEvent:
     """The session a report was given at: its name, date (ISO) and venue, as the text states them."""
@@ -214,7 +224,7 @@ def reported_event(text: str, doc_date: str | None = None) -> ReportedEvent | No
             y, mo = int(doc_date[:4]), int(doc_date[5:7])
             year = str(y - 1 if int(month) > mo else y)
         if year:
-            date = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+            date = iso_date(year, month, day)
     return ReportedEvent(name, date, (m.group("venue") or "").strip())
 
 
@@ -228,11 +238,11 @@ def document_metadata(text: str, name: str = "") -> dict:
     date = None
     m = _DATE.search(head) or _DATE_ANY.search(head)
     if m:
-        date = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-    else:
+        date = iso_date(m.group(1), m.group(2), m.group(3))
+    if date is None:
         m = re.search(r"(20\d{2})-(\d{2})-(\d{2})", name)
         if m:
-            date = m.group(0)
+            date = iso_date(*m.groups())
     source = (_SOURCE.search(head) or [None, ""])[1]
     authors: list[str] = []
     for line in head.split("\n"):

@@ -1,0 +1,313 @@
+"""Bad input, faults and load limits through the real command line: every user error is one clear line naming the
+file and the problem (exit code != 0, no traceback); bad documents in a folder are skipped and reported; an
+interrupted build leaves the previous OUT intact; decoding arbitrary bytes/text raises only DocumentError."""
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from graph.corpus import DocumentError, decode_bytes, document_from_text
+
+from conftest import ROOT, SEED, run_policykg
+
+ANY_QUERY = "SELECT * WHERE { ?s ?p ?o }"
+GOOD_TTL = "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n"
+BAD_RDF = {"ttl": "@prefix ex: <http://example.org/> .\nex:a ex:b", "trig": "ex:g { <http://a> <http://b> "}
+
+
+def assert_user_error(r, *needles: str) -> str:
+    """A failed run with one `Error:` line that contains every needle, and no traceback."""
+    assert r.returncode not in (0, None), r.stdout
+    assert "Traceback" not in r.stderr, r.stderr
+    errors = [ln for ln in r.stderr.splitlines() if ln.startswith("Error:")]
+    assert len(errors) == 1, r.stderr
+    for needle in needles:
+        assert needle in errors[0], errors[0]
+    return errors[0]
+
+
+def fill(args, **paths: Path) -> list[str]:
+    """Arguments with {name} placeholders replaced (str.format would trip on a query's braces)."""
+    out = []
+    for a in args:
+        for name, path in paths.items():
+            a = a.replace("{" + name + "}", str(path))
+        out.append(a)
+    return out
+
+
+def documents_of(out: Path) -> dict[str, dict]:
+    """extract.json's records by file name."""
+    return {rec["doc"]: rec for rec in json.loads((out / "extract.json").read_text(encoding="utf-8"))}
+
+
+# ---------------------------------------------------------------- documents
+
+@pytest.mark.parametrize("name, data, problem", [
+    ("empty.txt", b"", "empty"),
+    ("blank.md", b" \n\t\n\xe3\x80\x80\n", "empty"),  # spaces, a tab and an ideographic space only
+    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 40, "binary"),
+    ("noise.txt", bytes(range(128, 256)) * 40, "decode"),
+])
+def test_an_unreadable_document_is_named_with_its_problem(tmp_path, name, data, problem):
+    f = tmp_path / name
+    f.write_bytes(data)
+    assert_user_error(run_policykg("build", str(f), "--out", str(tmp_path / "kg"), "-q"), name, problem)
+    assert not (tmp_path / "kg").exists()
+
+
+def test_chinese_encodings_build(tmp_path):
+    simplified = "青石镇人民政府工作报告\n日期:2024-01-05\n2023年,青石镇建成滨河大道,新建学校两所。\n"
+    traditional = "青石鎮人民政府工作報告\n日期:2024-01-05\n2023年,青石鎮建成濱河大道,新建學校兩所。\n"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for enc in ("gbk", "gb18030", "utf-16"):
+        (corpus / f"{enc}.txt").write_bytes(simplified.encode(enc))
+    (corpus / "big5.txt").write_bytes(traditional.encode("big5"))
+    out = tmp_path / "kg"
+    r = run_policykg("build", str(corpus), "--out", str(out), "-q", "--jobs", "1")
+    assert r.returncode == 0 and "warning" not in r.stderr, r.stderr
+    docs = documents_of(out)
+    assert sorted(docs) == ["big5.txt", "gb18030.txt", "gbk.txt", "utf-16.txt"]
+    assert {d["title"] for d in docs.values()} == {"青石镇人民政府工作报告", "青石鎮人民政府工作報告"}
+    assert {d["date"] for d in docs.values()} == {"2024-01-05"}
+
+
+def test_a_mixed_folder_builds_the_good_documents_and_reports_the_bad(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "seed.txt").write_bytes(SEED.read_bytes())
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.md").write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    (corpus / "huge.txt").write_bytes("一".encode("utf-8") * 14000)  # 42,000 bytes, over the limit below
+    (corpus / "page.html").write_text(
+        "<html><head><title>青石镇政府工作报告</title><style>/* 岳麓区 */ p { color: red }</style>"
+        "<script>var 脚本变量 = '湘潭县';</script></head><body><div><p>2023年,青石镇建成滨河大道,"
+        "新建学校两所,改造老旧小区十二个,群众满意度持续提升,全镇地区生产总值增长百分之六。</p></div>"
+        "<script>document.write('株洲市荷塘区')</script></body></html>", encoding="utf-8")
+    out = tmp_path / "kg"
+    r = run_policykg("build", str(corpus), "--out", str(out), "-q", "--jobs", "1", "--max-doc-bytes", "20000")
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    warnings = [ln for ln in r.stderr.splitlines() if ln.startswith("warning:")]
+    assert len(warnings) == 3, r.stderr
+    for name, problem in (("empty.txt", "empty"), ("binary.md", "binary"), ("huge.txt", "--max-doc-bytes")):
+        assert any(name in w and problem in w for w in warnings), (name, warnings)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["documents"] == 2 and len(summary["warnings"]) == 3
+    docs = documents_of(out)
+    assert sorted(docs) == ["page.html", "seed.txt"]
+    assert docs["page.html"]["title"] == "青石镇政府工作报告"
+    written = (out / "graph.ttl").read_text(encoding="utf-8") + (out / "extract.json").read_text(encoding="utf-8")
+    for script_text in ("脚本变量", "湘潭县", "株洲", "荷塘", "岳麓", "color"):
+        assert script_text not in written
+
+
+def test_a_50_mb_single_line_hits_the_size_limit(tmp_path):
+    big = tmp_path / "one-line.txt"
+    with open(big, "wb") as fh:
+        fh.write("青石镇建成滨河大道".encode("utf-8") * (50 * 1024 * 1024 // 27 + 1))
+    assert big.stat().st_size > 50 * 1024 * 1024
+    assert_user_error(run_policykg("build", str(big), "--out", str(tmp_path / "kg"), "-q"),
+                      "one-line.txt", "document size limit", "--max-doc-bytes")
+
+
+def test_max_doc_bytes_must_be_positive(tmp_path):
+    r = run_policykg("build", str(SEED), "--out", str(tmp_path / "kg"), "--max-doc-bytes", "-5")
+    assert_user_error(r, "--max-doc-bytes", "-5", "x>=1")
+
+
+# ---------------------------------------------------------------- graphs, queries and options
+
+@pytest.mark.parametrize("suffix", sorted(BAD_RDF))
+@pytest.mark.parametrize("command", [("query", ANY_QUERY), ("export", "--format", "nt"), ("validate",)])
+def test_malformed_rdf_is_named(tmp_path, suffix, command):
+    f = tmp_path / f"broken.{suffix}"
+    f.write_text(BAD_RDF[suffix], encoding="utf-8")
+    name, *rest = command
+    assert_user_error(run_policykg(name, str(f), *rest), "broken." + suffix, "malformed")
+
+
+def test_malformed_sparql_says_where(tmp_path):
+    f = tmp_path / "g.ttl"
+    f.write_text(GOOD_TTL, encoding="utf-8")
+    assert_user_error(run_policykg("query", str(f), "SELEC ?s WHERE { ?s ?p"), "syntax error", "line 1")
+
+
+@pytest.mark.parametrize("args, needles", [
+    (("query", "{g}", "--example", "no-such-example"), ("no-such-example", "projects-by-place")),
+    (("query", "{g}", ANY_QUERY, "--format", "yaml"), ("yaml", "csv")),
+    (("query", "{g}", ANY_QUERY, "--store", "mongodb"), ("mongodb", "oxigraph")),
+    (("export", "{g}", "--format", "yaml"), ("yaml", "graphml")),
+    (("build", str(SEED), "--out", "{tmp}/kg", "--engine", "spark"), ("spark", "dask")),
+])
+def test_unknown_names_list_the_choices(tmp_path, args, needles):
+    g = tmp_path / "g.ttl"
+    g.write_text(GOOD_TTL, encoding="utf-8")
+    assert_user_error(run_policykg(*fill(args, g=g, tmp=tmp_path)), *needles)
+
+
+@pytest.mark.parametrize("args", [
+    ("build", "{missing}", "--out", "{tmp}/kg"),
+    ("extract", "{missing}"),
+    ("query", "{missing}", ANY_QUERY),
+    ("export", "{missing}", "--format", "nt"),
+    ("validate", "{missing}"),
+    ("stats", "{missing}"),
+    ("viz", "{missing}", "--out", "{tmp}/v.html"),
+])
+def test_missing_paths_are_named(tmp_path, args):
+    missing = tmp_path / "no-such-report.txt"
+    r = run_policykg(*fill(args, missing=missing, tmp=tmp_path))
+    assert_user_error(r, "no-such-report.txt")
+    assert not (tmp_path / "kg").exists() and not (tmp_path / "v.html").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ("build", str(SEED), "--out", "{blocker}/kg", "-q"),
+    ("export", "{g}", "--format", "nt", "--out", "{blocker}/g.nt"),
+    ("query", "{g}", ANY_QUERY, "--output", "{blocker}/rows.csv"),
+])
+def test_an_unwritable_out_is_named(tmp_path, args):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    g = tmp_path / "g.ttl"
+    g.write_text(GOOD_TTL, encoding="utf-8")
+    r = run_policykg(*fill(args, blocker=blocker, g=g))
+    assert_user_error(r, "a-file", "not a folder")
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+# ---------------------------------------------------------------- arbitrary bytes and text
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_decode_bytes_raises_only_document_errors(data):
+    try:
+        text, encoding = decode_bytes(data, "arbitrary.bin")
+    except DocumentError as exc:
+        assert "arbitrary.bin" in str(exc)
+        return
+    assert isinstance(text, str) and encoding
+
+
+REPORT_PIECES = st.sampled_from(["日期:", "2023", "年", "13", "月", "45", "日", "-", "\n", "\r\n", "。", "；", "”",
+                                 "中国共产党", "华容区", "第九次代表大会", "在", "举行", "一、", "工作安排", " ",
+                                 "\u3000", "\x00", "\u200d", "\ufeff", "e\u0301", "来源：", "记者 张三"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(REPORT_PIECES, st.text(max_size=4)), max_size=40).map("".join))
+def test_document_from_text_sentences_slice_the_text(text):
+    try:
+        doc = document_from_text(text, "arbitrary.txt")
+    except DocumentError as exc:
+        assert "arbitrary.txt" in str(exc)
+        return
+    for s in doc.sentences:
+        assert doc.text[s.start:s.end] == s.text and s.text.strip()
+    if doc.date is not None:  # a header's 2023-13-45 is no date at all, not an invalid xsd:date
+        datetime.date.fromisoformat(doc.date)
+
+
+# ---------------------------------------------------------------- interrupted builds
+
+@pytest.fixture()
+def previous_out(tmp_path, seed_build):
+    """An OUT from a finished build, and a corpus of 30 renamed seed copies whose build takes a while."""
+    out = tmp_path / "outs" / "kg"
+    shutil.copytree(seed_build, out)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(30):
+        (corpus / f"report-{i:02d}.txt").write_bytes(SEED.read_bytes())
+    return out, corpus
+
+
+def start_build_and_wait_for_writing(corpus: Path, out: Path) -> subprocess.Popen:
+    """`policykg build` in a subprocess, returned once its temporary OUT has graph.ttl content."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "build", str(corpus), "--out", str(out), "--jobs", "1",
+                             "--no-cache", "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            cwd=ROOT)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        temps = list(out.parent.glob(f".{out.name}.*.tmp/graph.ttl"))
+        if temps and any(t.stat().st_size > 0 for t in temps):
+            return proc
+        time.sleep(0.05)
+    proc.kill()
+    pytest.fail(f"the build never started writing: {proc.communicate()[1]}")
+
+
+def leftovers(out: Path) -> list[str]:
+    """Names next to OUT other than OUT and hidden temporary directories."""
+    return sorted(p.name for p in out.parent.iterdir()
+                  if p.name != out.name and not (p.name.startswith(f".{out.name}.") and p.name.endswith(".tmp")))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_an_interrupted_build_leaves_the_previous_out_intact(previous_out, sig):
+    out, corpus = previous_out
+    before = {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.trig", "summary.json")}
+    proc = start_build_and_wait_for_writing(corpus, out)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    if sig == signal.SIGINT:
+        assert proc.returncode == 130
+        assert err.strip() == "interrupted"
+        assert not list(out.parent.glob(".*.tmp")), "Ctrl-C removes the temporary OUT"
+    else:
+        assert proc.returncode == -signal.SIGKILL
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert leftovers(out) == []
+    if sig != signal.SIGKILL:
+        return
+    # a temporary directory left by SIGKILL does not stop the next build
+    r = run_policykg("build", str(SEED), str(corpus / "report-00.txt"), "--out", str(out), "-q", "--jobs", "1")
+    assert r.returncode == 0, r.stderr
+    assert sorted(documents_of(out)) == ["huarong-2023-12-26.txt", "report-00.txt"]
+
+
+# ---------------------------------------------------------------- result size limits
+
+@pytest.mark.server
+def test_serve_max_rows_cuts_results_and_says_so(seed_build):
+    from test_serve import form, http, stop
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", str(seed_build), "--port", "0", "--max-rows", "3",
+                             "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    try:
+        first = proc.stdout.readline()
+        assert "SPARQL endpoint: http://127.0.0.1:" in first, first + proc.stderr.read()
+        url = first.split()[2]
+        status, headers, body = http(url, form(ANY_QUERY), {"Accept": "application/sparql-results+json"})
+        assert status == 200
+        assert headers["X-Result-Truncated"] == "stopped at 3 rows" and headers["X-Result-Rows"] == "3"
+        assert len(json.loads(body)["results"]["bindings"]) == 3
+        status, headers, body = http(url, form("SELECT ?d WHERE { ?d a pk:Document }"),
+                                     {"Accept": "application/sparql-results+json"})
+        assert status == 200 and "X-Result-Truncated" not in headers
+    finally:
+        stop(proc)
+
+
+def test_query_limit_cuts_results_and_says_so(tmp_path):
+    g = tmp_path / "g.ttl"
+    g.write_text(GOOD_TTL + "ex:a ex:b ex:d, ex:e, ex:f .\n", encoding="utf-8")
+    r = run_policykg("query", str(g), ANY_QUERY, "--limit", "2", "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    assert len(r.stdout.strip().splitlines()) == 3  # header and two rows
+    assert r.stderr.strip() == "note: stopped at --limit 2"
