@@ -65,7 +65,7 @@ class DocumentPart:
     owned: str
     owned_triples: int
     shared: list[str]
-    entities: list[Entity]
+    entities: list[Entity]  # without mentions: they are in `owned`
     relations: dict[str, int]
     edges: list[EdgeEvidence]
     record: str
@@ -159,31 +159,36 @@ def _names(triple: tuple, doc: str) -> bool:
     return False
 
 
-def _text(value) -> str | None:
-    return str(value) if value is not None else None
+_PROVENANCE_PREDICATES = {str(t): name for name, t in (
+    ("type", RDF.type), ("inDocument", PK.inDocument), ("status", PK.status), ("year", PK.year),
+    ("title", DCTERMS.title), ("sourceFile", PK.sourceFile), ("date", DCTERMS.date), ("evidence", PK.evidence),
+    ("subject", RDF.subject), ("predicate", RDF.predicate), ("object", RDF.object), ("mentionOf", PK.mentionOf),
+    ("sentence", PK.sentence))}
+_DOCUMENT, _STATEMENT, _MENTION = str(PK.Document), str(RDF.Statement), str(PK.Mention)
 
 
 def provenance_of(triples: list[tuple]) -> DocumentProvenance:
-    """Documents, statements' evidence and mentions' sentences among a document's triples."""
-    types: dict = {}
-    values: dict = {}
+    """Documents, statements' evidence and mentions' sentences among a document's triples (plain strings: fast)."""
+    types: dict[str, set] = {}
+    values: dict[str, dict] = {}
     for s, p, o in triples:
-        if p == RDF.type:
-            types.setdefault(s, set()).add(o)
-        else:
-            values.setdefault(s, {}).setdefault(p, o)
+        name = _PROVENANCE_PREDICATES.get(str(p))
+        if name == "type":
+            types.setdefault(str(s), set()).add(str(o))
+        elif name is not None:
+            values.setdefault(str(s), {}).setdefault(name, str(o))
     prov = DocumentProvenance()
     for s, classes in types.items():
         v = values.get(s, {})
-        evidence = (_text(v.get(PK.inDocument)), _text(v.get(PK.status)), _text(v.get(PK.year)))
-        if PK.Document in classes:
-            prov.documents[str(s)] = {"title": _text(v.get(DCTERMS.title)) or _text(v.get(PK.sourceFile)) or str(s),
-                                      "date": _text(v.get(DCTERMS.date)) or "", "file": _text(v.get(PK.sourceFile)) or ""}
-        if RDF.Statement in classes and v.get(PK.evidence) is not None:
-            key = (str(v.get(RDF.subject)), str(v.get(RDF.predicate)), str(v.get(RDF.object)))
-            prov.facts.append((key, (str(v[PK.evidence]), *evidence)))
-        if PK.Mention in classes and v.get(PK.mentionOf) is not None and v.get(PK.sentence) is not None:
-            prov.mentions.append((str(v[PK.mentionOf]), (str(v[PK.sentence]), *evidence)))
+        evidence = (v.get("inDocument"), v.get("status"), v.get("year"))
+        if _DOCUMENT in classes:
+            prov.documents[s] = {"title": v.get("title") or v.get("sourceFile") or s, "date": v.get("date") or "",
+                                 "file": v.get("sourceFile") or ""}
+        if _STATEMENT in classes and "evidence" in v:
+            key = (v.get("subject", "None"), v.get("predicate", "None"), v.get("object", "None"))
+            prov.facts.append((key, (v["evidence"], *evidence)))
+        if _MENTION in classes and "mentionOf" in v and "sentence" in v:
+            prov.mentions.append((v["mentionOf"], (v["sentence"], *evidence)))
     return prov
 
 
@@ -200,6 +205,12 @@ def edge_evidence(dg: DocumentGraph) -> list[EdgeEvidence]:
         out.append(EdgeEvidence(str(entity_iri(r.subject)), r.predicate, str(entity_iri(r.object)),
                                 r.evidence or "", r.status or "", f"{int(r.year):04d}" if r.year else "", r.count))
     return out
+
+
+def _without_mentions(e: Entity) -> Entity:
+    """What merging needs of an entity: its mentions are already in the document's Turtle, and merging every
+    report's mentions into one list cost more than the rest of the merge (see the build's README section)."""
+    return Entity(e.key, e.label, e.cls, e.aliases, [], e.confidence, e.code, e.attrs, e.docs)
 
 
 def _unlabelled(e: Entity) -> Entity:
@@ -230,10 +241,11 @@ def part_from_graph(dg: DocumentGraph, key: str | None = None, path: str = "") -
     relations: dict[str, int] = {}
     for r in dg.relations:
         relations[r.predicate] = relations.get(r.predicate, 0) + 1
-    record = json.dumps([document_record(dg)], ensure_ascii=False, indent=1)[2:-2]
+    record = json.dumps(document_record(dg), ensure_ascii=False, separators=(",", ":"))  # C encoder: no indent
     return DocumentPart(name=doc.name, path=path or doc.path, key=key, chars=len(doc.text), graph=str(d),
                         owned=turtle_lines(owned.triples), owned_triples=len(owned.triples),
-                        shared=[turtle_lines([t]) for t in shared.triples], entities=dg.entities,
+                        shared=[turtle_lines([t]) for t in shared.triples],
+                        entities=[_without_mentions(e) for e in dg.entities],
                         relations=relations, edges=edge_evidence(dg), record=record,
                         provenance=provenance_of(owned.triples))
 

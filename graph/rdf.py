@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
@@ -16,6 +17,7 @@ from .model import Document, DocumentGraph, Entity, Mention, Relation
 PINYIN_LANG = "zh-latn-pinyin"
 
 
+@lru_cache(maxsize=65536)
 def slug(text: str, limit: int = 40) -> str:
     """A stable ASCII slug: pinyin for Chinese, plus a short hash so homophones never collide."""
     from pypinyin import lazy_pinyin

@@ -225,11 +225,13 @@ def _dedupe_keys(entities: list[Entity]) -> list[Entity]:
             _absorb(by_key[e.key], e)
         else:
             by_key[e.key] = e
+    for e in by_key.values():
+        e.mentions.sort(key=lambda m: (m.start, m.end))
     return list(by_key.values())
 
 
 def _absorb(into: Entity, other: Entity) -> None:
-    into.mentions = sorted(into.mentions + other.mentions, key=lambda m: (m.start, m.end))
+    into.mentions.extend(other.mentions)  # sorted once by the caller
     into.aliases = sorted(set(into.aliases) | set(other.aliases) | ({other.label} - {into.label}))
     into.confidence = max(into.confidence, other.confidence)
     into.docs = sorted(set(into.docs) | set(other.docs))
@@ -245,6 +247,8 @@ def merge_entities(per_document: list[list[Entity]]) -> list[Entity]:
                                        e.code, dict(e.attrs), list(e.docs))
             else:
                 _absorb(merged[e.key], e)
+    for e in merged.values():
+        e.mentions.sort(key=lambda m: (m.start, m.end))
     return sorted(merged.values(), key=lambda e: e.key)
 
 
