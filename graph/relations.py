@@ -649,6 +649,8 @@ def sector_pattern(view: SentenceView) -> None:
 def named_place_pattern(view: SentenceView) -> None:
     """A project named after a place it is in (武汉新城展示中心 → 武汉新城): locatedIn, when the place is known on
     its own (coded, or named elsewhere not inside a longer name)."""
+    if not any(s.type == "Project" for s in view.spans):
+        return  # the document-wide place list is costly: only sentences with a project need it
     places = _standalone_places(view)
     for s in view.spans:
         if s.type != "Project":
