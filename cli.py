@@ -587,7 +587,7 @@ def path_command(graph_path, source, target, limit, related, fmt, output):
 
     \b
     Example:
-      policykg path out 华容区 高新七路
+      policykg path out 华容区 武汉新城
       policykg path out 华容区 武汉新城 --no-related --format json
     """
     from graph.analytics import PATH_COLUMNS, entity_graph, path_rows, shortest_paths

@@ -633,7 +633,7 @@ _LEVEL_DESIGNATION = re.compile(r"(?:全国|国家级|全省|省级|全市|市�
 
 
 def _subject_before(text: str, pos: int) -> tuple[int, int] | None:
-    """The name right before a verb at `pos` (华中数控入选 → 华中数控), walking left over words to a boundary."""
+    """The name right before a verb at `pos` (青禾科技入选 → 青禾科技), walking left over words to a boundary."""
     toks = tokens(text[:pos])
     i = len(toks) - 1
     start = pos

@@ -18,7 +18,7 @@ from .corpus import DocumentError, document_from_text, read_document
 from .partition import DocumentPart, part_from_graph
 from .pipeline import process_document
 
-WARM_UP_TEXT = "湖北省鄂州市华容区人民政府工作报告\n2023年，华容区推进高新七路建设，“四下基层”工作制度落实。\n"
+WARM_UP_TEXT = "湖北省鄂州市青山县人民政府工作报告\n2023年，青山县推进滨江大道建设，“三访三评”工作制度落实。\n"
 
 
 @dataclass(frozen=True)

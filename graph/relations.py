@@ -277,7 +277,7 @@ def coordinated(view: SentenceView, first: Span, types: tuple[str, ...] = SUBJEC
 
 def coordinated_before(view: SentenceView, last: Span, types: tuple[str, ...] = SUBJECT_TYPES,
                        separators: tuple[str, ...] = ("、", "和", "及", "以及")) -> list[Span]:
-    """The list of spans that ends at `last`, read backwards: 红莲湖、南迹湖 → both."""
+    """The list of spans that ends at `last`, read backwards: 青湖、白湖 → both."""
     group = [last]
     for s in reversed(view.spans):
         if s.end > group[0].start:
@@ -306,7 +306,7 @@ def _head_subject(view: SentenceView, start: int, stop: int) -> tuple[str, list[
 
 
 def _is_modifier(view: SentenceView, group: list[Entity], pos: int) -> bool:
-    """True when a place opening the clause only qualifies the noun after it (华容土布入选 …: the cloth, not 华容)."""
+    """True when a place opening the clause only qualifies the noun after it (青山茶叶入选 …: the tea, not 青山)."""
     from .extract import tokens, word_tag
 
     if any(top_class(e.cls) != "Place" for e in group):
@@ -490,7 +490,7 @@ def location_pattern(view: SentenceView) -> None:
         if nxt is not None:
             for t in coordinated(view, nxt, movable, ("、", "和", "及")):
                 view.add(t.entity, "locatedIn", s.entity, "pattern:在A建设X", 0.8, s.start)
-    # 红莲湖、南迹湖水质提升及生态修复项目: places listed right before a project named after the last of them
+    # 青湖、白湖水质提升及生态修复项目: places listed right before a project named after the last of them
     for s in view.spans:
         if s.type != "Project":
             continue
@@ -504,7 +504,7 @@ def location_pattern(view: SentenceView) -> None:
 
 
 def _leading_nested(view: SentenceView, outer: Span, types: tuple[str, ...]) -> Span | None:
-    """A mention that opens a longer name (南迹湖 in 南迹湖水质提升及生态修复项目)."""
+    """A mention that opens a longer name (白湖 in 白湖水质提升及生态修复项目)."""
     return next((n for n in view.nested if n.start == outer.start and n.end < outer.end and n.type in types
                  and _independent(view, n.entity)), None)
 
@@ -555,7 +555,7 @@ def implementation_pattern(view: SentenceView) -> None:
 
 def _places_before(view: SentenceView, s: Span) -> tuple[list[Entity], Entity | None]:
     """Places listed right before a name, and what they go with: 华容镇、庙岭镇村改社区工作 → the whole name;
-    南迹湖、灯塘港小流域综合治理试点 (the last place opens the name) → the known name inside it (小流域综合治理)."""
+    青湖、白港小流域综合治理试点 (the last place opens the name) → the known name inside it (小流域综合治理)."""
     text = view.text
     prev = next((p for p in reversed(view.spans) if p.end <= s.start), None)
     if prev is None or prev.type != "Place" or prev.entity.cls in ("River", "Mountain", "NaturalFeature"):
