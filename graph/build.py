@@ -23,6 +23,7 @@ from ontology import ID, PK, TOP_CLASSES, top_class
 from .atomic import atomic_directory
 from .cache import CACHE_DIR, Manifest, PartCache, document_key, extractor_fingerprint, read_manifest
 from .corpus import DEFAULT_MAX_BYTES, find_documents
+from .export.graphml import flat_copy
 from .model import Entity
 from .network import PROVENANCE_PREDICATES, _local, _most_specific
 from .parallel import DocumentFailure, WorkItem, default_jobs, extract_part, get_engine
@@ -97,15 +98,6 @@ def network_from_parts(descriptions: dict[str, EntityDescription],
                    status=next((e.status for e in ev if e.status), ""), year=next((e.year for e in ev if e.year), ""),
                    evidence=[e.evidence for e in ev if e.evidence])
     return G
-
-
-def flat_copy(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy whose list attributes are joined, since GraphML holds only scalars."""
-    H = G.copy()
-    items = [(d, "|") for _, d in H.nodes(data=True)] + [(d, " || ") for *_, d in H.edges(keys=True, data=True)]
-    for data, sep in items:
-        data.update({k: sep.join(v) for k, v in data.items() if isinstance(v, list)})
-    return H
 
 
 # ---------------------------------------------------------------- streaming writer

@@ -16,8 +16,7 @@ _PUNCT = set("，,。；;：:！!？?、（）()【】[]《》“”\"「」『�
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _DIGITS = re.compile(r"^[0-9０-９一二三四五六七八九十百千万亿两零〇]+$")
 
-# A designation (award, title, pilot status) starts with a level and ends with one of these heads.
-LEVELS = ("全国", "国家级", "国家", "中国", "全省", "省级", "全市", "市级", "省", "首批", "湖南省", "湖北省")
+# A designation (award, title, pilot status) ends with one of these heads.
 DESIGNATION_HEADS = ("示范区", "示范县", "示范市", "示范镇", "示范乡镇", "示范村", "示范园区", "示范基地", "示范企业",
                      "示范城市", "示范单位", "先进区", "先进县", "先进市", "先进单位", "先进集体", "先进试点", "百强县",
                      "百强区", "百强镇", "百强", "千强镇", "强县", "强区", "强镇", "典型案例", "优秀案例", "实验区", "试验区",
@@ -122,16 +121,6 @@ def class_of_name(name: str, default: str = "Programme") -> str:
     return default
 
 
-def _designation_start(text: str, start: int, end: int) -> int | None:
-    """Where a designation begins: at a level word (全国, 省级 …) inside or just before the span."""
-    best = None
-    for lvl in LEVELS:
-        k = text.rfind(lvl, max(0, start - 4), end)
-        if k != -1 and (best is None or k < best):
-            best = k
-    return best
-
-
 # ---------------------------------------------------------------- rules
 
 def _m(doc_text_offset: int, sent: Sentence, s: int, e: int, cls: str, rule: str, conf: float,
@@ -150,7 +139,6 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
     """“…” names: initiatives with their tail noun (“四下基层”工作制度), designations after 入选/获评, projects by suffix."""
     text, out = sent.text, []
     toks = tokens(text)
-    tok_end = {e: i for i, (_, _, e) in enumerate(toks)}
     for m in _QUOTE.finditer(text):
         content = m.group(1).strip()
         if len(content) < 2 and not content.isdigit() or re.search(r"[、，,；;。]", content):
@@ -167,7 +155,7 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             continue  # 以“时时放心不下”的责任感: a quoted manner, not a name
         start, end = m.start(), m.end()
         label = content
-        aliases_only = content
+        short_form = content
         # tail: the tokens right after the closing quote that end in an initiative/project suffix
         tail_end = None
         k = next((i for i, (_, s, _) in enumerate(toks) if s == m.end()), None)
@@ -225,10 +213,9 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             conf = 0.85
         out.append(_m(sent.start, sent, start, end, cls, "quote" + ("+tail" if tail_end else ""), conf,
                       label=_clean(label)))
-        if label != aliases_only and _clean(aliases_only) != _clean(label):
+        if label != short_form and _clean(short_form) != _clean(label):
             out.append(_m(sent.start, sent, m.start() + 1, m.end() - 1, cls, "quote:alias", conf * 0.9,
                           label=_clean(label)))
-    _ = tok_end
     return out
 
 
@@ -613,8 +600,6 @@ def designation_mentions(sent: Sentence) -> list[Mention]:
             if best is None or best < 4:
                 continue
             name = clause[:best]
-            if clause[best:].startswith("名单"):
-                pass
             out.append(Mention(name, sent.start + off, sent.start + off + len(name), "Designation",
                                f"pattern:{trig}+designation", 0.8, sentence=sent.index))
             if name.endswith("企业") or clause[best:].startswith("企业"):

@@ -11,21 +11,21 @@ from . import ExportFormat, register
 from .rdf_formats import sorted_graph
 
 
-def flat_graph(ds: Dataset, *, list_sep: str = "|", text_sep: str = " || ") -> nx.MultiDiGraph:
-    """The NetworkX projection with list attributes joined, since GraphML, GEXF and CSV hold only scalars.
+def flat_copy(G: nx.MultiDiGraph, *, list_sep: str = "|", text_sep: str = " || ") -> nx.MultiDiGraph:
+    """A copy with list attributes joined, since GraphML, GEXF and CSV hold only scalars.
 
     Node lists (aliases) are joined with `list_sep`, edge lists (evidence sentences) with `text_sep`.
     """
-    G = to_networkx(sorted_graph(ds))
-    for _, data in G.nodes(data=True):
-        for k, v in list(data.items()):
-            if isinstance(v, list):
-                data[k] = list_sep.join(v)
-    for *_, data in G.edges(keys=True, data=True):
-        for k, v in list(data.items()):
-            if isinstance(v, list):
-                data[k] = text_sep.join(v)
-    return G
+    H = G.copy()
+    items = [(d, list_sep) for _, d in H.nodes(data=True)] + [(d, text_sep) for *_, d in H.edges(keys=True, data=True)]
+    for data, sep in items:
+        data.update({k: sep.join(v) for k, v in data.items() if isinstance(v, list)})
+    return H
+
+
+def flat_graph(ds: Dataset, *, list_sep: str = "|", text_sep: str = " || ") -> nx.MultiDiGraph:
+    """The NetworkX projection of a dataset, flattened for the scalar-only graph formats."""
+    return flat_copy(to_networkx(sorted_graph(ds)), list_sep=list_sep, text_sep=text_sep)
 
 
 def write_graphml(ds: Dataset, fh: BinaryIO) -> None:
