@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ontology import top_class
+
 from .lexicon import Suffix, boundary_words, generic_words, named_bodies, policy_terms, suffixes
 from .model import Document, Mention, Sentence
 
@@ -101,6 +103,12 @@ def is_generic(label: str) -> bool:
 def _suffix_index() -> tuple[dict[str, Suffix], int]:
     sfx = suffixes()
     return sfx, max(len(s) for s in sfx)
+
+
+@lru_cache(maxsize=1)
+def _suffix_last_chars() -> frozenset[str]:
+    """Last characters of every suffix: a word ending otherwise closes no name, so it is skipped at once."""
+    return frozenset(k[-1] for k in _suffix_index()[0])
 
 
 def longest_suffix(text: str) -> Suffix | None:
@@ -365,6 +373,12 @@ CONJUNCTIONS = ("和", "及", "与")
 FACILITY_ENDS = ("产业园", "工业园", "科技园", "创新园", "园区", "基地", "集团", "公司")
 
 
+_BIG_NUMBER = re.compile(r"[万亿千百]")
+_DATE_WORD = re.compile(r"\d{4}年?|年|月|日")
+_QUANTITY = re.compile(r"[\d.]+|[\d.]*[万亿千百十]+[^\u4e00-\u9fff]*")
+_ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[届次期批轮]")
+
+
 def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool, max_chars: int,
                stop_at_facility: bool = False) -> int:
     """Index of the first word of a name ending before token `end_tok`, walking left to a boundary.
@@ -386,17 +400,16 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
             break
         if stop_at_facility and first < end_tok + 1 and w.endswith(FACILITY_ENDS) and i < end_tok - 0:
             break
-        if word_tag(w) == "m" and re.search(r"[万亿千百]", w):
+        if word_tag(w) == "m" and _BIG_NUMBER.search(w):
             break
-        if re.fullmatch(r"\d{4}年?|年|月|日", w):
+        if _DATE_WORD.fullmatch(w):
             break
-        if re.fullmatch(r"[\d.]+|[\d.]*[万亿千百十]+[^\u4e00-\u9fff]*", w) and not (
-                i + 1 <= end_tok and re.fullmatch(r"路|号线|号|期", toks[i + 1][0])):
+        if _QUANTITY.fullmatch(w) and not (i + 1 <= end_tok and toks[i + 1][0] in ("路", "号线", "号", "期")):
             break
         if proper_only and not (word_tag(w) in PROPER_POS or len(w) == 1 or word_tag(w) is None or (
                 word_tag(w) in ("n", "nt", "ng") and len(w) == 2)):
             break
-        if re.fullmatch(r"第[一二三四五六七八九十百\d]+[届次期批轮]", w):
+        if _ORDINAL.fullmatch(w):
             break
         first = i
         i -= 1
@@ -436,7 +449,10 @@ def suffix_mentions(sent: Sentence) -> list[Mention]:
     text, out = sent.text, []
     toks = tokens(text)
     sfx, n = _suffix_index()
+    last = _suffix_last_chars()
     for i, (w, s, e) in enumerate(toks):
+        if w[-1] not in last:
+            continue
         nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
         for k in range(min(n, e), 0, -1):
             suffix = sfx.get(text[e - k:e])
@@ -507,8 +523,6 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
 
 def top_level(cls: str) -> str:
     """The top-level class of a class name (Town → Place)."""
-    from ontology import top_class
-
     return top_class(cls)
 
 
@@ -549,7 +563,7 @@ def gazetteer_mentions(sent: Sentence) -> list[Mention]:
     text, out = sent.text, []
     toks = tokens(text)
     for k, (w, s, e) in enumerate(toks):
-        if len(w) < 2 or not all(_is_han(c) for c in w):
+        if len(w) < 2 or not gz.by_short(w) or not all(_is_han(c) for c in w):
             continue
         after = toks[k + 1][0] if k + 1 < len(toks) else ""
         before = toks[k - 1][0] if k else ""
@@ -581,6 +595,8 @@ def designation_mentions(sent: Sentence) -> list[Mention]:
     text, out = sent.text, []
     seen: set[int] = set()
     for trig in RECOGNITION_TRIGGERS:
+        if trig not in text:
+            continue
         for m in re.finditer(re.escape(trig), text):
             if m.start() in seen:
                 continue
@@ -724,12 +740,23 @@ def simplified(text: str) -> str:
     return "".join(convert(c, "zh-cn") for c in text)
 
 
+@lru_cache(maxsize=1)
+def _traditional_chars() -> frozenset[str]:
+    """Characters that zhconv turns into another single character in simplified Chinese (這, 區, 會 …)."""
+    from zhconv import zhconv
+
+    table = zhconv.getdict("zh-cn")
+    return frozenset(k for k, v in table.items() if len(k) == 1 and len(v) == 1 and k != v)
+
+
 def _traditional_share(text: str) -> float:
-    han = [c for c in text[:5000] if _is_han(c)]
+    """Share of Han characters (in the first 5,000) that are traditional-only."""
+    head = text[:5000]
+    han = len(_HAN.findall(head))
     if not han:
         return 0.0
-    simp = simplified("".join(han))
-    return sum(a != b for a, b in zip(han, simp)) / len(han)
+    trad = _traditional_chars()
+    return sum(c in trad for c in head) / han
 
 
 def extract_mentions(doc: Document) -> list[Mention]:

@@ -6,6 +6,7 @@ entities with the same key are one node (keys come from GB/T 2260 codes where th
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections import Counter, defaultdict
 
 from ontology import top_class
@@ -36,6 +37,7 @@ def _gazetteer():
     return gazetteer
 
 
+@lru_cache(maxsize=65536)
 def normalise_label(label: str) -> str:
     """The comparison form of a label: no quotes, brackets or spaces; simplified characters."""
     from zhconv import convert

@@ -65,16 +65,21 @@ def known_classes() -> set[str]:
 
 def class_parents(local: str) -> list[str]:
     """The chain from a class up to its top-level class, itself first."""
+    return list(_chain(local))
+
+
+@lru_cache(maxsize=None)
+def _chain(local: str) -> tuple[str, ...]:
     parents, _ = _hierarchy()
     chain = [local]
     while chain[-1] in parents and chain[-1] not in TOP_CLASSES:
         chain.append(parents[chain[-1]])
-    return chain
+    return tuple(chain)
 
 
 def top_class(local: str) -> str:
     """The top-level class (Place, Agency, …) of any class local name; unknown names map to themselves."""
-    return class_parents(local)[-1]
+    return _chain(local)[-1]
 
 
 def class_label(local: str, lang: str = "zh") -> str:
