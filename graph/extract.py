@@ -73,6 +73,10 @@ def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     jieba, _ = _jieba()
     out, pos = [], 0
     for w in jieba.lcut(text, HMM=False):
+        if len(w) == 3 and w[0] == w[1] and w[2] in "长":
+            out.append((w[0], pos, pos + 1))  # 局局长, 处处长: the body's name ends before its head's title
+            pos += 1
+            w = w[1:]
         out.append((w, pos, pos + len(w)))
         pos += len(w)
     return tuple(out)
@@ -210,9 +214,10 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             if first is not None and first < j and not _HAN.search(content):
                 start = toks[first][1]  # 晋开延化“6080”项目: the project's own name stands before the number
                 label = text[start:m.start()] + content + "项目"
+                cls = "IndustrialProject"
             else:
                 label = content
-            cls = "IndustrialProject" if content.endswith(("建设", "基地", "工程", "中心")) else class_of_name(content)
+                cls = "IndustrialProject" if content.endswith(("建设", "基地", "工程", "中心")) else class_of_name(content)
             conf = 0.8
         else:
             cls = class_of_name(label, "Programme")
@@ -472,17 +477,20 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     sfx_start = e - len(suffix.text)
     if nxt.startswith(CONTINUATIONS) and top_level(suffix.cls) == "Initiative":
         return None
+    if w == suffix.text and word_tag(w) in ("d", "ad") and word_tag(nxt) in ("v", "vn"):
+        return None  # 保持中高速增长: the suffix word is an adverb here
     if suffix.admin or suffix.cls in PLACE_CLASSES:
         a = _gazetteer_name(text, sfx_start, e) if suffix.admin else None
         if a is not None:
             return a, suffix.cls, min(0.95, suffix.confidence + 0.15)
     if suffix.weak:
         numbered = bool(re.fullmatch(r"[一二三四五六七八九十\d]+" + re.escape(suffix.text), w))
-        if word_tag(w) in PROPER_POS and len(w) > len(suffix.text) and suffix.text != "山":
+        if word_tag(w) in PROPER_POS and len(w) > len(suffix.text) and suffix.text != "山" and (
+                suffix.cls in PLACE_CLASSES or word_tag(w) == "ns"):
             # a known place word (湖北省, 陆丰市, 灵山岛): the name is the word itself
             return (s, suffix.cls, suffix.confidence) if not is_generic(w) else None
-        if not (len(w) == len(suffix.text) or numbered):
-            return None
+        if not (len(w) == len(suffix.text) or numbered or (word_tag(w) == "nt" and top_level(suffix.cls) == "Agency")):
+            return None  # 商务局 (an institution word) still takes the place named before it
     # the word where the suffix starts; its head (产业 of 产业基地) belongs to the stem unless it is a verb (深化改革)
     j = i
     while j > 0 and toks[j][1] > sfx_start:
@@ -512,8 +520,9 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
         return None
     cls, conf = suffix.cls, suffix.confidence
     proper = _proper_part(stem_toks)
-    if suffix.text in PROPER_REQUIRED and not proper:
-        return None
+    if suffix.text in PROPER_REQUIRED and not proper and not _PHASE_AFTER.match(text, e) and not (
+            suffix.cls == "Company" and stem[:1] in "省市" and len(stem) >= 3):
+        return None  # 海洋工程基地(一期) has a phase, 省机场集团 is a provincial company: both are names
     if cls in VISION_CLASSES and any(v in stem for v in VISION_WORDS):
         cls = "Programme"
     if suffix.text == "工程" and not any(c in stem for c in CONSTRUCTION_WORDS):
@@ -524,6 +533,9 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
 def top_level(cls: str) -> str:
     """The top-level class of a class name (Town → Place)."""
     return top_class(cls)
+
+
+_PHASE_AFTER = re.compile(r"[（(]?[一二三四五六七八九十\d]期")
 
 
 def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
@@ -692,7 +704,8 @@ def list_mentions(sent: Sentence) -> list[Mention]:
         for item in items:
             if 2 <= len(item) <= 10 and not is_generic(item) and item not in boundary_words() and _HAN.search(item) \
                     and not re.search(r"\d{2,}|[的了]", item):
-                out.append(_m(sent.start, sent, pos, pos + len(item), cls, f"list:等{m.group(2)}", 0.7))
+                own = "Industry" if class_of_name(item, "") == "Industry" else cls  # 新能源装备制造等项目: a sector
+                out.append(_m(sent.start, sent, pos, pos + len(item), own, f"list:等{m.group(2)}", 0.7))
             pos += len(item) + 1
     return out
 
@@ -719,7 +732,9 @@ def select_mentions(cands: list[Mention]) -> list[Mention]:
         for k in kept:
             if m.start < k.end and k.start < m.end:  # overlap
                 inside = k.start <= m.start and m.end <= k.end
-                nest = m.cls in NESTABLE or (m.cls in PLACE_CLASSES and k.cls not in PLACE_CLASSES and m.start == k.start)
+                # a place keeps its own mention inside a longer name unless it is only a level and a kind (省机场)
+                nest = (m.cls in NESTABLE or (m.cls in PLACE_CLASSES and k.cls not in PLACE_CLASSES and m.start == k.start)) \
+                    and m.text[:1] not in ADMIN_ABBR
                 if inside and (m.rule == "quote:alias" or (nest and m.rule.startswith("suffix:") and m.end - m.start <= 6)) \
                         and (m.start, m.end) != (k.start, k.end):
                     continue

@@ -177,3 +177,26 @@ def test_agency_place_prefix_comes_from_the_gazetteer():
     found = spans("示例文字标题\n在长沙县委领导下,代表县人民政府作报告。")
     assert found.get("长沙县委") == "PartyCommittee"
     assert "县人民政府" in found and "代表县人民政府" not in found
+
+
+def test_a_body_named_before_its_heads_title_is_split_from_it():
+    found = spans("示例文字标题\n青山县商务局局长出席签约仪式。")
+    assert found.get("青山县商务局") == "Department"
+
+
+def test_a_phase_or_a_provincial_owner_makes_a_description_a_name():
+    found = spans("示例文字标题\n新材料产业基地(二期)开工建设,与省交通投资集团签订合作协议。")
+    assert found.get("新材料产业基地") == "IndustrialProject"
+    assert found.get("省交通投资集团") is not None
+    assert "省交通" not in found  # a level and a kind inside a company's name is not a place of its own
+
+
+def test_sector_items_in_a_project_list_stay_sectors_and_adverbs_close_no_name():
+    found = spans("示例文字标题\n招引一批高端装备制造等延链项目,主要指标保持中高速增长。")
+    assert found.get("高端装备制造") == "Industry"
+    assert not any(k.endswith("高速") for k in found)
+
+
+def test_a_number_in_quotes_with_a_project_tail_is_a_project():
+    found = spans("示例文字标题\n加快推进青禾“3060”项目建设。")
+    assert found.get("青禾3060项目") == "IndustrialProject"
