@@ -535,6 +535,7 @@ def top_level(cls: str) -> str:
     return top_class(cls)
 
 
+EVENT_SCOPES = ("国际", "世界", "全球", "中国", "全国", "亚洲", "亚太", "中外")
 _PHASE_AFTER = re.compile(r"[（(]?[一二三四五六七八九十\d]期")
 
 
@@ -554,6 +555,8 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
             return False  # 农业大县, 百强镇: a kind of county, not one
     if suffix.text == "流域" and stem[-1] not in "江河湖溪海水":
         return False
+    if suffix.text == "会议" and not stem.startswith(EVENT_SCOPES):
+        return False  # 常委会会议, 工作会议 are meetings of a body; 国际…会议 is an event with a name
     if _DIGITS.match(stem) and suffix.text not in ("路", "号线"):
         return False
     if re.fullmatch(r"[一二三四五六七八九十两百千\d]+[个项大类条张批家种]", stem):
@@ -585,6 +588,10 @@ def gazetteer_mentions(sent: Sentence) -> list[Mention]:
         if not divs or w in generic_words() or w in boundary_words():
             continue
         top = [d for d in divs if d.level in ("province", "city")]
+        if not top and word_tag(w) == "ns":
+            # a county's bare name jieba also knows as a place (延庆, 桐乡); one county only, else it is ambiguous
+            top = [d for d in divs if d.level == "county"][:2]
+            top = top if len(top) == 1 else []
         if top:
             d = top[0]
             out.append(_m(sent.start, sent, s, e, gz.level_class(d.level, d.name, d.code), "gazetteer:short", 0.75))
@@ -734,9 +741,9 @@ def select_mentions(cands: list[Mention]) -> list[Mention]:
                 inside = k.start <= m.start and m.end <= k.end
                 # a place keeps its own mention inside a longer name unless it is only a level and a kind (省机场)
                 nest = (m.cls in NESTABLE or (m.cls in PLACE_CLASSES and k.cls not in PLACE_CLASSES and m.start == k.start)) \
-                    and m.text[:1] not in ADMIN_ABBR
-                if inside and (m.rule == "quote:alias" or (nest and m.rule.startswith("suffix:") and m.end - m.start <= 6)) \
-                        and (m.start, m.end) != (k.start, k.end):
+                    and m.text[:1] not in ADMIN_ABBR and m.end - m.start <= 6 \
+                    and (m.rule.startswith("suffix:") or m.rule.startswith("gazetteer:") and m.cls in ("Province", "City"))
+                if inside and (m.rule == "quote:alias" or nest) and (m.start, m.end) != (k.start, k.end):
                     continue
                 ok = False
                 break

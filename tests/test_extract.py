@@ -200,3 +200,25 @@ def test_sector_items_in_a_project_list_stay_sectors_and_adverbs_close_no_name()
 def test_a_number_in_quotes_with_a_project_tail_is_a_project():
     found = spans("示例文字标题\n加快推进青禾“3060”项目建设。")
     assert found.get("青禾3060项目") == "IndustrialProject"
+
+
+def test_bare_free_trade_zone_and_a_county_known_only_by_its_bare_name_are_places():
+    from graph.pipeline import extract_texts
+
+    text = "示例文字标题\n自贸试验区建设全面起势,推动桐乡由工业大县向工业强县迈进,桐乡丝绸品牌更响。"
+    found = {e.label: e.cls for e in extract_texts([text]).entities}
+    assert found.get("自贸试验区") == "DevelopmentZone"
+    assert found.get("桐乡") == "County"
+
+
+def test_international_conferences_are_events_but_meetings_of_a_body_are_not():
+    found = spans("示例文字标题\n成功举办2023国际湿地生态保护会议,召开县委常委会会议和全县工作会议。")
+    assert found.get("国际湿地生态保护会议") == "Event"
+    assert not any(k.endswith("工作会议") or k.endswith("常委会会议") for k in found)
+
+
+def test_a_valley_named_after_its_city_keeps_the_city_as_a_place():
+    found = spans("示例文字标题\n加快建设苏州芯谷,打造国家生物医药之都。")
+    assert found.get("苏州芯谷") == "DevelopmentZone"
+    assert found.get("苏州") == "City"
+    assert found.get("国家生物医药之都") == "Programme"
