@@ -381,11 +381,21 @@ FACILITY_ENDS = ("产业园", "工业园", "科技园", "创新园", "园区", "
 _BIG_NUMBER = re.compile(r"[万亿千百]")
 _DATE_WORD = re.compile(r"\d{4}年?|年|月|日")
 _QUANTITY = re.compile(r"[\d.]+|[\d.]*[万亿千百十]+[^\u4e00-\u9fff]*")
+_CAPACITY = re.compile(r"[万亿千百十]*(?:千瓦|兆瓦|吉瓦|千伏|吨|平方米|立方米|方|标箱)")
+_NUMBER = re.compile(r"[\d.]+")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[届次期批轮]")
 
 
+def _capacity_start(toks: list[tuple[str, int, int]], i: int) -> int | None:
+    """Index of the number of a capacity that a place's name stands before (阳江 / 50 / 万千瓦 …项目), else None."""
+    if i >= 2 and _CAPACITY.fullmatch(toks[i][0]) and _NUMBER.fullmatch(toks[i - 1][0]) \
+            and word_tag(toks[i - 2][0]) in ("ns", "nz", "nr", "nt"):
+        return i - 1
+    return None
+
+
 def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool, max_chars: int,
-               stop_at_facility: bool = False) -> int:
+               stop_at_facility: bool = False, capacity: bool = False) -> int:
     """Index of the first word of a name ending before token `end_tok`, walking left to a boundary.
     A conjunction stays inside a name between two nouns (发展和改革局, 水质提升及生态修复项目)."""
     limit = toks[end_tok][1] - max_chars
@@ -401,10 +411,19 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
                 first = i
                 i -= 1
                 continue
+        if w in ("—", "－", "-") and 0 < i < end_tok and word_tag(toks[i - 1][0]) == "ns" \
+                and word_tag(toks[i + 1][0]) == "ns":
+            first = i  # 上海—杭州合作示范园: a dash joins two places inside one name
+            i -= 1
+            continue
         if s < limit or any(c in _PUNCT for c in w) or is_boundary(w) or (len(w) == 1 and w in FUNC_CHARS):
             break
         if stop_at_facility and first < end_tok + 1 and w.endswith(FACILITY_ENDS) and i < end_tok - 0:
             break
+        k = _capacity_start(toks, i) if capacity else None
+        if k is not None:
+            first, i = k, k - 1  # 东滩50万千瓦光伏项目: a capacity inside a project's name
+            continue
         if word_tag(w) == "m" and _BIG_NUMBER.search(w):
             break
         if _DATE_WORD.fullmatch(w):
@@ -499,7 +518,8 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     if head and head in boundary_words():
         return None
     proper_only = suffix.weak and suffix.cls in PLACE_CLASSES
-    first = _walk_left(toks, j, proper_only, 8 if proper_only else 20, stop_at_facility=suffix.text == "项目")
+    first = _walk_left(toks, j, proper_only, 8 if proper_only else 20, stop_at_facility=suffix.text == "项目",
+                       capacity=top_level(suffix.cls) == "Project")
     start = toks[first][1] if first < j else toks[j][1]
     if first < j and not proper_only:
         w0, s0, _ = toks[first]
@@ -551,8 +571,8 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
     if suffix.admin:
         if len(stem) < 2 or len(stem) > 5 or any(c in ADMIN_ABBR + "村" for c in stem):
             return False
-        if stem[-1] in "大强":
-            return False  # 农业大县, 百强镇: a kind of county, not one
+        if stem[-1] in "大强撤":
+            return False  # 农业大县, 百强镇: a kind of county, not one; 撤县设区 is a change of status
     if suffix.text == "流域" and stem[-1] not in "江河湖溪海水":
         return False
     if suffix.text == "会议" and not stem.startswith(EVENT_SCOPES):
