@@ -23,7 +23,7 @@ DESIGNATION_HEADS = ("示范区", "示范县", "示范市", "示范镇", "示范
                      "示范城市", "示范单位", "先进区", "先进县", "先进市", "先进单位", "先进集体", "先进试点", "百强县",
                      "百强区", "百强镇", "百强", "千强镇", "强县", "强区", "强镇", "典型案例", "优秀案例", "实验区", "试验区",
                      "标杆园区", "实践园区", "提名奖", "奖", "称号", "第一镇", "城市", "先行区", "创新试点", "试点县",
-                     "试点市", "示范点")
+                     "试点市", "示范点", "试点")
 RECOGNITION_TRIGGERS = ("入选", "获评", "获批", "评为", "荣获", "获得", "授予", "命名为", "列为", "成功创建", "创建",
                         "成功申报", "申报", "跻身", "被评为", "认定为", "获")
 PROBLEM_WORDS = ("难题", "瓶颈", "短板", "现象", "痛点", "堵点", "难点", "顽疾")
@@ -43,7 +43,7 @@ AGENCY_CLASS = {"人大常委会": "PeoplesCongress", "人民政府": "Governmen
 LIST_HEADS = {"企业": "Company", "公司": "Company", "项目": "IndustrialProject", "产业集群": "Industry",
               "产业": "Industry", "行业": "Industry", "单位": None}
 _LIST_TAIL = re.compile(r"等(?:一批|一系列|多家|多个|[\d]+[个家项]|[一二三四五六七八九十百千两]+[个家项])?"
-                        r"([\u4e00-\u9fff]{0,8}?)(企业|公司|项目|产业集群|产业|行业|单位)")
+                        r"([\u4e00-\u9fff]{0,8})(企业|公司|项目|产业集群|产业|行业|单位)")
 
 # Places that stay a mention of their own inside a longer name (湖北省 in 湖北省…示范企业, 前湾港 in 前湾港…码头).
 NESTABLE = {"Province", "City", "District", "County", "Town", "Township", "Subdistrict", "Village", "DevelopmentZone",
@@ -545,7 +545,7 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
         return None  # 海洋工程基地(一期) has a phase, 省机场集团 is a provincial company: both are names
     if cls in VISION_CLASSES and any(v in stem for v in VISION_WORDS):
         cls = "Programme"
-    if suffix.text == "工程" and not any(c in stem for c in CONSTRUCTION_WORDS):
+    if suffix.text == "工程" and not any(c in stem for c in CONSTRUCTION_WORDS) and not stem.endswith("示范"):
         cls = "Programme"  # 文化惠民工程 is a programme; 风貌提升工程, 道路改造工程 are built
     return start, cls, conf
 
@@ -669,7 +669,7 @@ def designation_mentions(sent: Sentence) -> list[Mention]:
 
 _LEVEL_DESIGNATION = re.compile(r"(?:全国|国家级|全省|省级|全市|市级)[\u4e00-\u9fff]{2,18}?(?:示范区|示范县|示范市|示范镇|"
                                 r"示范乡镇|示范村|示范园区|示范基地|先进区|先进县|先进单位|先进集体|百强县|百强区|千强镇|"
-                                r"典型案例|优秀案例|实验区|试验区|标杆园区)")
+                                r"典型案例|优秀案例|实验区|试验区|标杆园区|试点)")
 
 
 def _subject_before(text: str, pos: int) -> tuple[int, int] | None:
@@ -710,6 +710,10 @@ def sector_list_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+# Verbs that bring an investor in: the items of 引进A、B等项目 are the companies, not their projects.
+ATTRACT_VERBS = ("引进", "引入", "招引", "落户", "落地")
+
+
 def list_mentions(sent: Sentence) -> list[Mention]:
     """Items of `A、B、C等(一批)企业/项目/产业集群` lists, typed by the head noun; one item (帝益麦等企业) counts too."""
     text, out = sent.text, []
@@ -726,12 +730,15 @@ def list_mentions(sent: Sentence) -> list[Mention]:
         for w, _, e in toks:
             if w in boundary_words() or (len(w) == 1 and w in FUNC_CHARS):
                 cut = e
+        attracted = cls == "IndustrialProject" and any(v in items[0][:cut] for v in ATTRACT_VERBS)
         items[0] = items[0][cut:]
         pos = m.start() - len("、".join(items))
         for item in items:
             if 2 <= len(item) <= 10 and not is_generic(item) and item not in boundary_words() and _HAN.search(item) \
                     and not re.search(r"\d{2,}|[的了]", item):
-                own = "Industry" if class_of_name(item, "") == "Industry" else cls  # 新能源装备制造等项目: a sector
+                own = class_of_name(item, "")
+                if own != "Industry":  # 新能源装备制造等项目: a sector; 引进青禾科技等项目: the investor
+                    own = "Company" if attracted and not own and _proper_part(list(tokens(item))) else cls
                 out.append(_m(sent.start, sent, pos, pos + len(item), own, f"list:等{m.group(2)}", 0.7))
             pos += len(item) + 1
     return out

@@ -222,3 +222,21 @@ def test_a_valley_named_after_its_city_keeps_the_city_as_a_place():
     assert found.get("苏州芯谷") == "DevelopmentZone"
     assert found.get("苏州") == "City"
     assert found.get("国家生物医药之都") == "Programme"
+
+
+def test_dashes_between_places_and_capacities_stay_inside_project_names():
+    found = spans("示例文字标题\n建成上海—杭州数字贸易合作示范基地,东滩30万千瓦光伏项目并网。")
+    assert found.get("上海—杭州数字贸易合作示范基地") == "IndustrialProject"
+    assert found.get("东滩30万千瓦光伏项目") == "IndustrialProject"
+
+
+def test_demonstration_construction_is_a_project():
+    found = spans("示例文字标题\n启动实施5万亩水稻绿色种植示范区建设,建成氢能储运示范工程。")
+    assert found.get("水稻绿色种植示范区建设") == "IndustrialProject"
+    assert found.get("氢能储运示范工程") == "InfrastructureProject"
+
+
+def test_items_of_attracted_project_lists_are_companies_and_pilots_granted_are_designations():
+    found = spans("示例文字标题\n引进落地青禾智造、远拓微电等一批新能源关联产业项目。县医院获批国家级医疗服务标准化试点。")
+    assert found.get("青禾智造") == "Company" and found.get("远拓微电") == "Company"
+    assert found.get("国家级医疗服务标准化试点") == "Designation"
