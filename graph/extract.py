@@ -147,6 +147,29 @@ def _preceded_by_trigger(text: str, pos: int, window: int = 8) -> bool:
     return any(t in before for t in RECOGNITION_TRIGGERS)
 
 
+# Words after a quoted title that say it was conferred: 荣获“…”称号, 通过“…”复评.
+_TITLE_WORDS = ("典型案例", "称号", "名单", "荣誉", "复评", "复核", "复审", "授牌")
+LEVEL_PREFIXES = ("全国", "国家级", "国家", "中国", "全省", "省级", "全市", "市级")
+
+
+def _quote_chain(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of a run of adjacent quotations (“A”“B”、“C”) around one, which share one verb and one title word."""
+    while start > 1 and text[start - 1] in CLOSE_QUOTES or (start > 2 and text[start - 1] == "、"
+                                                              and text[start - 2] in CLOSE_QUOTES):
+        k = start - 1 if text[start - 1] in CLOSE_QUOTES else start - 2
+        opening = max(text.rfind(q, 0, k) for q in OPEN_QUOTES[:4])
+        if opening < 0 or k - opening > 42:
+            break
+        start = opening
+    while end < len(text) and (text[end] in OPEN_QUOTES or text[end:end + 2] in {"、" + q for q in OPEN_QUOTES}):
+        k = end + 1 if text[end] in OPEN_QUOTES else end + 2
+        closing = min((i for i in (text.find(q, k) for q in CLOSE_QUOTES[:4]) if i != -1), default=-1)
+        if closing < 0 or closing - k > 40:
+            break
+        end = closing + 1
+    return start, end
+
+
 def quoted_mentions(sent: Sentence) -> list[Mention]:
     """“…” names: initiatives with their tail noun (“四下基层”工作制度), designations after 入选/获评, projects by suffix."""
     text, out = sent.text, []
@@ -205,8 +228,10 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
         else:
             label = text[pre_start:m.start()] + content
         start = pre_start
-        if _preceded_by_trigger(text, m.start()) and (content.endswith(DESIGNATION_HEADS) or
-                                                       text[m.end():].startswith(("典型案例", "称号", "名单"))):
+        chain_start, chain_end = _quote_chain(text, m.start(), m.end())
+        granted = _preceded_by_trigger(text, chain_start)
+        if (granted and (content.endswith(DESIGNATION_HEADS) or text[chain_end:].startswith(_TITLE_WORDS))) or (
+                content.startswith(LEVEL_PREFIXES) and (granted or text[chain_end:].startswith(_TITLE_WORDS))):
             cls, conf = "Designation", 0.85
         elif tail_end is not None and tail.endswith("项目"):
             j = next((i for i, (_, s_, _) in enumerate(toks) if s_ == m.start()), None)
@@ -418,6 +443,8 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
             continue
         if s < limit or any(c in _PUNCT for c in w) or is_boundary(w) or (len(w) == 1 and w in FUNC_CHARS):
             break
+        if i and len(w) == 1 and toks[i - 1][0] + w in boundary_words():
+            break  # 我/区, 本/市: a scope word jieba split in two
         if stop_at_facility and first < end_tok + 1 and w.endswith(FACILITY_ENDS) and i < end_tok - 0:
             break
         k = _capacity_start(toks, i) if capacity else None
@@ -543,6 +570,8 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     if suffix.text in PROPER_REQUIRED and not proper and not _PHASE_AFTER.match(text, e) and not (
             suffix.cls == "Company" and stem[:1] in "省市" and len(stem) >= 3):
         return None  # 海洋工程基地(一期) has a phase, 省机场集团 is a provincial company: both are names
+    if suffix.text == "局" and _NUMBERED_BUREAU.search(stem):
+        cls = "Company"  # 中建三局, 中铁十一局: numbered engineering bureaus are state-owned companies
     if cls in VISION_CLASSES and any(v in stem for v in VISION_WORDS):
         cls = "Programme"
     if suffix.text == "工程" and not any(c in stem for c in CONSTRUCTION_WORDS) and not stem.endswith("示范"):
@@ -556,6 +585,7 @@ def top_level(cls: str) -> str:
 
 
 EVENT_SCOPES = ("国际", "世界", "全球", "中国", "全国", "亚洲", "亚太", "中外")
+_NUMBERED_BUREAU = re.compile(r"^[\u4e00-\u9fff]{2}[一二三四五六七八九十]+航?$")
 _PHASE_AFTER = re.compile(r"[（(]?[一二三四五六七八九十\d]期")
 
 
@@ -647,16 +677,21 @@ def designation_mentions(sent: Sentence) -> list[Mention]:
             off = m.end() + len(lead)
             if not clause or "“" in clause:
                 continue
-            best = None
-            for head in DESIGNATION_HEADS:
-                k = clause.rfind(head)
-                if k != -1 and (best is None or k + len(head) > best):
-                    best = k + len(head)
-            if best is None or best < 4:
+            best = _designation_end(clause, trig)
+            if best is None:
                 continue
             name = clause[:best]
             out.append(Mention(name, sent.start + off, sent.start + off + len(name), "Designation",
                                f"pattern:{trig}+designation", 0.8, sentence=sent.index))
+            # 获评国家级绿色园区、全省先进开发区: further titles of the same verb, each a designation of its own
+            pos = off + len(clause)
+            for item in re.split(r"[，,。；;]", text[pos:], maxsplit=1)[0].split("、")[1:] if text[pos:pos + 1] == "、" else ():
+                pos += 1
+                end = _designation_end(item, trig)
+                if end is None or end != len(item):
+                    break
+                out.append(_m(sent.start, sent, pos, pos + end, "Designation", f"pattern:{trig}+designation", 0.75))
+                pos += len(item)
             if name.endswith("企业") or clause[best:].startswith("企业"):
                 subj = _subject_before(text, m.start())
                 if subj is not None:
@@ -667,6 +702,26 @@ def designation_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+# Verbs that confer a title: after them a level-prefixed name (获评国家级绿色园区) is a designation even without a head.
+CONFERRING = ("入选", "获评", "获批", "评为", "荣获", "授予", "命名为", "认定为", "被评为")
+
+
+def _designation_end(clause: str, trig: str) -> int | None:
+    """Where a designation named at the start of `clause` ends: after its last title head, or the whole of a
+    level-prefixed name after a conferring verb."""
+    best = None
+    for head in DESIGNATION_HEADS:
+        k = clause.rfind(head)
+        if k != -1 and (best is None or k + len(head) > best):
+            best = k + len(head)
+    if best is not None and best >= 4:
+        return best
+    if trig in CONFERRING and clause.startswith(LEVEL_PREFIXES) and 5 <= len(clause) <= 20 and _ALL_HAN.fullmatch(clause):
+        return len(clause)
+    return None
+
+
+_ALL_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _LEVEL_DESIGNATION = re.compile(r"(?:全国|国家级|全省|省级|全市|市级)[\u4e00-\u9fff]{2,18}?(?:示范区|示范县|示范市|示范镇|"
                                 r"示范乡镇|示范村|示范园区|示范基地|先进区|先进县|先进单位|先进集体|百强县|百强区|千强镇|"
                                 r"典型案例|优秀案例|实验区|试验区|标杆园区|试点)")

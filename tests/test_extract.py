@@ -240,3 +240,21 @@ def test_items_of_attracted_project_lists_are_companies_and_pilots_granted_are_d
     found = spans("示例文字标题\n引进落地青禾智造、远拓微电等一批新能源关联产业项目。县医院获批国家级医疗服务标准化试点。")
     assert found.get("青禾智造") == "Company" and found.get("远拓微电") == "Company"
     assert found.get("国家级医疗服务标准化试点") == "Designation"
+
+
+def test_runs_of_quoted_titles_share_their_verb_and_title_word():
+    found = spans("示例文字标题\n顺利通过“中国陶瓷之都”“全国文明示范县”复评,荣获“全国绿色工厂示范基地”“省级生态农业县”称号。")
+    for title in ("中国陶瓷之都", "全国文明示范县", "全国绿色工厂示范基地", "省级生态农业县"):
+        assert found.get(title) == "Designation", title
+
+
+def test_titles_listed_after_a_conferring_verb_are_each_a_designation():
+    found = spans("示例文字标题\n青石经济开发区获评国家级绿色园区、全省先进开发区。")
+    assert found.get("国家级绿色园区") == "Designation"
+    assert found.get("全省先进开发区") == "Designation"
+
+
+def test_numbered_engineering_bureaus_are_companies_and_split_scope_words_end_names():
+    found = spans("示例文字标题\n引入中建八局、中铁十二局等央企,我区光电子器件产业加快发展。")
+    assert found.get("中建八局") == "Company" and found.get("中铁十二局") == "Company"
+    assert found.get("光电子器件产业") == "Industry"
