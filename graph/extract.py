@@ -198,7 +198,7 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             acc = ""
             for j in range(k, len(toks)):
                 w = toks[j][0]
-                if any(c in _PUNCT for c in w) or w in ("等",) or len(acc) + len(w) > TAIL_MAX_CHARS:
+                if any(c in _PUNCT for c in w) or w in ("等", "的") or len(acc) + len(w) > TAIL_MAX_CHARS:
                     break
                 acc += w
                 s_ = longest_suffix(acc)
@@ -563,6 +563,8 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     stem = text[start:sfx_start]
     name = text[start:e]
     stem_toks = list(toks[first:j]) + ([(head, toks[j][1], sfx_start)] if head else [])
+    if all(word_tag(t[0]) in ("q", "m") for t in stem_toks):
+        return None  # 3公里公园景观: a measure, not a name
     if not _valid_name(stem, name, suffix):
         return None
     cls, conf = suffix.cls, suffix.confidence
@@ -671,7 +673,8 @@ def designation_mentions(sent: Sentence) -> list[Mention]:
                 continue
             seen.update(range(m.start(), m.end()))
             rest = text[m.end():]
-            clause = re.split(r"[，,。；;、]", rest, maxsplit=1)[0]
+            items = _TITLE_SEP.split(re.split(r"[，,。；;]", rest, maxsplit=1)[0])
+            clause = items[0]
             lead = re.match(r"^(?:了|为|成为|连续\S{1,2}年|\d{4}年度?|首批|第[一二三四五六七八九十]+批)*", clause).group(0)
             clause = clause[len(lead):]
             off = m.end() + len(lead)
@@ -685,10 +688,10 @@ def designation_mentions(sent: Sentence) -> list[Mention]:
                                f"pattern:{trig}+designation", 0.8, sentence=sent.index))
             # 获评国家级绿色园区、全省先进开发区: further titles of the same verb, each a designation of its own
             pos = off + len(clause)
-            for item in re.split(r"[，,。；;]", text[pos:], maxsplit=1)[0].split("、")[1:] if text[pos:pos + 1] == "、" else ():
+            for item in items[1:]:
                 pos += 1
                 end = _designation_end(item, trig)
-                if end is None or end != len(item):
+                if end is None or item[end:] not in ("", "名单", "创建名单", "称号"):
                     break
                 out.append(_m(sent.start, sent, pos, pos + end, "Designation", f"pattern:{trig}+designation", 0.75))
                 pos += len(item)
@@ -714,6 +717,8 @@ def _designation_end(clause: str, trig: str) -> int | None:
         k = clause.rfind(head)
         if k != -1 and (best is None or k + len(head) > best):
             best = k + len(head)
+    if best is not None and clause[:best].endswith("称号") and best >= 6:
+        best -= 2  # 授予全国…示范区称号: the title is the name before 称号
     if best is not None and best >= 4:
         return best
     if trig in CONFERRING and clause.startswith(LEVEL_PREFIXES) and 5 <= len(clause) <= 20 and _ALL_HAN.fullmatch(clause):
@@ -721,8 +726,10 @@ def _designation_end(clause: str, trig: str) -> int | None:
     return None
 
 
+# Titles listed after one verb: 、 or a conjunction before the next title's level (…示范县和全省…示范区).
+_TITLE_SEP = re.compile(r"、|[和及与](?=全国|国家|中国|全省|省级|全市|市级)")
 _ALL_HAN = re.compile(r"[\u4e00-\u9fff]+")
-_LEVEL_DESIGNATION = re.compile(r"(?:全国|国家级|全省|省级|全市|市级)[\u4e00-\u9fff]{2,18}?(?:示范区|示范县|示范市|示范镇|"
+_LEVEL_DESIGNATION = re.compile(r"(?:全国|国家级|国家|全省|省级|全市|市级)(?:(?!首个|首批|唯一)[\u4e00-\u9fff]){2,18}?(?:示范区|示范县|示范市|示范镇|"
                                 r"示范乡镇|示范村|示范园区|示范基地|先进区|先进县|先进单位|先进集体|百强县|百强区|千强镇|"
                                 r"典型案例|优秀案例|实验区|试验区|标杆园区|试点)")
 

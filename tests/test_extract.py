@@ -258,3 +258,12 @@ def test_numbered_engineering_bureaus_are_companies_and_split_scope_words_end_na
     found = spans("示例文字标题\n引入中建八局、中铁十二局等央企,我区光电子器件产业加快发展。")
     assert found.get("中建八局") == "Company" and found.get("中铁十二局") == "Company"
     assert found.get("光电子器件产业") == "Industry"
+
+
+def test_titles_joined_by_a_conjunction_and_measures_and_quoted_manners_are_not_names():
+    found = spans("示例文字标题\n荣获全国绿色高效行动示范县和全省高标准农田改造提升示范区,形成3公里公园景观,"
+                  "按照“10平方公里”的规划建设新区。")
+    assert found.get("全国绿色高效行动示范县") == "Designation"
+    assert found.get("全省高标准农田改造提升示范区") == "Designation"
+    assert not any(k.startswith("公里") for k in found)
+    assert not any(k.endswith("的规划") for k in found)
