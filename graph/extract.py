@@ -219,7 +219,7 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
                 if (len(content) <= 3 and len(w) >= 2 and w not in boundary_words() and not is_generic(w)
                         and word_tag(w) in ("n", "vn", "nz", None)):
                     pre_start = toks[j][1]
-        if not _HAN.search(content) and "+" not in content and tail_end is None:
+        if not _HAN.search(content) and tail_end is None:
             continue  # a bare number in quotes (“125”) names something only with its tail noun
         if tail_end is not None:
             tail = text[m.end():tail_end]
@@ -578,6 +578,8 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
         cls = "Programme"
     if suffix.text == "工程" and not any(c in stem for c in CONSTRUCTION_WORDS) and not stem.endswith("示范"):
         cls = "Programme"  # 文化惠民工程 is a programme; 风貌提升工程, 道路改造工程 are built
+        if stem in generic_words():
+            return None  # 战略工程, 重点工程: a kind of programme, not one
     return start, cls, conf
 
 
