@@ -896,7 +896,10 @@ def _original(text: str, stext: str, m: Mention) -> Mention:
     """A mention found in the simplified view, written back with the document's own characters."""
     from dataclasses import replace
 
-    label = m.label
-    if label and label == _clean(stext[m.start:m.end]):
+    label, span = m.label, stext[m.start:m.end]
+    if label and label == _clean(span):
         label = _clean(text[m.start:m.end])
+    elif label and label in span:  # a title without its 《》
+        k = m.start + span.index(label)
+        label = text[k:k + len(label)]
     return replace(m, text=text[m.start:m.end], label=label)

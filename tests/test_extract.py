@@ -125,6 +125,8 @@ def test_traditional_text_is_matched_and_keeps_its_characters():
     assert "青山縣委" in found and found.get("松嶺鎮") == "Town"
     assert found.get("三訪三評工作機制") == "Mechanism"
     assert "濱江大道" in found
+    titled = spans("示例文字標題\n印發《關於加快發展數字經濟的實施意見》。")
+    assert "關於加快發展數字經濟的實施意見" in titled  # a title keeps its own characters too
 
 
 def test_enterprise_designation_makes_its_subject_an_organization():
