@@ -653,18 +653,23 @@ def diff_command(old_path, new_path, related, fmt, output):
 
 
 def _interrupted(signum, frame):
-    """Ctrl-C: one line and exit code 130; the SystemExit unwinds through atomic writes, which drop their temp files
-    (click would otherwise turn KeyboardInterrupt into "Aborted!" and exit code 1)."""
-    click.echo("interrupted", err=True)
-    raise SystemExit(130)
+    """Ctrl-C (SIGTERM): one line and exit code 130 (143); the SystemExit unwinds through atomic writes, which drop
+    their temp files (click would otherwise turn KeyboardInterrupt into "Aborted!" and exit code 1)."""
+    click.echo("interrupted" if signum == 2 else "terminated", err=True)
+    raise SystemExit(128 + signum)
 
 
 def main():
-    """Console entry point: Ctrl-C ends quietly with exit code 130."""
+    """Console entry point: Ctrl-C ends quietly with exit code 130, SIGTERM with 143; warnings are one line each."""
     import signal
+
+    from graph.messages import warn_in_one_line
 
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with SIGINT ignored
         signal.signal(signal.SIGINT, _interrupted)
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupted)
+    warn_in_one_line()
     cli(prog_name="policykg")
 
 

@@ -6,16 +6,16 @@
 Generates the synthetic graph of bench/sparql.py, starts `policykg serve` on it (127.0.0.1, an ephemeral port,
 --store oxigraph by default), and first checks that writes and federation are refused (SPARQL UPDATE by form and
 by Content-Type, LOAD, SERVICE, the /update path). Then --clients threads each send --queries queries, cycling
-through the example queries and small lookups, and it prints throughput, latency percentiles per query kind and
-the failed requests by status (a 503 is a query over the server's --timeout or a busy server). Bounded: every
-client sends exactly --queries requests, each with a client-side time limit; the server is stopped at the end.
+through the example queries and small lookups, and it prints throughput, latency percentiles per query kind,
+the server's memory (resident after loading, peak during the run; Linux /proc) and the failed requests by status
+(a 503 is a query over the server's --timeout, or a full queue of waiting queries). Bounded: every client sends
+exactly --queries requests, each with a client-side time limit; the server is stopped at the end.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -86,6 +86,16 @@ def stop_server(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def server_memory(pid: int) -> dict[str, int]:
+    """The server's resident memory now (VmRSS) and at its peak (VmHWM), in MB; empty where /proc is missing."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as fh:
+            fields = dict(line.split(":", 1) for line in fh if ":" in line)
+    except OSError:
+        return {}
+    return {key: int(fields[key].split()[0]) // 1024 for key in ("VmRSS", "VmHWM") if key in fields}
 
 
 def check_refusals(base: str) -> list[str]:
@@ -169,14 +179,20 @@ def main() -> int:
         t = time.perf_counter()
         proc, base = start_server(data, args.store, args.timeout)
         try:
-            print(f"serve --store {args.store}: ready in {time.perf_counter() - t:.1f} s at {base}", flush=True)
+            loaded = server_memory(proc.pid)
+            print(f"serve --store {args.store}: ready in {time.perf_counter() - t:.1f} s at {base}"
+                  + (f", {loaded['VmRSS']:,} MB resident" if loaded else ""), flush=True)
             refusals = check_refusals(base)
             print("writes and federation:", *refusals, sep="\n")
             result = run_clients(base, queries, args.clients, args.queries, timeout=args.timeout + 30)
+            after = server_memory(proc.pid)
         finally:
             stop_server(proc)
     print(f"{args.clients} clients x {args.queries} queries, {len(queries)} kinds:")
     report(result, args.clients * args.queries)
+    if loaded and after:
+        print(f"server memory: {loaded['VmRSS']:,} MB after loading, peak {after['VmHWM']:,} MB, "
+              f"{after['VmRSS']:,} MB at the end")
     return 1 if any("NOT REFUSED" in line for line in refusals) else 0
 
 

@@ -24,13 +24,51 @@ class DocumentError(ValueError):
 # ---------------------------------------------------------------- decoding
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_PLAIN = re.compile(r"[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u2100-\u22ff\u2460-\u27bf\u3000-\u30ff"
+                    r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """The byte order ("utf-16-le"/"utf-16-be") when NUL bytes fall almost only on odd/even positions, as ASCII
+    characters put them in UTF-16 without a byte order mark."""
+    head = data[:8192]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if len(data) % 2 or even + odd < 2:
+        return None
+    if odd > 9 * even:
+        return "utf-16-le"
+    if even > 9 * odd:
+        return "utf-16-be"
+    return None
+
+
+def _plain_share(text: str) -> float:
+    """The share of characters a Chinese report uses (CJK, punctuation, ASCII); low for text decoded wrongly."""
+    sample = text[:20000]
+    return len(_PLAIN.findall(sample)) / max(len(sample), 1)
 
 
 def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK or Big5; return (text, encoding)."""
+    """Decode UTF-8 (with or without BOM), UTF-16 (with or without BOM), GB18030/GBK or Big5; return (text, encoding).
+
+    Order: a BOM decides; then NUL bytes on every other position mean UTF-16, anywhere else a binary file; then
+    strict UTF-8; then GB18030 (a superset of GBK and GB2312), Big5 and BOM-less UTF-16 without ASCII compete on how
+    Chinese the text looks."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return data.decode(enc), enc
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise DocumentError(f"{name}: starts like {enc.upper()} (byte order mark) but is not valid "
+                                    f"{enc.upper()} at byte {exc.start}") from None
+    utf16 = utf16_without_bom(data)
+    if utf16 is not None:
+        try:
+            text = data.decode(utf16)
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and _plain_share(text) >= 0.9:
+            return text, utf16
     if b"\x00" in data[:4096]:
         raise DocumentError(f"{name}: looks like a binary file (NUL bytes), not text")
     try:
@@ -38,17 +76,22 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     candidates = []
-    for enc in ("gb18030", "big5"):
+    for enc in ("gb18030", "big5", "utf-16-le", "utf-16-be"):
+        if enc.startswith("utf-16") and len(data) % 2:
+            continue
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:
+            continue
+        if enc.startswith("utf-16") and _plain_share(text) < 0.9:
             continue
         candidates.append((_chinese_score(text, enc), enc, text))
     if not candidates:
         raise DocumentError(f"{name}: cannot decode as UTF-8, UTF-16, GB18030 or Big5")
     score, enc, text = max(candidates)
     if score < 0.5:
-        raise DocumentError(f"{name}: does not look like Chinese text in a known encoding (tried UTF-8, GB18030, Big5)")
+        raise DocumentError(f"{name}: does not look like Chinese text in a known encoding "
+                            "(tried UTF-8, GB18030, Big5, UTF-16)")
     return text, enc
 
 

@@ -1,8 +1,9 @@
 """`policykg serve`: a read-only SPARQL 1.1 Protocol endpoint over any store, with an offline query page.
 
 GET and POST (form-encoded or a direct application/sparql-query body), content negotiation over the W3C result
-formats, a time limit per query, a cap on queries running at once, optional CORS for YASGUI and other browser
-tools. UPDATE, LOAD and SERVICE are refused with 403: the endpoint never changes the graph or fetches elsewhere.
+formats, a time limit per query, a cap on queries running at once with a bounded queue of waiting queries (a
+burst waits its turn instead of failing), optional CORS for YASGUI and other browser tools. UPDATE, LOAD and
+SERVICE are refused with 403: the endpoint never changes the graph or fetches elsewhere.
 """
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ class ServeConfig:
     cors: tuple[str, ...] = ()
     max_rows: int | None = None
     max_running: int = 4
+    max_waiting: int = 64  # queries queued for a running slot; past this the answer is 503 at once (bounded memory)
+    queue_wait: float | None = None  # how long a queued query waits for a slot; None: the time limit
     max_body: int = 1_000_000
     quiet: bool = False
 
@@ -64,6 +67,8 @@ class Endpoint:
         self.store = store
         self.config = config
         self.running = threading.BoundedSemaphore(config.max_running)
+        self.counts = {"running": 0, "waiting": 0}
+        self.counts_lock = threading.Lock()
         self.examples = [{"name": e.name, "title": e.title, "description": e.description, "sparql": e.sparql}
                          for e in list_examples()]
 
@@ -145,15 +150,41 @@ class Endpoint:
 
     def run(self, sparql: str):
         """collect() under the time limit; a slot stays taken until the query really ends, even past its limit."""
-        if not self.running.acquire(timeout=1.0):
-            raise QueryTimeout("the endpoint is busy: too many queries still running; retry in a few seconds")
+        self.take_slot()
 
         def job():
             try:
                 return collect(self.store, sparql, limit=self.config.max_rows, allow_service=False)
             finally:
+                self.count("running", -1)
                 self.running.release()
         return run_with_deadline(job, self.config.timeout)
+
+    def take_slot(self) -> None:
+        """Wait in a bounded queue for a running slot, so a burst of clients is served in turn, not refused."""
+        with self.counts_lock:
+            if self.counts["waiting"] >= self.config.max_waiting:
+                raise QueryTimeout(f"the endpoint is busy: {self.config.max_waiting} queries are already waiting; "
+                                   "retry in a few seconds")
+            self.counts["waiting"] += 1
+        wait = self.config.queue_wait if self.config.queue_wait is not None else self.config.timeout
+        try:
+            if not self.running.acquire(timeout=wait):
+                raise QueryTimeout(f"the endpoint is busy: no query slot came free within {wait:g} s; "
+                                   "retry in a few seconds")
+            self.count("running", 1)
+        finally:
+            self.count("waiting", -1)
+
+    def count(self, what: str, step: int) -> None:
+        """Keep load() right: request threads change the counts at once."""
+        with self.counts_lock:
+            self.counts[what] += step
+
+    def load(self) -> dict[str, int]:
+        """Queries running and waiting right now."""
+        with self.counts_lock:
+            return dict(self.counts)
 
     def cors_headers(self, origin: str | None) -> dict[str, str]:
         """Access-Control-* headers for an allowed origin (none unless --cors was given)."""

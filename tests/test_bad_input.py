@@ -71,14 +71,14 @@ def test_chinese_encodings_build(tmp_path):
     traditional = "青石鎮人民政府工作報告\n日期:2024-01-05\n2023年,青石鎮建成濱河大道,新建學校兩所。\n"
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for enc in ("gbk", "gb18030", "utf-16"):
+    for enc in ("gbk", "gb18030", "utf-16", "utf-16-le", "utf-16-be"):  # the last two without a byte order mark
         (corpus / f"{enc}.txt").write_bytes(simplified.encode(enc))
     (corpus / "big5.txt").write_bytes(traditional.encode("big5"))
     out = tmp_path / "kg"
     r = run_policykg("build", str(corpus), "--out", str(out), "-q", "--jobs", "1")
     assert r.returncode == 0 and "warning" not in r.stderr, r.stderr
     docs = documents_of(out)
-    assert sorted(docs) == ["big5.txt", "gb18030.txt", "gbk.txt", "utf-16.txt"]
+    assert sorted(docs) == ["big5.txt", "gb18030.txt", "gbk.txt", "utf-16-be.txt", "utf-16-le.txt", "utf-16.txt"]
     assert {d["title"] for d in docs.values()} == {"青石镇人民政府工作报告", "青石鎮人民政府工作報告"}
     assert {d["date"] for d in docs.values()} == {"2024-01-05"}
 
@@ -136,6 +136,38 @@ def test_malformed_rdf_is_named(tmp_path, suffix, command):
     f.write_text(BAD_RDF[suffix], encoding="utf-8")
     name, *rest = command
     assert_user_error(run_policykg(name, str(f), *rest), "broken." + suffix, "malformed")
+
+
+ILL_TYPED = ('@prefix ex: <http://example.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+             'ex:a ex:date "2023-13-45"^^xsd:date ; ex:n "abc"^^xsd:integer .\n')
+
+
+@pytest.mark.parametrize("command", [("validate",), ("stats",), ("export", "--format", "nt"), ("query", ANY_QUERY)])
+def test_ill_typed_literals_are_one_warning_line_each(tmp_path, command):
+    f = tmp_path / "dates.ttl"
+    f.write_text(ILL_TYPED, encoding="utf-8")
+    name, *rest = command
+    r = run_policykg(name, str(f), *rest)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    warnings = [ln for ln in r.stderr.splitlines() if ln.startswith("warning:")]
+    assert warnings == [f'warning: {f}: ill-typed literal "2023-13-45"^^xsd:date: month must be in 1..12 '
+                        "(kept as written)",
+                        f'warning: {f}: ill-typed literal "abc"^^xsd:integer: invalid literal for int() with base '
+                        "10: 'abc' (kept as written)"], r.stderr
+    assert "Failed to convert" not in r.stderr
+
+
+def test_many_ill_typed_literals_do_not_flood_the_terminal(tmp_path):
+    from graph.messages import MAX_LINES
+
+    f = tmp_path / "dates.ttl"
+    f.write_text(ILL_TYPED + "".join(f'ex:d{i} ex:date "2023-02-{30 + i}"^^xsd:date .\n' for i in range(40)),
+                 encoding="utf-8")
+    r = run_policykg("stats", str(f))
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    warnings = [ln for ln in r.stderr.splitlines() if ln.startswith("warning:")]
+    assert len(warnings) == MAX_LINES + 1
+    assert warnings[-1].startswith("warning: more warnings like these are not shown")
 
 
 def test_malformed_sparql_says_where(tmp_path):
@@ -257,27 +289,105 @@ def leftovers(out: Path) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"])
 def test_an_interrupted_build_leaves_the_previous_out_intact(previous_out, sig):
     out, corpus = previous_out
     before = {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.trig", "summary.json")}
     proc = start_build_and_wait_for_writing(corpus, out)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
-    if sig == signal.SIGINT:
-        assert proc.returncode == 130
-        assert err.strip() == "interrupted"
-        assert not list(out.parent.glob(".*.tmp")), "Ctrl-C removes the temporary OUT"
-    else:
+    if sig == signal.SIGKILL:
         assert proc.returncode == -signal.SIGKILL
+        stale = list(out.parent.glob(f".{out.name}.{proc.pid}.*.tmp"))
+        assert len(stale) == 1 and stale[0].is_dir(), "SIGKILL cannot clean up: its temporary OUT stays"
+    else:
+        assert proc.returncode == 128 + sig  # 130 for Ctrl-C, 143 for SIGTERM
+        assert err.strip() == ("interrupted" if sig == signal.SIGINT else "terminated")
+        assert not list(out.parent.glob(".*.tmp")), "the temporary OUT is removed"
     assert {name: (out / name).read_bytes() for name in before} == before
     assert leftovers(out) == []
     if sig != signal.SIGKILL:
         return
-    # a temporary directory left by SIGKILL does not stop the next build
+    # the next build removes what the killed one left, says so, and builds
     r = run_policykg("build", str(SEED), str(corpus / "report-00.txt"), "--out", str(out), "-q", "--jobs", "1")
     assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    notes = [ln for ln in r.stderr.splitlines() if ln.startswith("warning:")]
+    assert notes == [f"warning: {out}: removed {stale[0].name}, left by process {proc.pid}, which was killed "
+                     "mid-write"], r.stderr
+    assert not list(out.parent.glob(".*.tmp")) and leftovers(out) == []
     assert sorted(documents_of(out)) == ["huarong-2023-12-26.txt", "report-00.txt"]
+
+
+def dead_pid() -> int:
+    """The process id of a process that has ended."""
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(proc.stdout)
+
+
+def make_out(path: Path, text: str) -> Path:
+    path.mkdir(parents=True)
+    (path / "graph.ttl").write_text(text, encoding="utf-8")
+    return path
+
+
+def test_replacing_a_directory_leaves_only_the_new_one(tmp_path):
+    from graph.atomic import replace_directory, replace_via_backup
+
+    out = make_out(tmp_path / "kg", "old")
+    for i, replace in enumerate((replace_directory, replace_via_backup)):
+        replace(make_out(tmp_path / f".kg.new{i}.tmp", f"new {i}"), out)
+        assert (out / "graph.ttl").read_text(encoding="utf-8") == f"new {i}"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["kg"]
+
+
+def test_a_writer_killed_between_the_two_renames_gets_its_out_back(tmp_path):
+    """A real SIGKILL after the old OUT was moved aside and before the new one was moved in: the next write (here
+    recover(), which every atomic write calls first) puts the old OUT back."""
+    from graph.atomic import recover
+
+    out = make_out(tmp_path / "kg", "previous build")
+    killed = subprocess.Popen([sys.executable, "-c", (
+        "import os, signal, sys; sys.path.insert(0, sys.argv[2]); from pathlib import Path;"
+        "from graph.atomic import backup_path; p = Path(sys.argv[1]); os.replace(p, backup_path(p));"
+        "os.kill(os.getpid(), signal.SIGKILL)"), str(out), str(ROOT)], stderr=subprocess.PIPE, text=True)
+    _, err = killed.communicate(timeout=60)
+    assert killed.returncode == -signal.SIGKILL, err
+    assert not out.exists() and (tmp_path / f".kg.{killed.pid}.old").is_dir()
+    notes = recover(out)
+    assert notes == [f"{out}: restored the previous output from .kg.{killed.pid}.old (a replacing process was "
+                     "killed)"]
+    assert (out / "graph.ttl").read_text(encoding="utf-8") == "previous build"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg"]
+
+
+def test_recover_removes_only_what_dead_writers_of_this_out_left(tmp_path):
+    from graph.atomic import atomic_file, recover
+
+    out = make_out(tmp_path / "kg", "current")
+    dead = dead_pid()
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as alive:
+        try:
+            stale = [make_out(tmp_path / f".kg.{dead}.abc123.tmp", "half"), tmp_path / f".kg.{dead}.old"]
+            make_out(stale[1], "older")
+            (tmp_path / f".kg.{dead}.x_9.tmp").write_text("half a file", encoding="utf-8")
+            kept = [make_out(tmp_path / f".kg.{alive.pid}.abc123.tmp", "another build, running"),
+                    make_out(tmp_path / f".kg2.{dead}.abc123.tmp", "another OUT's"),
+                    make_out(tmp_path / ".kg.abc123.tmp", "no pid: whose?"),
+                    make_out(tmp_path / f".kg.{dead}.ABC.tmp", "not a name we make")]
+            notes = recover(out)
+            assert len(notes) == 3 and all(n.startswith(f"{out}: removed .kg.{dead}.") for n in notes), notes
+            assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["kg", *(k.name for k in kept)])
+            assert (out / "graph.ttl").read_text(encoding="utf-8") == "current"  # OUT exists: no backup restored
+        finally:
+            alive.kill()
+    # atomic_file cleans up after killed writers of the same file too
+    target = tmp_path / "rows.csv"
+    (tmp_path / f".rows.csv.{dead}.k3j_x.tmp").write_text("half", encoding="utf-8")
+    with atomic_file(target, "w") as fh:
+        fh.write("a,b\n")
+    assert target.read_text(encoding="utf-8") == "a,b\n"
+    assert not list(tmp_path.glob(".rows.csv.*"))
 
 
 # ---------------------------------------------------------------- result size limits

@@ -83,3 +83,43 @@ def test_html_main_text_drops_scripts_and_menus():
 def test_decode_rejects_undecodable_bytes():
     with pytest.raises(DocumentError):
         decode_bytes(bytes(range(128, 256)) * 20, "junk.txt")
+
+
+SIMPLIFIED = "湖北省人民政府发布通知，要求各市县加快推进重点项目建设。全年新建学校两所，改造老旧小区十二个。"
+TRADITIONAL = "臺灣省政府發布通知，要求各縣市加快推進重點項目建設。全年新建學校兩所，改造老舊小區十二個。"
+
+
+def encodable(texts: dict[str, str], encodings: list[str]) -> list:
+    """(text, encoding) pairs, for the encodings that have every character of the text (Big5: traditional only)."""
+    pairs = []
+    for name, text in texts.items():
+        for enc in encodings:
+            try:
+                text.encode(enc)
+            except UnicodeEncodeError:
+                continue
+            pairs.append(pytest.param(text, enc, id=f"{name}-{enc}"))
+    return pairs
+
+
+@pytest.mark.parametrize("text, enc", encodable(
+    {"no-ascii": SIMPLIFIED, "with-ascii": SIMPLIFIED + "\n2023年12月26日\n", "traditional": TRADITIONAL + "\n2023年\n"},
+    ["utf-16-le", "utf-16-be", "gbk", "gb18030", "big5", "utf-8"]))
+def test_every_encoding_and_byte_order_decodes_to_the_same_text(text, enc):
+    """UTF-16 without a byte order mark (with or without ASCII, whose NUL bytes give it away), GBK/GB18030 and
+    Big5 (which compete on how Chinese the text reads) all give back the text."""
+    decoded, found = decode_bytes(text.encode(enc), "doc.txt")
+    assert decoded == text
+    assert found == {"gbk": "gb18030"}.get(enc, enc)
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfe\x41", b"\xff\xfe\x00\xd8\x41\x00", b"\xfe\xff\xdc\x00"],
+                         ids=["odd-length", "lone-surrogate-le", "lone-surrogate-be"])
+def test_a_broken_utf16_file_with_a_byte_order_mark_is_named(data):
+    with pytest.raises(DocumentError, match=r"broken\.txt: starts like UTF-16 \(byte order mark\) but is not valid"):
+        decode_bytes(data, "broken.txt")
+
+
+def test_nul_bytes_on_both_byte_positions_are_still_binary():
+    with pytest.raises(DocumentError, match="binary"):
+        decode_bytes(b"\x00\x00\x01\x00" * 100, "image.txt")

@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -338,3 +339,53 @@ def test_query_page_runs_an_example_in_chromium(endpoint):
         finally:
             browser.close()
     assert not blocked and not errors
+
+
+# ---------------------------------------------------------------- the queue of waiting queries
+
+def ask_endpoint(endpoint, sparql: str, replies: dict, key) -> threading.Thread:
+    """endpoint.handle() of one form POST in a thread; its Reply lands in replies[key]."""
+    def send():
+        replies[key] = endpoint.handle("POST", "/sparql", {"Content-Type": "application/x-www-form-urlencoded",
+                                                           "Accept": "application/sparql-results+json"}, form(sparql))
+    thread = threading.Thread(target=send)
+    thread.start()
+    return thread
+
+
+def wait_until(condition, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_a_burst_waits_its_turn_instead_of_failing(seed_build):
+    from graph.serve import Endpoint, ServeConfig
+
+    endpoint = Endpoint(open_store(seed_build), ServeConfig(max_running=1, max_waiting=16, timeout=60))
+    replies: dict = {}
+    heavy = "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s ORDER BY DESC(?n) LIMIT 5"
+    threads = [ask_endpoint(endpoint, heavy, replies, k) for k in range(10)]
+    for t in threads:
+        t.join(120)
+    assert sorted(r.status for r in replies.values()) == [200] * 10, [r.body for r in replies.values()]
+    assert endpoint.load() == {"running": 0, "waiting": 0}
+
+
+def test_the_queue_is_bounded_and_slow_queries_are_still_cut(seed_build):
+    from graph.serve import Endpoint, ServeConfig
+
+    endpoint = Endpoint(open_store(seed_build), ServeConfig(max_running=1, max_waiting=1, timeout=2, queue_wait=60))
+    replies: dict = {}
+    slow = ask_endpoint(endpoint, SLOW, replies, "slow")
+    wait_until(lambda: endpoint.load()["running"] == 1)
+    queued = ask_endpoint(endpoint, "ASK { ?s ?p ?o }", replies, "queued")
+    wait_until(lambda: endpoint.load()["waiting"] == 1)
+    ask_endpoint(endpoint, "ASK { ?s ?p ?o }", replies, "refused").join(30)
+    assert replies["refused"].status == 503 and b"1 queries are already waiting" in replies["refused"].body
+    slow.join(60)
+    queued.join(60)
+    assert replies["slow"].status == 503 and b"2 s time limit" in replies["slow"].body
+    assert replies["queued"].status == 200 and json.loads(replies["queued"].body)["boolean"] is True
+    assert endpoint.load() == {"running": 0, "waiting": 0}
