@@ -57,6 +57,24 @@ def emit(text: str | bytes, output: str) -> None:
         fh.write(data)
 
 
+def store_option(fn=None, *, building: bool = False):
+    """--store, shared by build, query, serve and export: where the graph is held while it is used (for build:
+    where the built graph is also loaded; `@store_option(building=True)`)."""
+    if fn is None:
+        return functools.partial(store_option, building=building)
+    if building:
+        return click.option(
+            "--store", "store", default="memory", show_default=True, metavar="memory|oxigraph:PATH|sparql:URL",
+            help="Also load the built graph into a store: oxigraph:PATH (an Oxigraph store on disk, replaced only "
+                 "once the new graph is loaded) or sparql:URL (a Graph Store Protocol endpoint, as `push`); "
+                 "memory: none.")(fn)
+    return click.option(
+        "--store", "store", default="memory", show_default=True, metavar="memory|oxigraph[:PATH]|sparql:URL",
+        help="memory: rdflib, loaded from GRAPH's files; oxigraph: Oxigraph in memory, loaded from GRAPH (the "
+             "fastest queries, for big graphs); oxigraph:PATH: an Oxigraph store on disk, built from GRAPH once "
+             "and reopened instantly; sparql:URL: any SPARQL 1.1 endpoint (GRAPH is then not read).")(fn)
+
+
 @click.group(context_settings=CONTEXT_SETTINGS)
 @click.version_option(package_name="policykg")
 def cli():
@@ -89,8 +107,9 @@ def cli():
                    "documents, and do nothing when no document changed).")
 @click.option("--max-doc-bytes", type=click.IntRange(min=1), default=None, help="Skip documents larger than this (default 20 MB).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary table.")
+@store_option(building=True)
 @user_errors
-def build(inputs, out, jobs, engine, scheduler, no_cache, max_doc_bytes, quiet):
+def build(inputs, out, jobs, engine, scheduler, no_cache, max_doc_bytes, quiet, store):
     """Extract entities and relations from documents and write the graph.
 
     INPUTS are files or folders of .txt, .md, .html, .pdf or .docx (UTF-8, GBK/GB18030, Big5 or UTF-16).
@@ -104,12 +123,15 @@ def build(inputs, out, jobs, engine, scheduler, no_cache, max_doc_bytes, quiet):
       policykg build data/seed --out out
       policykg build reports/2023 reports/2024 --out kg --jobs 4
       policykg build reports/ --out kg --engine dask --scheduler tcp://10.0.0.5:8786
+      policykg build reports/ --out kg --store oxigraph:kg.oxigraph   # then: query --store oxigraph:kg.oxigraph
     """
     import time
 
     from graph.build import build as run_build
     from graph.corpus import find_documents
+    from graph.store import check_build_target, load_build
 
+    target = check_build_target(store)  # a bad --store fails before the build, not after it
     paths = find_documents(inputs)
     bar = None
     done = {"chars": 0, "start": time.perf_counter()}
@@ -141,6 +163,10 @@ def build(inputs, out, jobs, engine, scheduler, no_cache, max_doc_bytes, quiet):
     else:  # skipped documents are reported even when quiet
         for warning in summary.get("warnings", []):
             click.echo(f"warning: {warning}", err=True)
+    if target.kind != "memory":
+        line = load_build(out, target)
+        if not quiet:
+            click.echo(f"store: {line}")
 
 
 def build_line(summary: dict) -> str:
@@ -256,15 +282,6 @@ def eval_command(gold_dir, files, errors, types, fmt, output):
 # ---------------------------------------------------------------- query
 
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "nt")  # graph.query.RESULT_FORMATS, kept light
-
-
-def store_option(fn):
-    """--store, shared by build, query, serve and export: where the graph is held while it is used."""
-    return click.option(
-        "--store", "store", default="memory", show_default=True, metavar="memory|oxigraph[:PATH]|sparql:URL",
-        help="memory: rdflib, loaded from GRAPH's files; oxigraph: Oxigraph in memory, loaded from GRAPH (the "
-             "fastest queries, for big graphs); oxigraph:PATH: an Oxigraph store on disk, built from GRAPH once "
-             "and reopened instantly; sparql:URL: any SPARQL 1.1 endpoint (GRAPH is then not read).")(fn)
 
 
 def resolve_query_args(graph_path, sparql, query_file, example, store):
@@ -469,8 +486,9 @@ def viz(graph_path, out, lang, focus, hops, classes, max_nodes, related, title):
 @click.option("--out", "-o", "out", default="-", show_default=True,
               help="File to write ('-' for stdout); a directory for csv.")
 @click.option("--list-formats", is_flag=True, help="List the formats and exit.")
+@store_option
 @user_errors
-def export(graph_path, fmt, out, list_formats):
+def export(graph_path, fmt, out, list_formats, store):
     """Export a built graph for other tools (Gephi, Cytoscape, Neo4j, Protégé, triple stores).
 
     Formats: turtle, nt, nq, trig, jsonld, rdfxml (RDF); graphml, gexf (Gephi: colours and sizes),
@@ -484,20 +502,24 @@ def export(graph_path, fmt, out, list_formats):
       policykg export out --out kg.nt          # format guessed from the suffix
       policykg export out --format csv --out neo4j-import/
       policykg export out -f jsonld | head
+      policykg export --store oxigraph:kg.oxigraph --format nq --out kg.nq   # read from a store
     """
     from graph.export import export as run_export, formats, guess_format
-    from graph.store import load_dataset
+    from graph.store import load_dataset, open_store, parse_store, store_dataset
 
     if list_formats:
         rows = [[f.name, " ".join(f.suffixes) or "(directory)", f.description] for f in formats().values()]
         click.echo(format_rows(["format", "suffixes", "description"], rows), nl=False)
         return
-    if graph_path is None:
-        raise click.UsageError("give the GRAPH to export (a build directory or an RDF file)")
+    spec = parse_store(store)
+    if graph_path is None and spec.needs_graph:
+        raise click.UsageError("give the GRAPH to export (a build directory or an RDF file)" +
+                               ("" if spec.kind == "memory" else f"; {spec} does not hold a graph yet"))
     fmt = fmt or (guess_format(out) if out != "-" else None)
     if fmt is None:
         raise click.UsageError("give --format, or an --out file whose suffix names one (see --list-formats)")
-    run_export(load_dataset(graph_path), fmt, out)
+    run_export(load_dataset(graph_path) if spec.kind == "memory" else store_dataset(open_store(graph_path, spec)),
+               fmt, out)
     if out != "-":
         click.echo(f"wrote {out} ({fmt})", err=True)
 

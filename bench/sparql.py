@@ -18,6 +18,7 @@ import hashlib
 import json
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -39,25 +40,30 @@ PROV = "http://www.w3.org/ns/prov#"
 DCT = "http://purl.org/dc/terms/"
 SCHEMA = "https://schema.org/"
 
-# per document, as in the seed build: (top class, slug, specific classes, suffixes, entities per document)
+# per document, as in the seed build: (top class, slug, specific classes, suffixes, entities per document);
+# entities are typed with their specific class and their top class, as graph/rdf.py writes them
 CLASSES = [
     ("Place", "place", ["Town", "Village", "Township", "Lake", "River", "DevelopmentZone", "Port"],
-     ["镇", "村", "乡", "湖", "河", "经开区", "港"], 30),
+     ["镇", "村", "乡", "湖", "河", "经开区", "港"], 20),
     ("Agency", "agency", ["PartyCommittee", "Government", "Department", "MassOrganization"],
-     ["区委", "区政府", "局", "妇联"], 17),
+     ["区委", "区政府", "局", "妇联"], 15),
     ("Organization", "org", ["Company", "ResearchInstitute"], ["公司", "研究院"], 2),
     ("Project", "project", ["InfrastructureProject", "IndustrialProject", "PublicServiceProject"],
-     ["大道", "大桥", "产业园", "中心", "项目"], 31),
+     ["大道", "大桥", "产业园", "中心", "项目"], 25),
     ("Initiative", "initiative", ["Programme", "Mechanism", "Policy", "Reform", "Campaign", "Plan"],
-     ["行动", "工作制度", "机制", "改革", "计划", "工程"], 72),
-    ("Sector", "sector", ["Industry"], ["产业"], 8),
-    ("Recognition", "recognition", ["Designation", "Award"], ["示范区", "先进单位"], 9),
+     ["行动", "工作制度", "机制", "改革", "计划", "工程"], 62),
+    ("Sector", "sector", ["Industry"], ["产业"], 10),
+    ("Recognition", "recognition", ["Designation", "Award"], ["示范区", "先进单位"], 12),
 ]
+INDICATORS_PER_DOC = 16
+RELATED_PER_DOC = 130  # same-sentence co-occurrence facts (pk:relatedTo)
 SYLLABLES = "华容庙岭葛店临江段店蒲团红莲南迹灯塘光谷武汉新城长江东湖高新梁子湖滨江临港花湖数字智慧乡村生态绿色"
 STATUSES = ["completed", "ongoing", "planned"]
-TYPED = [("locatedIn", "Project", "Place", 8), ("cooperatesWith", "Agency", "Organization", 3),
-         ("leads", "Agency", "Agency", 3), ("recognizedAs", "Place", "Recognition", 4),
-         ("connects", "Project", "Place", 3), ("partOf", "Place", "Place", 3)]
+# typed relations per document (reified like every fact), as in the seed build; hasIndicator comes with indicators
+TYPED = [("implements", "Agency", "Initiative", 23), ("partOf", "Place", "Place", 11),
+         ("recognizedAs", "Place", "Recognition", 8), ("locatedIn", "Project", "Place", 6),
+         ("contributesTo", "Project", "Initiative", 3), ("cooperatesWith", "Agency", "Organization", 3),
+         ("connects", "Project", "Place", 2), ("leads", "Agency", "Agency", 1)]
 
 
 def lit(text: str, lang: str | None = None, dt: str | None = None) -> str:
@@ -74,6 +80,9 @@ class Synth:
             size = max(n, int(n * docs_hint * pool_per_doc / 180))
             self.pool[top] = [self._entity(slug, specifics, suffixes, i) for i in range(size)]
         self.pool["Place"][0] = (f"{ID}place/420703", "District", "华容区")
+        places = self.pool["Place"]
+        # each place is part of one other (an administrative tree under place 0), as division codes make it
+        self.parent = {places[i][0]: places[i // 8][0] for i in range(1, len(places))}
 
     def _entity(self, slug: str, specifics: list[str], suffixes: list[str], i: int) -> tuple[str, str, str]:
         k = self.rng.randrange(len(specifics))
@@ -101,26 +110,40 @@ class Synth:
         q(g, f"<{DCT}title>", lit(f"华容区工作报告{n}", "zh"))
         q(g, f"<{DCT}date>", lit(f"{2015 + n % 10}-12-{1 + n % 28:02d}", dt="date"))
         q(g, f"<{PK}sourceFile>", lit(f"report-{n}.txt"))
+        q(g, f"<{DCT}source>", lit("区政府网", "zh"))
+        q(g, f"<{PK}contentHash>", lit(hashlib.sha256(d.encode()).hexdigest()))
+        for k in range(r.randint(1, 4)):
+            q(g, f"<{DCT}creator>", lit(f"记者{k}", "zh"))
+        ev = f"<{d}/event>"
+        q(g, f"<{SCHEMA}about>", ev)
+        for p, o in ((f"{RDF}type", f"<{SCHEMA}Event>"), (f"{SCHEMA}name", lit(f"第{n}次全体会议", "zh")),
+                     (f"{RDFS}label", lit(f"第{n}次全体会议", "zh")), (f"{SCHEMA}startDate", lit(f"{2015 + n % 10}-12-01", dt="date")),
+                     (f"{SCHEMA}location", lit("报告厅", "zh"))):
+            q(ev, f"<{p}>", o)
         year = 2015 + n % 10
         ents: dict[str, list[tuple[str, str, str]]] = {}
         offset = 0
         for top, _, _, _, per_doc in CLASSES:
-            chosen = {self.pick(top) for _ in range(per_doc)}
+            chosen: set[tuple[str, str, str]] = set()
+            while len(chosen) < per_doc:  # distinct entities, as a document names each once
+                chosen.add(self.pick(top))
             if top == "Place":
                 chosen.add(self.pool["Place"][0])
             ents[top] = sorted(chosen)
             for iri, cls, label in ents[top]:
                 s = f"<{iri}>"
                 q(s, f"<{RDF}type>", f"<{PK}{cls}>")
+                if cls != top:
+                    q(s, f"<{RDF}type>", f"<{PK}{top}>")
                 q(s, f"<{RDFS}label>", lit(label, "zh"))
                 q(s, f"<{RDFS}label>", lit(f"pinyin {label}", "zh-latn-pinyin"))
                 q(s, f"<{PK}inDocument>", g)
                 q(s, f"<{PK}confidence>", lit("0.800", dt="decimal"))
                 if r.random() < 0.2:
                     q(s, f"<{SKOS}altLabel>", lit(label[:2], "zh"))
-                if top == "Place" and r.random() < 0.3:
+                if top == "Place" and r.random() < 0.5:
                     q(s, f"<{PK}divisionCode>", lit(f"4207{r.randrange(10**5):05d}"))
-                for _ in range(1 if r.random() < 0.8 else 2):
+                for _ in range(1 if r.random() < 0.8 else 2 + (r.random() < 0.3)):
                     start = offset
                     offset += len(label) + r.randint(5, 40)
                     status = STATUSES[0] if start % 3 else r.choice(STATUSES)
@@ -134,7 +157,8 @@ class Synth:
                                  (f"{PK}status", lit(status)), (f"{PK}year", lit(str(year + (status == "planned")), dt="gYear"))):
                         q(m, f"<{p}>", o)
         ents["Indicator"] = []
-        for i in range(12):
+        measured = []
+        for i in range(INDICATORS_PER_DOC):
             iri = f"{ID}indicator/d{n}-{i}"
             s = f"<{iri}>"
             value = f"{r.randint(1, 999)}.{r.randint(0, 99):02d}"
@@ -146,7 +170,9 @@ class Synth:
                          (f"{SCHEMA}name", lit("群众满意度", "zh"))):
                 q(s, f"<{p}>", o)
             ents["Indicator"].append((iri, "Indicator", label))
-            q(f"<{r.choice(ents['Initiative'])[0]}>", f"<{PK}hasIndicator>", s)
+            initiative = r.choice(ents["Initiative"])[0]
+            q(s, f"<{PK}measures>", f"<{initiative}>")
+            measured.append((initiative, iri))
 
         def fact(a: str, pred: str, b: str, count: int | None = None) -> None:
             q(f"<{a}>", f"<{PK}{pred}>", f"<{b}>")
@@ -163,13 +189,17 @@ class Synth:
             if count is not None:
                 q(f, f"<{PK}count>", lit(str(count), dt="integer"))
 
+        for initiative, indicator in measured:
+            fact(initiative, "hasIndicator", indicator)
         for pred, a, b, k in TYPED:
             for _ in range(k):
                 x, y = r.choice(ents[a])[0], r.choice(ents[b])[0]
+                if pred == "partOf":
+                    y = self.parent.get(x, x)
                 if x != y:
                     fact(x, pred, y)
         flat = [e[0] for top in ents if top != "Indicator" for e in ents[top]]
-        for _ in range(150):
+        for _ in range(RELATED_PER_DOC):
             x, y = sorted(r.sample(flat, 2))
             fact(x, "relatedTo", y, r.randint(1, 3))
         return out
@@ -220,7 +250,10 @@ def worker(kind: str, data: Path, repeat: int, timeout: float) -> dict:
         results[ex.name] = {"median": statistics.median(times) if times and not error else None, "rows": rows,
                             "error": error}
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"kind": kind, "load": load, "peak_mb": peak_mb, "triples": len(store), "queries": results}
+    triples = len(store)
+    store.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+    return {"kind": kind, "load": load, "peak_mb": peak_mb, "triples": triples, "queries": results}
 
 
 def ms(x: float | None) -> str:

@@ -22,6 +22,7 @@ class PolicyGraph:
         self.dataset = dataset
         self.corpus = corpus
         self._union: Graph | None = None
+        self._queryable: tuple[int, Dataset] | None = None
 
     @classmethod
     def from_corpus(cls, corpus: Corpus) -> "PolicyGraph":
@@ -58,11 +59,31 @@ class PolicyGraph:
         return to_networkx(self.graph, include_related=include_related)
 
     def query(self, sparql: str) -> list[dict[str, str]]:
-        """SELECT rows as dicts (prefixes pk:, rdfs:, skos:, … predeclared)."""
+        """SELECT rows as dicts (prefixes pk:, rdfs:, skos:, … predeclared), over the same default graph as
+        `policykg query`: every document plus the ontology, so `?x a/rdfs:subClassOf* pk:Place` works."""
         from .query import result_rows, run_query
 
-        rows = result_rows(run_query(self.dataset, sparql), self.dataset)
+        rows = result_rows(run_query(self.queryable(), sparql), self.dataset)
         return [dict(zip(rows.columns, r)) for r in rows.rows]
+
+    def queryable(self) -> Dataset:
+        """The dataset with the ontology in its own named graph, as every store holds it; a copy made once (and
+        again if the dataset grew), so export() and len() never see the ontology."""
+        from rdflib import URIRef
+
+        from ontology import bind_prefixes
+
+        from .store import ONTOLOGY_GRAPH, ontology_turtle
+
+        n = len(self.dataset)
+        if self._queryable is None or self._queryable[0] != n:
+            ds = Dataset(default_union=True)
+            bind_prefixes(ds)
+            for s, p, o, g in self.dataset.quads((None, None, None, None)):
+                ds.add((s, p, o, g))
+            ds.graph(URIRef(ONTOLOGY_GRAPH)).parse(data=ontology_turtle(), format="turtle")
+            self._queryable = (n, ds)
+        return self._queryable[1]
 
     def export(self, path: str | Path, fmt: str | None = None) -> Path:
         """Write the graph in a registered format, guessed from the suffix when not given."""

@@ -115,3 +115,195 @@ def test_store_dataset_round_trips_the_build(seed_dataset, oxigraph_store):
     ds = store_dataset(store)
     assert len(ds) == len(seed_dataset)
     assert {str(g.identifier) for g in ds.graphs() if len(g)} == {str(g.identifier) for g in seed_dataset.graphs() if len(g)}
+
+
+# ---------------------------------------------------------------- build --store and export --store
+
+
+@pytest.fixture(scope="module")
+def built_into_oxigraph(tmp_path_factory):
+    """`policykg build SEED --out OUT --store oxigraph:P`: the graph files and a store on disk, in one run."""
+    from conftest import SEED, run_policykg
+
+    tmp = tmp_path_factory.mktemp("buildstore")
+    out, path = tmp / "kg", tmp / "kg.oxigraph"
+    r = run_policykg("build", str(SEED), "--out", str(out), "--store", f"oxigraph:{path}")
+    assert r.returncode == 0, r.stderr
+    assert f"store: oxigraph:{path}: loaded" in r.stdout
+    return out, path
+
+
+def test_build_store_answers_every_example_like_the_built_files(built_into_oxigraph, memory_store):
+    from conftest import run_policykg
+
+    out, path = built_into_oxigraph
+    marker = json.loads((path / OXIGRAPH_MARKER).read_text(encoding="utf-8"))
+    assert marker["source"] == str((out / "graph.trig").resolve())
+    store = open_store(None, f"oxigraph:{path}")  # no GRAPH: the build filled the store
+    for example in list_examples():
+        assert collect(store, example.sparql).canonical() == collect(memory_store, example.sparql).canonical(), \
+            example.name
+    r = run_policykg("query", "--store", f"oxigraph:{path}", "--example", "recognitions", "--format", "csv")
+    assert r.returncode == 0 and "千强镇" in r.stdout, r.stderr
+
+
+def test_build_store_is_refreshed_only_when_the_graph_changed(built_into_oxigraph, tmp_path):
+    from conftest import SEED, run_policykg
+
+    out, path = built_into_oxigraph
+    stamp = os.stat(path / OXIGRAPH_MARKER).st_mtime_ns
+    r = run_policykg("build", str(SEED), "--out", str(out), "--store", f"oxigraph:{path}")
+    assert r.returncode == 0 and "up to date" in r.stdout, r.stderr
+    assert os.stat(path / OXIGRAPH_MARKER).st_mtime_ns == stamp
+    # a build of other documents replaces the store's content as a whole (in a copy: other tests read the store)
+    import shutil
+
+    copy = tmp_path / "copy.oxigraph"
+    shutil.copytree(path, copy)
+    other = tmp_path / "other.txt"
+    other.write_text("示例县2024年工作报告\n2024年,青石镇建成滨河大道。\n", encoding="utf-8")
+    r = run_policykg("build", str(other), "--out", str(tmp_path / "kg2"), "--store", f"oxigraph:{copy}", "-q")
+    assert r.returncode == 0, r.stderr
+    store = open_store(None, f"oxigraph:{copy}")
+    docs = collect(store, "SELECT ?d WHERE { ?d a pk:Document }").records()
+    assert len(docs) == 1 and docs[0]["d"].startswith("https://w3id.org/policykg/doc/other"), docs
+
+
+def test_a_failed_store_load_leaves_the_previous_store(built_into_oxigraph, tmp_path):
+    from graph.store import load_build
+
+    out, path = built_into_oxigraph
+    before = len(open_store(None, f"oxigraph:{path}"))
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "graph.trig").write_text("<https://w3id.org/policykg/id/x> <broken", encoding="utf-8")
+    with pytest.raises(StoreError, match="not loaded into oxigraph:.*malformed"):
+        load_build(bad, f"oxigraph:{path}")
+    assert len(open_store(None, f"oxigraph:{path}")) == before
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(f".{path.name}.")], "no temporary left"
+
+
+@pytest.mark.parametrize("store, message", [
+    ("oxigraph", "oxigraph:PATH"),
+    ("mongo:x", "unknown --store"),
+    ("sparql:ftp://x/y", "http:// or https://"),
+])
+def test_build_with_a_bad_store_fails_before_building(tmp_path, store, message):
+    from conftest import SEED, run_policykg
+
+    r = run_policykg("build", str(SEED), "--out", str(tmp_path / "kg"), "--store", store, "-q")
+    assert r.returncode == 1 and message in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "kg").exists(), "the build did not run"
+
+
+def test_build_never_loads_into_a_foreign_directory(tmp_path):
+    from conftest import SEED, run_policykg
+
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep me", encoding="utf-8")
+    r = run_policykg("build", str(SEED), "--out", str(tmp_path / "kg"), "--store", f"oxigraph:{foreign}", "-q")
+    assert r.returncode == 1 and "not a policykg Oxigraph store" in r.stderr
+    assert (foreign / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_build_into_an_unreachable_endpoint_says_the_graph_was_built(tmp_path):
+    from conftest import SEED, run_policykg
+
+    with __import__("socket").socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    r = run_policykg("build", str(SEED), "--out", str(tmp_path / "kg"), "--store",
+                     f"sparql:http://127.0.0.1:{port}/store", "-q")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "was built in" in r.stderr and "cannot reach" in r.stderr
+    assert (tmp_path / "kg" / "graph.trig").is_file()
+
+
+def _quads(nquads: str) -> set[tuple[str, ...]]:
+    """N-Quads as comparable quads, numbers by value: Oxigraph keeps 0.300 as 0.3 (the same xsd:decimal)."""
+    from decimal import Decimal
+
+    from rdflib import Dataset, Literal
+
+    def canon(t) -> str:
+        if isinstance(t, Literal) and t.datatype is not None and str(t.datatype).endswith(("#decimal", "#integer")):
+            return f"{Decimal(str(t)).normalize()}^^{t.datatype}"
+        return t.n3()
+
+    ds = Dataset()
+    ds.parse(data=nquads, format="nquads")
+    return {tuple(canon(getattr(x, "identifier", x)) for x in q) for q in ds.quads((None, None, None, None))}
+
+
+def test_export_from_a_store_gives_the_same_triples(built_into_oxigraph, seed_build, tmp_path):
+    from conftest import run_policykg
+
+    out, path = built_into_oxigraph
+    files = run_policykg("export", str(seed_build), "--format", "nq")
+    stored = run_policykg("export", "--store", f"oxigraph:{path}", "--format", "nq")
+    assert files.returncode == stored.returncode == 0, files.stderr + stored.stderr
+    doc = "<https://w3id.org/policykg/doc/"
+    assert stored.stdout.count(doc) > 1000 and "subClassOf" not in stored.stdout, "no ontology in the export"
+    assert len(stored.stdout.splitlines()) == len(files.stdout.splitlines())
+    assert _quads(stored.stdout) == _quads(files.stdout)
+    r = run_policykg("export", "--store", f"oxigraph:{path}", "--out", str(tmp_path / "kg.graphml"))
+    assert r.returncode == 0 and (tmp_path / "kg.graphml").stat().st_size > 1000, r.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--store", "mongo:x", "--format", "nt"], "unknown --store"),
+    (["--store", "oxigraph:NOWHERE", "--format", "nt"], "does not hold a graph yet"),
+    (["--store", "memory", "--format", "nt"], "give the GRAPH"),
+])
+def test_export_store_errors_are_one_line(tmp_path, args, message):
+    from conftest import run_policykg
+
+    args = [a.replace("NOWHERE", str(tmp_path / "none")) for a in args]
+    r = run_policykg("export", *args)
+    assert r.returncode != 0 and message in r.stderr and "Traceback" not in r.stderr
+
+
+def test_build_pushes_to_a_graph_store_endpoint(tmp_path, memory_store):
+    """build --store sparql:URL loads the build into a real `oxigraph serve`, which then answers like the files."""
+    import shutil
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from conftest import SEED, run_policykg
+
+    exe = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+    if exe is None:
+        pytest.skip("the oxigraph server (pip install oxigraph) is not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([exe, "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "oxigraph serve did not start"
+                time.sleep(0.1)
+        base = f"http://127.0.0.1:{port}"
+        r = run_policykg("build", str(SEED), "--out", str(tmp_path / "kg"), "--store", f"sparql:{base}/store")
+        assert r.returncode == 0 and "store: pushed 3 graphs" in r.stdout, r.stderr
+        remote = open_store(None, f"sparql:{base}/query")
+        for name in ("entities-by-class", "recognitions", "places"):
+            sparql = next(e.sparql for e in list_examples() if e.name == name)
+            assert collect(remote, sparql).canonical() == collect(memory_store, sparql).canonical(), name
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
