@@ -729,7 +729,7 @@ def _designation_end(clause: str, trig: str) -> int | None:
 
 
 # Titles listed after one verb: 、 or a conjunction before the next title's level (…示范县和全省…示范区).
-_TITLE_SEP = re.compile(r"、|[和及与](?=全国|国家|中国|全省|省级|全市|市级)")
+_TITLE_SEP = re.compile(rf"、|[和及与](?={'|'.join(LEVEL_PREFIXES)})")
 _ALL_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _LEVEL_DESIGNATION = re.compile(r"(?:全国|国家级|国家|全省|省级|全市|市级)(?:(?!首个|首批|唯一)[\u4e00-\u9fff]){2,18}?(?:示范区|示范县|示范市|示范镇|"
                                 r"示范乡镇|示范村|示范园区|示范基地|先进区|先进县|先进单位|先进集体|百强县|百强区|千强镇|"
