@@ -102,7 +102,7 @@ def test_seed_typed_f1_floor(tmp_path):
 @pytest.mark.skipif(not (SHARED / "eval" / "dev").is_dir(), reason="../shared/eval/dev is not beside the checkout")
 def test_dev_typed_f1_floor(tmp_path):
     dev = SHARED / "eval" / "dev"
-    assert _score(dev, sorted(dev.glob("*.txt")), tmp_path) >= 0.75
+    assert _score(dev, sorted(dev.glob("*.txt")), tmp_path) >= 0.85
 
 
 def test_extract_json_contract(tmp_path):
