@@ -7,6 +7,10 @@ it arrives, in document order; only the entities (to merge them across documents
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import signal
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -15,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
-from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from ontology import ID, PK, TOP_CLASSES, top_class
@@ -25,8 +28,9 @@ from .cache import CACHE_DIR, Manifest, PartCache, document_key, extractor_finge
 from .corpus import DEFAULT_MAX_BYTES, find_documents
 from .export.graphml import flat_copy
 from .model import Entity
+from .rdf import Lit
 from .network import PROVENANCE_PREDICATES, _local, _most_specific
-from .parallel import DocumentFailure, WorkItem, default_jobs, extract_part, get_engine
+from .parallel import DocumentFailure, PackedPart, WorkItem, default_jobs, extract_part, get_engine
 from .partition import (DocumentPart, EdgeEvidence, EntityDescription, describe_entity, part_from_graph,
                         turtle_iri, turtle_prefixes)
 from .pipeline import Corpus, corpus_summary
@@ -55,18 +59,27 @@ Progress = Callable[[DocumentProgress], None]
 
 # ---------------------------------------------------------------- the NetworkX view from parts
 
+_PK, _ID = str(PK), str(ID)
+_TYPE, _LABEL, _ALT_LABEL, _MEASURES = str(RDF.type), str(RDFS.label), str(SKOS.altLabel), str(PK.measures)
+
+
+def _lexical(term) -> str:
+    return term.lexical if type(term) is Lit else term
+
+
 def node_attributes(iri: str, pairs: list[tuple]) -> dict | None:
-    """An entity node's attributes from its description, as graph.network.to_networkx reads them from RDF."""
-    classes = [_local(o) for p, o in pairs if p == RDF.type and str(o).startswith(str(PK))]
-    if not iri.startswith(str(ID)) or not any(top_class(c) in TOP_CLASSES[:8] for c in classes):
+    """An entity node's attributes from its description (graph.rdf.TEXT terms), as graph.network.to_networkx
+    reads them from RDF."""
+    classes = [_local(o) for p, o in pairs if p == _TYPE and type(o) is str and o.startswith(_PK)]
+    if not iri.startswith(_ID) or not any(top_class(c) in TOP_CLASSES[:8] for c in classes):
         return None
     cls = _most_specific(classes)
-    labels = [o for p, o in pairs if p == RDFS.label and getattr(o, "language", None) == "zh"]
-    pinyin = [str(o) for p, o in pairs if p == RDFS.label and getattr(o, "language", "") and o.language != "zh"]
-    attrs = {"label": str(min(labels)) if labels else _local(iri), "class": cls, "type": top_class(cls),
-             "aliases": sorted(str(o) for p, o in pairs if p == SKOS.altLabel),
+    labels = [o.lexical for p, o in pairs if p == _LABEL and type(o) is Lit and o.language == "zh"]
+    pinyin = [o.lexical for p, o in pairs if p == _LABEL and type(o) is Lit and o.language and o.language != "zh"]
+    attrs = {"label": min(labels) if labels else _local(iri), "class": cls, "type": top_class(cls),
+             "aliases": sorted(_lexical(o) for p, o in pairs if p == _ALT_LABEL),
              "pinyin": pinyin[0] if pinyin else ""}
-    values = {_local(p): str(o) for p, o in reversed(pairs) if str(p).startswith(str(PK))}
+    values = {_local(p): _lexical(o) for p, o in reversed(pairs) if p.startswith(_PK)}
     if "divisionCode" in values:
         attrs["code"] = values["divisionCode"]
     attrs.update((k, values[k]) for k in NODE_VALUES if k in values)
@@ -79,7 +92,7 @@ def network_from_parts(descriptions: dict[str, EntityDescription],
     G = nx.MultiDiGraph()
     nodes = {}
     for key, d in descriptions.items():
-        iri = str(URIRef(ID[key]))
+        iri = _ID + key
         attrs = node_attributes(iri, d.pairs)
         if attrs is not None:
             nodes[iri] = attrs
@@ -88,9 +101,9 @@ def network_from_parts(descriptions: dict[str, EntityDescription],
     candidates = dict(edges)
     for key, d in descriptions.items():
         for p, o in d.pairs:
-            if isinstance(o, URIRef) and str(p).startswith(str(PK)):
-                candidates.setdefault((str(ID[key]), _local(p), str(o)), [])
-    for s, pred, o in sorted(candidates, key=lambda k: (k[0], str(PK[k[1]]), k[2])):
+            if type(o) is str and p.startswith(_PK):
+                candidates.setdefault((_ID + key, _local(p), o), [])
+    for s, pred, o in sorted(candidates, key=lambda k: (k[0], _PK + k[1], k[2])):
         if s not in nodes or o not in nodes or pred in PROVENANCE_PREDICATES:
             continue
         ev = candidates[(s, pred, o)]
@@ -101,6 +114,46 @@ def network_from_parts(descriptions: dict[str, EntityDescription],
 
 
 # ---------------------------------------------------------------- streaming writer
+
+def write_graphml(G: nx.MultiDiGraph, path: Path) -> None:
+    """graph.graphml: the network flattened to the scalar attributes GraphML holds (G's lists are lost)."""
+    with open(path, "wb") as fh:
+        nx.write_graphml_xml(flat_copy(G, in_place=True), fh, encoding="utf-8", prettyprint=True)
+
+
+def _graphml_child(G: nx.MultiDiGraph, path: Path) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops this process
+    write_graphml(G, path)
+
+
+class GraphmlWriter:
+    """Writes graph.graphml in a forked child while the build writes the rest on the other core (the two largest
+    serial steps of a build overlap); where fork is unsafe (threads running) or missing, it writes on exit, and
+    G's list attributes are then flattened. G must not change inside the block: the child works on the graph as
+    it was when the block began."""
+
+    def __init__(self, G: nx.MultiDiGraph, path: Path):
+        self.G, self.path = G, path
+        self._child = None
+
+    def __enter__(self) -> "GraphmlWriter":
+        if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+            self._child = multiprocessing.get_context("fork").Process(target=_graphml_child, args=(self.G, self.path))
+            self._child.start()
+        return self
+
+    def __exit__(self, exc_type, *exc) -> None:
+        child = self._child
+        if child is None:
+            if exc_type is None:
+                write_graphml(self.G, self.path)
+            return
+        if exc_type is not None:
+            child.terminate()
+        child.join()
+        if exc_type is None and child.exitcode != 0:
+            raise BuildError(f"writing {self.path.name} failed (exit code {child.exitcode})")
+
 
 class BuildWriter:
     """Streams parts into an output directory in document order; finish() merges entities and writes the rest."""
@@ -171,11 +224,13 @@ class BuildWriter:
         """Indicators of each entity, and every list in a stable order, as graph.viz.read_provenance gives them."""
         for key, d in descriptions.items():
             for p, o in d.pairs:
-                if p == PK.measures:
-                    self.provenance.indicators[str(o)].append(str(ID[key]))
+                if p == _MEASURES:
+                    self.provenance.indicators[_lexical(o)].append(_ID + key)
         for store in (self.provenance.facts, self.provenance.mentions):
             for key, items in store.items():
-                store[key] = sorted(set(items), key=lambda e: (e.document or "", e.sentence))
+                # the whole record as the sort key: a set's order differs between processes, so ties would too
+                store[key] = sorted(set(items), key=lambda e: (e.document or "", e.sentence, e.status or "",
+                                                               e.year or ""))
 
     def finish(self, errors: Iterable[str] = ()) -> dict:
         """Merge entities across documents, write their descriptions, the network files and summary.json."""
@@ -184,20 +239,20 @@ class BuildWriter:
         merged = merge_entities(self._entities)
         self._entities = []
         descriptions = {e.key: describe_entity(e) for e in merged}
-        for g, keys in self._graph_keys:
-            if keys:
-                self._trig.write(f"{g} {{\n{''.join(descriptions[k].turtle for k in keys)}}}\n\n")
-        for d in descriptions.values():
-            self._ttl.write(d.turtle)
-            self._triples += d.triples - sum(link in self._shared for link in d.links)
-        self._triples += len(self._shared)
-        self._json.write("\n]" if self.documents else "]")
-        self.close()
         G = network_from_parts(descriptions, self._edges)
         self._finish_provenance(descriptions)
-        write_html(G, self.directory / "graph.html", provenance=self.provenance)
-        with open(self.directory / "graph.graphml", "wb") as fh:
-            nx.write_graphml_xml(flat_copy(G), fh, encoding="utf-8", prettyprint=True)
+        with GraphmlWriter(G, self.directory / "graph.graphml"):  # in a child process while this one goes on
+            for g, keys in self._graph_keys:
+                if keys:
+                    self._trig.write(f"{g} {{\n{''.join(descriptions[k].turtle for k in keys)}}}\n\n")
+            for d in descriptions.values():
+                self._ttl.write(d.turtle)
+                self._triples += d.triples - sum(link in self._shared for link in d.links)
+            self._triples += len(self._shared)
+            self._json.write("\n]" if self.documents else "]")
+            self.close()
+            del descriptions
+            write_html(G, self.directory / "graph.html", provenance=self.provenance)
         summary = corpus_summary(self.documents, merged, self._relations, [*errors, *self.warnings])
         summary.update({"triples": self._triples, "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
                         "characters": self.characters, "files": sorted(BUILD_FILES)})
@@ -223,6 +278,27 @@ def write_build(corpus: Corpus, out: str | Path, *, started: float | None = None
 
 
 # ---------------------------------------------------------------- the build
+
+def document_names(inputs: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    """Each document with the name its IRI is made from: the file name for a file given on its own or at the top
+    of a folder (stable across builds), its path inside the folder below that (a/report.txt and b/report.txt are
+    two documents), and the path from the common folder for names that still clash."""
+    named: dict[Path, str] = {}
+    for item in inputs:
+        root = Path(item)
+        for p in find_documents([item]):
+            named.setdefault(p, p.relative_to(root).as_posix() if root.is_dir() else p.name)
+    clashes: dict[str, list[Path]] = defaultdict(list)
+    for p, name in named.items():
+        clashes[name].append(p)
+    for name, paths in clashes.items():
+        if len(paths) > 1:
+            resolved = [p.resolve() for p in paths]
+            common = Path(os.path.commonpath(resolved))
+            for p, r in zip(paths, resolved):
+                named[p] = r.relative_to(common).as_posix() if r != common else name
+    return list(named.items())
+
 
 def _up_to_date(out: Path, manifest: Manifest) -> dict | None:
     """The previous build's summary when it was made from exactly these documents by this extractor."""
@@ -265,7 +341,8 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, max_bytes: int | Non
     run = get_engine(engine)
     out = Path(out)
     fingerprint = extractor_fingerprint()
-    items = [WorkItem(str(p), document_key(p, fingerprint, max_bytes)) for p in find_documents(inputs)]
+    items = [WorkItem(str(p), document_key(p, fingerprint, max_bytes, name), name)
+             for p, name in document_names(inputs)]
     manifest = Manifest(fingerprint, max_bytes, [[it.path, it.key] for it in items])
     previous = _up_to_date(out, manifest) if use_cache and items else None
     if previous is not None:
@@ -282,6 +359,9 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, max_bytes: int | Non
         with closing(run(todo, jobs=jobs, max_bytes=max_bytes, scheduler=scheduler)) as results, \
                 BuildWriter(tmp) as writer:
             for outcome, hit in _outcomes(items, cache, results, max_bytes):
+                blob = None
+                if isinstance(outcome, PackedPart):
+                    blob, outcome = outcome.blob, outcome.unpack()
                 if isinstance(outcome, DocumentFailure):
                     errors.append(outcome.message)
                     report = DocumentProgress(Path(outcome.path), error=outcome.message)
@@ -289,13 +369,14 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, max_bytes: int | Non
                     writer.add(outcome)
                     cached += hit
                     if not hit:
-                        cache.store(outcome)
+                        cache.store(outcome, blob)
                     report = DocumentProgress(Path(outcome.path), outcome.chars, hit)
                 if progress:
                     progress(report)
             if not writer.documents:
                 detail = "; ".join(errors) if errors else "no .txt/.md/.html/.pdf/.docx files found"
                 raise BuildError(f"no readable documents ({detail})")
+            results.close()  # stops the worker processes: their memory is free before merging starts
             summary = writer.finish(errors)
         if use_cache:
             manifest.write(tmp / CACHE_DIR)

@@ -39,8 +39,9 @@ def extractor_fingerprint() -> str:
     return h.hexdigest()
 
 
-def document_key(path: str | Path, fingerprint: str, max_bytes: int) -> str | None:
-    """The cache key of a document file, or None when it cannot be read (the build then reports why)."""
+def document_key(path: str | Path, fingerprint: str, max_bytes: int, name: str = "") -> str | None:
+    """The cache key of a document file under its name in the build (default: its file name), or None when it
+    cannot be read (the build then reports why)."""
     p = Path(path)
     try:
         if p.stat().st_size > max_bytes:
@@ -48,7 +49,7 @@ def document_key(path: str | Path, fingerprint: str, max_bytes: int) -> str | No
         digest = hashlib.sha256(p.read_bytes()).hexdigest()
     except OSError:
         return None
-    return hashlib.sha256(f"{fingerprint}\0{p.name}\0{digest}".encode()).hexdigest()
+    return hashlib.sha256(f"{fingerprint}\0{name or p.name}\0{digest}".encode()).hexdigest()
 
 
 @dataclass
@@ -111,11 +112,14 @@ class PartCache:
                     shutil.copyfile(src, dst)
         return part
 
-    def store(self, part: DocumentPart) -> None:
-        """Keep a freshly extracted part for the next build."""
+    def store(self, part: DocumentPart, pickled: bytes | None = None) -> None:
+        """Keep a freshly extracted part for the next build (pickled: the part already pickled by its worker)."""
         if self.target is None or part.key is None:
             return
         tmp = self._file(self.target, part.key).with_suffix(".tmp")
         with open(tmp, "wb") as fh:
-            pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            if pickled is None:
+                pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            else:
+                fh.write(pickled)
         os.replace(tmp, self._file(self.target, part.key))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ontology import top_class
 
@@ -26,6 +27,7 @@ _NUMBER = re.compile(
     rf"(?<![\d.A-Za-z+第])(\d+(?:,\d{{3}})*(?:\.\d+)?)(?:\s*[-~～至到]\s*(\d+(?:\.\d+)?))?\s*"
     rf"(?:({'|'.join(MULTIPLIERS)})?({_UNIT_ALTS})|({'|'.join(MULTIPLIERS)}))(?![\dA-Za-z])")
 _POST = re.compile(r"以上|以下|左右|多|余")
+_DIGIT = re.compile(r"\d")
 _NOT_AFTER = ("月", "季度", "年", "内", "次会议", "届")  # 26个月, 10天内: durations, not facts
 _QUOTED = re.compile(r"[“\"「『][^“”\"「」『』]{1,40}[”\"」』]")
 _PAREN = re.compile(r"[（(][^（）()]{0,20}[)）]")
@@ -108,6 +110,7 @@ def _words(text: str) -> list[str]:
     return merged
 
 
+@lru_cache(maxsize=65536)
 def _stop_word(w: str) -> bool:
     """Words that end a metric phrase: function words, adverbs, comparators, verbs of achievement."""
     from .extract import word_tag
@@ -267,10 +270,22 @@ def read_sentence(text: str, facts: list[NumberFact]) -> list[tuple[NumberFact, 
     return out
 
 
-def _blocked_spans(sent: Sentence, entities: list[Entity]) -> list[tuple[int, int]]:
+def _numbered_mentions(entities: list[Entity]) -> dict[int, list[tuple[int, int]]]:
+    """Spans of the mentions whose name holds a number, by sentence (in entity and mention order)."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for e in entities:
+        for m in e.mentions:
+            if _DIGIT.search(m.canonical):
+                out.setdefault(m.sentence, []).append((m.start, m.end))
+    return out
+
+
+def _blocked_spans(sent: Sentence, entities: list[Entity],
+                   numbered: dict[int, list[tuple[int, int]]] | None = None) -> list[tuple[int, int]]:
     """Where numbers are parts of names: mentions whose name holds a number (359路公交), quoted names, year spans."""
-    out = [(m.start - sent.start, m.end - sent.start) for e in entities for m in e.mentions
-           if m.sentence == sent.index and re.search(r"\d", m.canonical)]
+    if numbered is None:
+        numbered = _numbered_mentions(entities)
+    out = [(a - sent.start, b - sent.start) for a, b in numbered.get(sent.index, ())]
     out += [(m.start(), m.end()) for m in _QUOTED.finditer(sent.text)]
     out += [(m.start(), m.end()) for m in re.finditer(r"(?:19|20)\d{2}\s*[-—~～至到]\s*(?:19|20)\d{2}", sent.text)]
     return out
@@ -310,12 +325,13 @@ def extract_indicators(doc: Document, entities: list[Entity]) -> tuple[list[Enti
     from .relations import SentenceView, fact_context, home_place, sentence_views
 
     home = home_place(entities)
-    views = {v.sentence.index: v for v in sentence_views(doc, entities)}
+    views = {v.sentence.index: v for v in sentence_views(doc, entities, home)}
     out: list[Entity] = []
     rels: list[Relation] = []
     spans = {(m.start, m.end) for e in entities for m in e.mentions}
+    numbered = _numbered_mentions(entities)
     for sent in doc.sentences:
-        facts = numbers_in(sent.text, _blocked_spans(sent, entities))
+        facts = numbers_in(sent.text, _blocked_spans(sent, entities, numbered))
         if not facts:
             continue
         view = views.get(sent.index) or SentenceView(doc, sent, [], [], home)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -23,10 +24,12 @@ WARM_UP_TEXT = "湖北省鄂州市青山县人民政府工作报告\n2023年，�
 
 @dataclass(frozen=True)
 class WorkItem:
-    """One document to extract: where it is, its cache key (None when its bytes could not be hashed)."""
+    """One document to extract: where it is, its cache key (None when its bytes could not be hashed), and the name
+    its IRI is made from (unique in the build; empty: the file name)."""
 
     path: str
     key: str | None = None
+    name: str = ""
 
 
 @dataclass
@@ -37,7 +40,18 @@ class DocumentFailure:
     message: str
 
 
-Outcome = DocumentPart | DocumentFailure
+@dataclass
+class PackedPart:
+    """A part pickled in the worker that made it: the cache keeps these bytes as they are instead of pickling the
+    part again in the build's process (which does the serial work of the build)."""
+
+    blob: bytes
+
+    def unpack(self) -> DocumentPart:
+        return pickle.loads(self.blob)
+
+
+Outcome = DocumentPart | PackedPart | DocumentFailure
 Engine = Callable[..., Iterator[Outcome]]
 
 
@@ -58,17 +72,21 @@ def warm_up() -> None:
 
 
 def read_item(item: WorkItem, max_bytes: int, data: bytes | None = None):
-    """The item's Document: from its path, or from bytes sent by a client that does not share our disk."""
+    """The item's Document, named by the item: from its path, or from bytes sent by a client that does not share
+    our disk."""
     if data is None:
-        return read_document(item.path, max_bytes=max_bytes)
-    with tempfile.TemporaryDirectory(prefix="policykg-") as tmp:
-        local = Path(tmp) / Path(item.path).name
-        local.write_bytes(data)
-        try:
-            doc = read_document(local, max_bytes=max_bytes)
-        except DocumentError as exc:
-            raise DocumentError(str(exc).replace(str(local), item.path)) from None
-    doc.path = item.path
+        doc = read_document(item.path, max_bytes=max_bytes)
+    else:
+        with tempfile.TemporaryDirectory(prefix="policykg-") as tmp:
+            local = Path(tmp) / Path(item.path).name
+            local.write_bytes(data)
+            try:
+                doc = read_document(local, max_bytes=max_bytes)
+            except DocumentError as exc:
+                raise DocumentError(str(exc).replace(str(local), item.path)) from None
+        doc.path = item.path
+    if item.name:
+        doc.name = item.name
     return doc
 
 
@@ -82,6 +100,14 @@ def extract_part(item: WorkItem, max_bytes: int, data: bytes | None = None) -> O
         return part_from_graph(process_document(doc), item.key, item.path)
     except Exception as exc:  # an extractor bug on one document must not lose the other thousand
         return DocumentFailure(item.path, f"{item.path}: extraction failed ({type(exc).__name__}: {exc})")
+
+
+def extract_packed(item: WorkItem, max_bytes: int) -> PackedPart | DocumentFailure:
+    """extract_part for a pool worker: the part comes back pickled once, ready for the cache."""
+    outcome = extract_part(item, max_bytes)
+    if isinstance(outcome, DocumentPart):
+        return PackedPart(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
+    return outcome
 
 
 class EngineError(ValueError):
@@ -105,7 +131,7 @@ def ordered_results(submit: Callable[[WorkItem], object], items: list[WorkItem],
         pass
     while pending:
         outcome = pending.popleft()
-        if not isinstance(outcome, (DocumentPart, DocumentFailure)):
+        if not isinstance(outcome, (DocumentPart, PackedPart, DocumentFailure)):
             outcome = outcome.result()
         more()
         yield outcome
@@ -130,7 +156,7 @@ def run_local(items: list[WorkItem], *, jobs: int, max_bytes: int, scheduler: st
     workers = min(jobs, len(items))
     with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=warm_up) as pool:
         try:
-            yield from ordered_results(lambda item: pool.submit(extract_part, item, max_bytes), items, 4 * workers)
+            yield from ordered_results(lambda item: pool.submit(extract_packed, item, max_bytes), items, 4 * workers)
         except BrokenProcessPool:
             raise EngineError("a worker process died (out of memory? or a script calling build() without "
                               "`if __name__ == \"__main__\":`)") from None

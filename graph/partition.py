@@ -20,9 +20,9 @@ from ontology import ID, PK, PREFIXES
 
 from .model import DocumentGraph, Entity
 from .pipeline import document_record
-from .rdf import add_document, add_entity, add_mention, add_relation, document_iri, entity_iri, fact_iri
+from .rdf import TEXT, Lit, add_document, add_entity, add_mention, add_relation, document_iri, fact_iri
 
-ANY_DOCUMENT = URIRef("urn:policykg:any-document")  # stands for "the document" in a shared entity description
+ANY_DOCUMENT = "urn:policykg:any-document"  # stands for "the document" in a shared entity description
 _LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _NAMESPACES = {str(ns): prefix for prefix, ns in PREFIXES.items()}
@@ -86,13 +86,18 @@ class TripleCollector:
     """Stands in for an rdflib Graph in graph/rdf.py's add_* functions: keeps triples in order, each once."""
 
     def __init__(self) -> None:
-        self.triples: list[tuple] = []
-        self._seen: set[tuple] = set()
+        self._seen: dict[tuple, None] = {}  # an ordered set
+        self.add = self._seen.setdefault  # a C method: add_* call it for every triple
 
-    def add(self, triple: tuple) -> None:
-        if triple not in self._seen:
-            self._seen.add(triple)
-            self.triples.append(triple)
+    @property
+    def triples(self) -> list[tuple]:
+        return list(self._seen)
+
+
+class _TripleList(list):
+    """Triples in the order graph/rdf.py's add_* functions make them, duplicates kept (the caller drops them)."""
+
+    add = list.append
 
 
 # ---------------------------------------------------------------- Turtle text without an rdflib graph
@@ -108,9 +113,11 @@ def turtle_iri(iri: str) -> str:
 
 
 def turtle_term(term) -> str:
-    """A term in Turtle (and TriG) syntax."""
-    if type(term) is URIRef:
+    """A term in Turtle (and TriG) syntax: rdflib terms, or graph.rdf.TEXT's plain strings (IRIs) and Lits."""
+    if type(term) is URIRef or type(term) is str:
         return _turtle_uri(term)
+    if type(term) is Lit:
+        return _turtle_lit(term)
     if isinstance(term, Literal):
         text = '"' + str(term).translate(_STRING_ESCAPES) + '"'
         if term.language:
@@ -121,9 +128,24 @@ def turtle_term(term) -> str:
     return f"_:{term}"
 
 
+@lru_cache(maxsize=65536)
+def _turtle_lit(term: Lit) -> str:
+    """A Lit in Turtle; cached, as a document repeats its sentences, offsets, rules and statuses."""
+    text = '"' + term.lexical.translate(_STRING_ESCAPES) + '"'
+    if term.language:
+        return f"{text}@{term.language}"
+    return f"{text}^^{turtle_iri(term.datatype)}" if term.datatype else text
+
+
 def _turtle_uri(term: URIRef) -> str:
     text = str(term)
     return "a" if text == _RDF_TYPE else turtle_iri(text)
+
+
+@lru_cache(maxsize=65536)
+def _predicate_object(p, o) -> str:
+    """"p o" in Turtle; cached, as many pairs recur (a rule, a status, a year, the document link)."""
+    return f"{turtle_term(p)} {turtle_term(o)}"
 
 
 def turtle_lines(triples: list[tuple]) -> str:
@@ -132,12 +154,13 @@ def turtle_lines(triples: list[tuple]) -> str:
     subject = None
     for s, p, o in triples:
         if s == subject:
-            out.append(f" ;\n    {turtle_term(p)} {turtle_term(o)}")
+            out.append(" ;\n    ")
         else:
             if subject is not None:
                 out.append(" .\n")
-            out.append(f"{turtle_iri(str(s))} {turtle_term(p)} {turtle_term(o)}")
+            out.append(turtle_iri(str(s)) + " ")
             subject = s
+        out.append(_predicate_object(p, o))
     if subject is not None:
         out.append(" .\n")
     return "".join(out)
@@ -152,11 +175,10 @@ def turtle_prefixes() -> str:
 
 def _names(triple: tuple, doc: str) -> bool:
     """Does the triple name the document (its IRI, or an IRI under it such as a mention or a fact)?"""
-    under = doc + "/"
-    for t in (triple[0], triple[2]):  # a predicate is never a document
-        if type(t) is URIRef and t.startswith(doc) and (len(t) == len(doc) or t.startswith(under)):
-            return True
-    return False
+    s, _, o = triple  # a predicate is never a document
+    if (type(s) is str or type(s) is URIRef) and s.startswith(doc) and (len(s) == len(doc) or s[len(doc)] == "/"):
+        return True
+    return (type(o) is str or type(o) is URIRef) and o.startswith(doc) and (len(o) == len(doc) or o[len(doc)] == "/")
 
 
 _PROVENANCE_PREDICATES = {str(t): name for name, t in (
@@ -167,16 +189,20 @@ _PROVENANCE_PREDICATES = {str(t): name for name, t in (
 _DOCUMENT, _STATEMENT, _MENTION = str(PK.Document), str(RDF.Statement), str(PK.Mention)
 
 
+def _lexical(term) -> str:
+    return term.lexical if type(term) is Lit else str(term)
+
+
 def provenance_of(triples: list[tuple]) -> DocumentProvenance:
     """Documents, statements' evidence and mentions' sentences among a document's triples (plain strings: fast)."""
     types: dict[str, set] = {}
     values: dict[str, dict] = {}
-    for s, p, o in triples:
-        name = _PROVENANCE_PREDICATES.get(str(p))
+    for s, p, o in triples:  # TEXT terms: IRIs are already str
+        name = _PROVENANCE_PREDICATES.get(p)
         if name == "type":
-            types.setdefault(str(s), set()).add(str(o))
+            types.setdefault(s, set()).add(o)
         elif name is not None:
-            values.setdefault(str(s), {}).setdefault(name, str(o))
+            values.setdefault(s, {}).setdefault(name, _lexical(o))
     prov = DocumentProvenance()
     for s, classes in types.items():
         v = values.get(s, {})
@@ -194,15 +220,15 @@ def provenance_of(triples: list[tuple]) -> DocumentProvenance:
 
 def edge_evidence(dg: DocumentGraph) -> list[EdgeEvidence]:
     """The relations' statements as the NetworkX projection reads them, one per fact IRI."""
-    d = document_iri(dg.document)
+    d = document_iri(dg.document, TEXT)
     seen: set = set()
     out = []
     for r in dg.relations:
-        f = fact_iri(d, r)
+        f = fact_iri(d, r, TEXT)
         if f in seen:
             continue
         seen.add(f)
-        out.append(EdgeEvidence(str(entity_iri(r.subject)), r.predicate, str(entity_iri(r.object)),
+        out.append(EdgeEvidence(TEXT.entity(r.subject), r.predicate, TEXT.entity(r.object),
                                 r.evidence or "", r.status or "", f"{int(r.year):04d}" if r.year else "", r.count))
     return out
 
@@ -221,39 +247,44 @@ def _unlabelled(e: Entity) -> Entity:
 def part_from_graph(dg: DocumentGraph, key: str | None = None, path: str = "") -> DocumentPart:
     """Render one document's graph: owned triples as Turtle, shared ones as lines, plus what merging needs."""
     doc = dg.document
-    d = document_iri(doc)
-    doc_iri = str(d)
-    owned, shared = TripleCollector(), TripleCollector()
-    add_document(owned, doc)
+    d = document_iri(doc, TEXT)
+    doc_iri = d
+    owned, shared = TripleCollector(), TripleCollector()  # of graph.rdf.TEXT terms
+    add_document(owned, doc, TEXT)
     for e in dg.entities:
-        local = TripleCollector()
-        s = add_entity(local, _unlabelled(e), d)  # only its triples naming the document are kept
-        for t in local.triples:
+        local = _TripleList()
+        s = add_entity(local, _unlabelled(e), d, TEXT)  # only its triples naming the document are kept
+        for t in local:
             if _names(t, doc_iri):
                 owned.add(t)
         for m in e.mentions:
-            add_mention(owned, doc, d, s, m)
+            add_mention(owned, doc, d, s, m, TEXT)
+    made = _TripleList()
     for r in dg.relations:
-        rel = TripleCollector()
-        add_relation(rel, d, r)
-        for t in rel.triples:
-            (owned if _names(t, doc_iri) else shared).add(t)
+        add_relation(made, d, r, TEXT)
+    for t in made:
+        (owned if _names(t, doc_iri) else shared).add(t)
+    owned_triples = owned.triples
     relations: dict[str, int] = {}
     for r in dg.relations:
         relations[r.predicate] = relations.get(r.predicate, 0) + 1
     record = json.dumps(document_record(dg), ensure_ascii=False, separators=(",", ":"))  # C encoder: no indent
     return DocumentPart(name=doc.name, path=path or doc.path, key=key, chars=len(doc.text), graph=str(d),
-                        owned=turtle_lines(owned.triples), owned_triples=len(owned.triples),
+                        owned=turtle_lines(owned_triples), owned_triples=len(owned_triples),
                         shared=[turtle_lines([t]) for t in shared.triples],
                         entities=[_without_mentions(e) for e in dg.entities],
                         relations=relations, edges=edge_evidence(dg), record=record,
-                        provenance=provenance_of(owned.triples))
+                        provenance=provenance_of(owned_triples))
+
+
+_ID = str(ID)
 
 
 def describe_entity(e: Entity) -> EntityDescription:
-    """A merged entity's document-independent triples (what every document that mentions it repeats)."""
+    """A merged entity's document-independent triples (what every document that mentions it repeats); its pairs
+    hold graph.rdf.TEXT terms: IRIs as str, literals as Lit."""
     triples = TripleCollector()
-    add_entity(triples, e, ANY_DOCUMENT)
-    kept = [t for t in triples.triples if not _names(t, str(ANY_DOCUMENT))]
-    links = [turtle_lines([t]) for t in kept if isinstance(t[2], URIRef) and t[2].startswith(str(ID))]
+    add_entity(triples, e, ANY_DOCUMENT, TEXT)
+    kept = [t for t in triples.triples if not _names(t, ANY_DOCUMENT)]
+    links = [turtle_lines([t]) for t in kept if type(t[2]) is str and t[2].startswith(_ID)]
     return EntityDescription(turtle_lines(kept), len(kept), links, [(p, o) for _, p, o in kept])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .corpus import DocumentError, document_from_text, find_documents, read_document
@@ -21,7 +21,10 @@ def process_document(doc: Document) -> DocumentGraph:
     entities = resolve_entities(doc, mentions)
     indicators, measured = extract_indicators(doc, entities)
     relations = extract_relations(doc, entities)
-    return DocumentGraph(doc, entities + indicators, relations + measured)
+    entities += indicators
+    for e in entities:
+        e.mentions = [m if m.doc == doc.name else replace(m, doc=doc.name) for m in e.mentions]
+    return DocumentGraph(doc, entities, relations + measured)
 
 
 def merge_entities(doc_graphs: list[DocumentGraph]) -> list[Entity]:

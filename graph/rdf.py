@@ -6,6 +6,7 @@ from functools import lru_cache
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
@@ -32,14 +33,95 @@ def document_id(doc: Document) -> str:
     return slug(doc.name.rsplit(".", 1)[0] if "." in doc.name else doc.name, 60)
 
 
-def entity_iri(key: str) -> URIRef:
-    return ID[key]
+class Lit(NamedTuple):
+    """A literal as plain data, for writers that render Turtle themselves and never build an rdflib graph."""
+
+    lexical: str
+    datatype: str | None = None
+    language: str | None = None
 
 
-def document_iri(doc: Document) -> URIRef:
-    return DOC[document_id(doc)]
+_VOCAB = {
+    "type": RDF.type, "label": RDFS.label, "altLabel": SKOS.altLabel, "title": DCTERMS.title, "date": DCTERMS.date,
+    "source": DCTERMS.source, "creator": DCTERMS.creator, "wasDerivedFrom": PROV.wasDerivedFrom,
+    "Statement": RDF.Statement, "subject": RDF.subject, "predicate": RDF.predicate, "object": RDF.object,
+    "about": SCHEMA.about, "Event": SCHEMA.Event, "name": SCHEMA.name, "startDate": SCHEMA.startDate,
+    "location": SCHEMA.location, "maxValue": SCHEMA.maxValue, "minValue": SCHEMA.minValue,
+    **{name: PK[name] for name in (
+        "Document", "sourceFile", "contentHash", "divisionCode", "confidence", "inDocument", "value", "unit",
+        "indicatorKind", "year", "status", "measures", "Mention", "mentionOf", "start", "end", "method", "sentence",
+        "evidence", "count")},
+}
 
 
+class Terms:
+    """How the add_* functions below make RDF terms: rdflib terms for an in-memory Dataset (RDFLIB), or plain
+    strings and Lit tuples (TEXT) for the build, which renders Turtle itself and would spend most of its time
+    constructing and hashing rdflib terms. Both describe the same triples; the vocabulary is written once, here."""
+
+    def __init__(self, iri, literal):
+        self.iri = iri
+        # text(text, lang=None): a string literal, with a language tag or plain; integer(n): an xsd:integer
+        self.text = self.integer = literal  # bound here, not wrapped: they are called for every literal
+        self._pk: dict[str, object] = {}
+        for name, term in _VOCAB.items():
+            setattr(self, name, iri(str(term)))
+
+    def pk(self, local: str):
+        """A term of the ontology namespace (a class or a predicate named at run time)."""
+        term = self._pk.get(local)
+        if term is None:
+            term = self._pk[local] = self.iri(str(PK) + local)
+        return term
+
+    def entity(self, key: str):
+        return self.iri(str(ID) + key)
+
+    def decimal(self, x: float | str):
+        """A decimal rounded to 3 places when it comes from a float."""
+        return _decimal(x) if self is RDFLIB else _decimal_lit(x)
+
+    def gyear(self, year: int):
+        return _year(year) if self is RDFLIB else _year_lit(year)
+
+    def typed(self, lexical: str, datatype: URIRef):
+        """A literal of another datatype (dates): made by rdflib, which may normalise its lexical form."""
+        term = Literal(lexical, datatype=datatype)
+        return term if self is RDFLIB else _as_lit(term)
+
+
+def _as_lit(term: Literal) -> Lit:
+    return Lit(str(term), str(term.datatype) if term.datatype else None, term.language)
+
+
+_XSD_INTEGER = str(XSD.integer)
+
+
+_new_tuple = tuple.__new__  # skips NamedTuple's keyword handling: this is the build's hottest constructor
+
+
+def _text_literal(value, lang: str | None = None) -> Lit:
+    """Lit for a str (with or without language) or an int, as rdflib's Literal(value, lang=lang) would write it."""
+    if type(value) is str:
+        return _new_tuple(Lit, (value, None, lang))
+    if type(value) is int:
+        return _new_tuple(Lit, (str(value), _XSD_INTEGER, None))
+    return _as_lit(Literal(value, lang=lang))
+
+
+RDFLIB = Terms(URIRef, Literal)
+TEXT = Terms(str, _text_literal)
+
+
+def entity_iri(key: str, t: Terms = RDFLIB) -> URIRef | str:
+    return t.entity(key)
+
+
+def document_iri(doc: Document, t: Terms = RDFLIB) -> URIRef | str:
+    return t.iri(str(DOC) + document_id(doc))
+
+
+@lru_cache(maxsize=65536, typed=True)  # typed: 1 and 1.0 are written differently
 def _decimal(x: float | str) -> Literal:
     try:
         value = Decimal(str(x))
@@ -50,148 +132,180 @@ def _decimal(x: float | str) -> Literal:
     return Literal(value, datatype=XSD.decimal)
 
 
+@lru_cache(maxsize=4096)
 def _year(year: int) -> Literal:
     return Literal(f"{int(year):04d}", datatype=XSD.gYear)
 
 
-def _fact_context(doc: Document, start: int, end: int) -> tuple[str | None, int | None]:
-    """Status and year of a span: the relations module's verb cues when present, else the section's context."""
-    try:
-        from .relations import fact_context
-    except ImportError:
-        fact_context = None
-    if fact_context is not None:
-        return fact_context(doc, start, end)
+@lru_cache(maxsize=65536, typed=True)
+def _decimal_lit(x: float | str) -> Lit:
+    return _as_lit(_decimal(x))
+
+
+@lru_cache(maxsize=4096)
+def _year_lit(year: int) -> Lit:
+    return _as_lit(_year(year))
+
+
+def _section_context(doc: Document, start: int, end: int) -> tuple[str | None, int | None]:
     s = doc.sentence_at(start)
     return (s.status, s.year) if s else (None, None)
 
 
-def add_document(g: Graph, doc: Document) -> URIRef:
+@lru_cache(maxsize=1)
+def _context_reader():
+    """The relations module's fact_context (verb cues), imported once; the section's context without it."""
+    try:
+        from .relations import fact_context
+    except ImportError:
+        return _section_context
+    return fact_context
+
+
+def _fact_context(doc: Document, start: int, end: int) -> tuple[str | None, int | None]:
+    """Status and year of a span: the relations module's verb cues when present, else the section's context."""
+    return _context_reader()(doc, start, end)
+
+
+def add_document(g: Graph, doc: Document, t: Terms = RDFLIB):
     """The pk:Document node with Dublin Core metadata and the event it reports."""
-    d = document_iri(doc)
-    g.add((d, RDF.type, PK.Document))
-    g.add((d, RDFS.label, Literal(doc.title or doc.name, lang="zh")))
+    d = document_iri(doc, t)
+    g.add((d, t.type, t.Document))
+    g.add((d, t.label, t.text(doc.title or doc.name, "zh")))
     if doc.title:
-        g.add((d, DCTERMS.title, Literal(doc.title, lang="zh")))
+        g.add((d, t.title, t.text(doc.title, "zh")))
     if doc.date:
-        g.add((d, DCTERMS.date, Literal(doc.date, datatype=XSD.date)))
+        g.add((d, t.date, t.typed(doc.date, XSD.date)))
     if doc.source:
-        g.add((d, DCTERMS.source, Literal(doc.source, lang="zh")))
+        g.add((d, t.source, t.text(doc.source, "zh")))
     for author in doc.authors:
-        g.add((d, DCTERMS.creator, Literal(author, lang="zh")))
-    g.add((d, PK.sourceFile, Literal(doc.name)))
+        g.add((d, t.creator, t.text(author, "zh")))
+    g.add((d, t.sourceFile, t.text(doc.name)))
     if doc.content_hash:
-        g.add((d, PK.contentHash, Literal(doc.content_hash)))
+        g.add((d, t.contentHash, t.text(doc.content_hash)))
     if doc.event:
         from .corpus import reported_event
 
-        ev = URIRef(f"{d}/event")
-        g.add((d, SCHEMA.about, ev))
-        g.add((ev, RDF.type, SCHEMA.Event))
-        g.add((ev, SCHEMA.name, Literal(doc.event, lang="zh")))
-        g.add((ev, RDFS.label, Literal(doc.event, lang="zh")))
+        ev = t.iri(f"{d}/event")
+        g.add((d, t.about, ev))
+        g.add((ev, t.type, t.Event))
+        g.add((ev, t.name, t.text(doc.event, "zh")))
+        g.add((ev, t.label, t.text(doc.event, "zh")))
         details = reported_event(doc.text, doc.date)
         if details is not None and details.name == doc.event:
             if details.date:
-                g.add((ev, SCHEMA.startDate, Literal(details.date, datatype=XSD.date)))
+                g.add((ev, t.startDate, t.typed(details.date, XSD.date)))
             if details.venue:
-                g.add((ev, SCHEMA.location, Literal(details.venue, lang="zh")))
+                g.add((ev, t.location, t.text(details.venue, "zh")))
     return d
 
 
-def add_entity(g: Graph, e: Entity, d: URIRef) -> URIRef:
-    """An entity typed with its most specific class, labels, aliases, codes and indicator values."""
+@lru_cache(maxsize=65536)
+def _pinyin(label: str) -> str:
     from pypinyin import lazy_pinyin
 
-    s = entity_iri(e.key)
-    g.add((s, RDF.type, PK[e.cls]))
-    g.add((s, RDF.type, PK[top_class(e.cls)]))  # the top class too, so `?x a pk:Project` works without inference
-    g.add((s, RDFS.label, Literal(e.label, lang="zh")))
-    py = " ".join(lazy_pinyin(e.label))
+    return " ".join(lazy_pinyin(label))
+
+
+_top_class = lru_cache(maxsize=1024)(top_class)
+
+
+def add_entity(g: Graph, e: Entity, d, t: Terms = RDFLIB):
+    """An entity typed with its most specific class, labels, aliases, codes and indicator values."""
+    s = t.entity(e.key)
+    g.add((s, t.type, t.pk(e.cls)))
+    g.add((s, t.type, t.pk(_top_class(e.cls))))  # the top class too, so `?x a pk:Project` works without inference
+    g.add((s, t.label, t.text(e.label, "zh")))
+    py = _pinyin(e.label)
     if py and py != e.label:
-        g.add((s, RDFS.label, Literal(py, lang=PINYIN_LANG)))
+        g.add((s, t.label, t.text(py, PINYIN_LANG)))
     for alias in sorted(set(e.aliases) - {e.label}):
-        g.add((s, SKOS.altLabel, Literal(alias, lang="zh")))
+        g.add((s, t.altLabel, t.text(alias, "zh")))
     if e.code:
-        g.add((s, PK.divisionCode, Literal(e.code)))
+        g.add((s, t.divisionCode, t.text(e.code)))
     if e.confidence:
-        g.add((s, PK.confidence, _decimal(e.confidence)))
-    g.add((s, PK.inDocument, d))
+        g.add((s, t.confidence, t.decimal(e.confidence)))
+    g.add((s, t.inDocument, d))
     a = e.attrs or {}
     if "value" in a:
-        g.add((s, PK.value, _decimal(str(a["value"]))))
+        g.add((s, t.value, t.decimal(str(a["value"]))))
     if a.get("unit"):
-        g.add((s, PK.unit, Literal(a["unit"])))
+        g.add((s, t.unit, t.text(a["unit"])))
     if a.get("kind"):
-        g.add((s, PK.indicatorKind, Literal(a["kind"])))
+        g.add((s, t.indicatorKind, t.text(a["kind"])))
     if a.get("year"):
-        g.add((s, PK.year, _year(a["year"])))
+        g.add((s, t.year, t.gyear(a["year"])))
     if a.get("status"):
-        g.add((s, PK.status, Literal(a["status"])))
+        g.add((s, t.status, t.text(a["status"])))
     if a.get("measures"):
-        g.add((s, PK.measures, entity_iri(a["measures"])))
+        g.add((s, t.measures, t.entity(a["measures"])))
     if a.get("metric"):
-        g.add((s, SCHEMA.name, Literal(a["metric"], lang="zh")))
+        g.add((s, t.name, t.text(a["metric"], "zh")))
     if a.get("upper") or a.get("qualifier") in ("以上", "以下"):  # 2-3个, 900家以上: the value is a bound
-        g.add((s, SCHEMA.maxValue if a.get("qualifier") == "以下" else SCHEMA.minValue, _decimal(str(a["value"]))))
+        g.add((s, t.maxValue if a.get("qualifier") == "以下" else t.minValue, t.decimal(str(a["value"]))))
         if a.get("upper"):
-            g.add((s, SCHEMA.maxValue, _decimal(str(a["upper"]))))
+            g.add((s, t.maxValue, t.decimal(str(a["upper"]))))
     return s
 
 
-def add_mention(g: Graph, doc: Document, d: URIRef, e: URIRef, m: Mention) -> URIRef:
+@lru_cache(maxsize=65536)
+def _short_hash(text: str, n: int) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
+
+
+def add_mention(g: Graph, doc: Document, d, e, m: Mention, t: Terms = RDFLIB):
     """A pk:Mention: the exact span, its sentence, the rule and its confidence, with status and year."""
-    node = URIRef(f"{d}/mention/{m.start}-{m.end}-{hashlib.sha1(str(e).encode('utf-8')).hexdigest()[:6]}")
-    g.add((node, RDF.type, PK.Mention))
-    g.add((node, PK.mentionOf, e))
-    g.add((node, PK.inDocument, d))
-    g.add((node, RDFS.label, Literal(m.text, lang="zh")))
-    g.add((node, PK.start, Literal(m.start)))
-    g.add((node, PK.end, Literal(m.end)))
-    g.add((node, PK.method, Literal(m.rule)))
-    g.add((node, PK.confidence, _decimal(m.confidence)))
+    node = t.iri(f"{d}/mention/{m.start}-{m.end}-{_short_hash(str(e), 6)}")
+    g.add((node, t.type, t.Mention))
+    g.add((node, t.mentionOf, e))
+    g.add((node, t.inDocument, d))
+    g.add((node, t.label, t.text(m.text, "zh")))
+    g.add((node, t.start, t.integer(m.start)))
+    g.add((node, t.end, t.integer(m.end)))
+    g.add((node, t.method, t.text(m.rule)))
+    g.add((node, t.confidence, t.decimal(m.confidence)))
     sent = doc.sentence_at(m.start)
     if sent:
-        g.add((node, PK.sentence, Literal(sent.text, lang="zh")))
+        g.add((node, t.sentence, t.text(sent.text, "zh")))
     status, year = _fact_context(doc, m.start, m.end)
     if status:
-        g.add((node, PK.status, Literal(status)))
+        g.add((node, t.status, t.text(status)))
     if year:
-        g.add((node, PK.year, _year(year)))
+        g.add((node, t.year, t.gyear(year)))
     return node
 
 
-def fact_iri(d: URIRef, r: Relation) -> URIRef:
+def fact_iri(d, r: Relation, t: Terms = RDFLIB):
     """A deterministic IRI for one piece of evidence of a relation."""
     h = hashlib.sha1(f"{r.subject}|{r.predicate}|{r.object}|{r.start}|{r.end}".encode("utf-8")).hexdigest()[:12]
-    return URIRef(f"{d}/fact/{h}")
+    return t.iri(f"{d}/fact/{h}")
 
 
-def add_relation(g: Graph, d: URIRef, r: Relation) -> URIRef:
+def add_relation(g: Graph, d, r: Relation, t: Terms = RDFLIB):
     """The plain triple plus its reified evidence (sentence, offsets, rule, confidence, status, year)."""
-    s, p, o = entity_iri(r.subject), PK[r.predicate], entity_iri(r.object)
+    s, p, o = t.entity(r.subject), t.pk(r.predicate), t.entity(r.object)
     g.add((s, p, o))
-    f = fact_iri(d, r)
-    g.add((f, RDF.type, RDF.Statement))
-    g.add((f, RDF.subject, s))
-    g.add((f, RDF.predicate, p))
-    g.add((f, RDF.object, o))
-    g.add((f, PK.inDocument, d))
-    g.add((f, PROV.wasDerivedFrom, d))
+    f = fact_iri(d, r, t)
+    g.add((f, t.type, t.Statement))
+    g.add((f, t.subject, s))
+    g.add((f, t.predicate, p))
+    g.add((f, t.object, o))
+    g.add((f, t.inDocument, d))
+    g.add((f, t.wasDerivedFrom, d))
     if r.evidence:
-        g.add((f, PK.evidence, Literal(r.evidence, lang="zh")))
+        g.add((f, t.evidence, t.text(r.evidence, "zh")))
     if r.start >= 0:
-        g.add((f, PK.start, Literal(r.start)))
-        g.add((f, PK.end, Literal(r.end)))
+        g.add((f, t.start, t.integer(r.start)))
+        g.add((f, t.end, t.integer(r.end)))
     if r.rule:
-        g.add((f, PK.method, Literal(r.rule)))
-    g.add((f, PK.confidence, _decimal(r.confidence)))
+        g.add((f, t.method, t.text(r.rule)))
+    g.add((f, t.confidence, t.decimal(r.confidence)))
     if r.status:
-        g.add((f, PK.status, Literal(r.status)))
+        g.add((f, t.status, t.text(r.status)))
     if r.year:
-        g.add((f, PK.year, _year(r.year)))
+        g.add((f, t.year, t.gyear(r.year)))
     if r.predicate == "relatedTo" or r.count != 1:
-        g.add((f, PK["count"], Literal(r.count)))
+        g.add((f, t.count, t.integer(r.count)))
     return f
 
 

@@ -8,6 +8,7 @@ report's sentences do."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,9 +34,19 @@ _WILL = re.compile(r"将(?![来军])")
 
 def clause_bounds(text: str, pos: int) -> tuple[int, int]:
     """The clause [start, end) of text around a position, cut at commas, semicolons and colons."""
+    if 0 <= pos <= len(text):
+        breaks = _clause_breaks(text)
+        i = bisect_left(breaks, pos)
+        return (breaks[i - 1] + 1 if i else 0), (breaks[i] if i < len(breaks) else len(text))
     left = max(text.rfind(c, 0, pos) for c in CLAUSE_BREAKS) + 1
     rights = [i for i in (text.find(c, pos) for c in CLAUSE_BREAKS) if i != -1]
     return left, min(rights) if rights else len(text)
+
+
+@lru_cache(maxsize=8192)
+def _clause_breaks(text: str) -> list[int]:
+    """Offsets of the clause breaks of a sentence, found once per sentence rather than once per span."""
+    return [m.start() for m in _CLAUSE_BREAK.finditer(text)]
 
 
 def _has(clause: str, cues: tuple[str, ...]) -> bool:
@@ -55,6 +66,7 @@ def fact_context(doc: Document, start: int, end: int) -> tuple[str | None, int |
     return _status(s.status, s.text[a:b]), _year(s, start - s.start)
 
 
+@lru_cache(maxsize=65536)
 def _status(section: str | None, clause: str) -> str | None:
     """A clause's status inside a section whose status is known (or not): a plan stays planned; a review's
     clause is completed unless it says the work is still under way or yet to come."""
@@ -76,13 +88,24 @@ _FACT_YEAR = re.compile(r"(?<![\d较比是于])((?:19|20)\d{2})年(?![的以底�
 
 def _year(s: Sentence, pos: int) -> int | None:
     """The year a fact refers to: a year named before it in its sentence (2023年, 入选2023年…), else the section's."""
-    years = [int(m.group(1)) for m in _FACT_YEAR.finditer(s.text[:pos + 8]) if m.start() <= pos + 1]
-    return years[-1] if years else s.year
+    # a year qualifies when it starts by pos + 1, so it ends (and its lookahead looks) before pos + 8: searching
+    # the whole sentence once finds the same years as searching s.text[:pos + 8] for every span
+    starts, years = _sentence_years(s.text)
+    i = bisect_right(starts, pos + 1)
+    return years[i - 1] if i else s.year
+
+
+@lru_cache(maxsize=8192)
+def _sentence_years(text: str) -> tuple[list[int], list[int]]:
+    """Where each year of a sentence starts, and the year."""
+    found = list(_FACT_YEAR.finditer(text))
+    return [m.start() for m in found], [int(m.group(1)) for m in found]
 
 
 # ---------------------------------------------------------------- sentence views
 
 CLAUSE_BREAKS = "，,；;。：:！？!?"
+_CLAUSE_BREAK = re.compile("[" + re.escape(CLAUSE_BREAKS) + "]")
 SUBJECT_TYPES = ("Place", "Agency", "Organization", "Project", "Initiative", "Sector")
 ACTOR_TYPES = ("Place", "Agency", "Organization")
 LIST_SEPARATORS = ("、", "和", "及", "以及", "")
@@ -125,6 +148,7 @@ class SentenceView:
     home: Entity | None
     index: dict[int, list[tuple[Entity, int, int]]] = field(default_factory=dict)
     out: list[Relation] = field(default_factory=list)
+    document_memo: dict = field(default_factory=dict)  # shared by a document's views: what is computed once per doc
 
     @property
     def text(self) -> str:
@@ -176,10 +200,11 @@ def _outermost(spans: list[Span]) -> tuple[list[Span], list[Span]]:
     return outer, nested
 
 
-def sentence_views(doc: Document, entities: list[Entity]) -> list[SentenceView]:
-    """One view per sentence that names at least one entity."""
-    home = home_place(entities)
+def sentence_views(doc: Document, entities: list[Entity], home: Entity | None = None) -> list[SentenceView]:
+    """One view per sentence that names at least one entity (home: the report's place, when already known)."""
+    home = home or home_place(entities)
     index = _spans_by_sentence(entities)
+    memo: dict = {}
     views = []
     for idx, items in sorted(index.items()):
         if not 0 <= idx < len(doc.sentences):
@@ -187,7 +212,7 @@ def sentence_views(doc: Document, entities: list[Entity]) -> list[SentenceView]:
         sent = doc.sentences[idx]
         spans = list({(e.key, a, b): Span(e, a - sent.start, b - sent.start) for e, a, b in items}.values())
         outer, nested = _outermost(spans)
-        views.append(SentenceView(doc, sent, outer, nested, home, index))
+        views.append(SentenceView(doc, sent, outer, nested, home, index, document_memo=memo))
     return views
 
 
@@ -204,15 +229,21 @@ def home_place(entities: list[Entity]) -> Entity | None:
     (区委, 县政府 …), else such a city or province, else an uncoded county or district; None when no place is
     named at least twice (then subjectless clauses get no subject rather than a wrong one)."""
     places = [e for e in entities if top_class(e.cls) == "Place" and e.mentions]
-    spans = [(m.start, m.end, e.key) for e in entities if top_class(e.cls) != "Indicator" for m in e.mentions]
+    spans = sorted((m.start, m.end, e.key) for e in entities if top_class(e.cls) != "Indicator" for m in e.mentions)
+    starts = [a for a, _, _ in spans]
+    longest = max((b - a for a, b, _ in spans), default=0)
     bodies: dict[str, int] = defaultdict(int)
     for e in entities:
         if top_class(e.cls) == "Agency" and e.code:
             bodies[e.code] += len(e.mentions)
 
+    def inside_longer(m, key: str) -> bool:
+        # a span holding m starts at most `longest` before m: only those starts are looked at
+        near = spans[bisect_left(starts, min(m.start, m.end) - longest):bisect_right(starts, m.start)]
+        return any(k != key and a <= m.start and m.end <= b and b - a > m.end - m.start for a, b, k in near)
+
     def weight(e: Entity) -> int:
-        alone = sum(not any(k != e.key and a <= m.start and m.end <= b and b - a > m.end - m.start
-                            for a, b, k in spans) for m in e.mentions)
+        alone = sum(not inside_longer(m, e.key) for m in e.mentions)
         return alone + (bodies.get(e.code, 0) if e.code else 0)
 
     tiers = (lambda e: bool(e.code) and _is_county_level(e), lambda e: bool(e.code and len(e.code) == 6),
@@ -358,8 +389,13 @@ def subject_at(view: SentenceView, pos: int) -> list[Entity]:
 
 def _triggers(text: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
     """Non-overlapping occurrences of any trigger word (longest first)."""
-    pat = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-    return [(m.start(), m.end()) for m in pat.finditer(text)]
+    return [(m.start(), m.end()) for m in _trigger_pattern(words).finditer(text)]
+
+
+@lru_cache(maxsize=64)
+def _trigger_pattern(words: tuple[str, ...]) -> re.Pattern:
+    """The alternation of trigger words, built once per word list instead of once per sentence."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
 _LEADS = re.compile(r"在((?:(?!在)[^，,。；;：:]){1,40}?)的?(?:坚强|正确|统一|直接|亲切|全面)?领导下[，,]?")
@@ -666,7 +702,14 @@ def named_place_pattern(view: SentenceView) -> None:
 
 
 def _standalone_places(view: SentenceView) -> list[tuple[str, Entity]]:
-    """(name, place) for the document's places named on their own, longest names first."""
+    """(name, place) for the document's places named on their own, longest names first (once per document)."""
+    places = view.document_memo.get("standalone_places")
+    if places is None:
+        places = view.document_memo["standalone_places"] = _find_standalone_places(view)
+    return places
+
+
+def _find_standalone_places(view: SentenceView) -> list[tuple[str, Entity]]:
     seen: dict[str, Entity] = {}
     for items in view.index.values():
         for e, _, _ in items:
@@ -683,10 +726,11 @@ PATTERNS: tuple[Callable[[SentenceView], None], ...] = (
     implementation_pattern, contribution_pattern, sector_pattern, named_place_pattern)
 
 
-def pattern_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
+def pattern_relations(doc: Document, entities: list[Entity],
+                      views: list[SentenceView] | None = None) -> list[Relation]:
     """Typed relations read from sentence patterns, one per (subject, predicate, object, sentence)."""
     out: list[Relation] = []
-    for view in sentence_views(doc, entities):
+    for view in sentence_views(doc, entities) if views is None else views:
         for pattern in PATTERNS:
             pattern(view)
         out.extend(view.out)
@@ -705,10 +749,11 @@ def _dedupe(relations: list[Relation]) -> list[Relation]:
 
 # ---------------------------------------------------------------- co-occurrence
 
-def cooccurrence_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
+def cooccurrence_relations(doc: Document, entities: list[Entity],
+                           views: list[SentenceView] | None = None) -> list[Relation]:
     """relatedTo between entities named side by side in a sentence (not one inside the other), counted."""
     counts: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for view in sentence_views(doc, entities):
+    for view in sentence_views(doc, entities) if views is None else views:
         keys = sorted({s.entity.key for s in view.spans})
         for a, b in combinations(keys, 2):
             counts[(a, b)].append(view.sentence.index)
@@ -728,9 +773,10 @@ def extract_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
     `entities`, so that every relation's ends are entities of the document graph."""
     from .hierarchy import place_hierarchy
 
-    typed = pattern_relations(doc, entities)
+    views = sentence_views(doc, entities)
+    typed = pattern_relations(doc, entities, views)
     ancestors, part_of = place_hierarchy(doc, entities)
-    co = cooccurrence_relations(doc, entities)
+    co = cooccurrence_relations(doc, entities, views)
     entities.extend(ancestors)
     return typed + part_of + co
 

@@ -72,3 +72,37 @@ def test_rebuild_replaces_output_and_bad_build_keeps_it(seed_build, tmp_path):
     assert r.returncode != 0 and "Traceback" not in r.stderr
     assert "no readable documents" in r.stderr
     assert (seed_build / "graph.ttl").read_bytes() == before
+
+
+def test_same_file_name_in_two_folders_is_two_documents(tmp_path):
+    from graph.build import build, document_names
+    from graph.store import load_dataset
+    from test_pipeline import HUARONG, LIANGZIHU
+
+    corpus = tmp_path / "corpus"
+    for folder, text in (("2023", HUARONG), ("2024", LIANGZIHU)):
+        (corpus / folder).mkdir(parents=True)
+        (corpus / folder / "report.txt").write_text(text, encoding="utf-8")
+    (corpus / "top.txt").write_text(HUARONG, encoding="utf-8")
+    names = {p.name if p.parent == corpus else f"{p.parent.name}/{p.name}": n
+             for p, n in document_names([corpus])}
+    assert names == {"2023/report.txt": "2023/report.txt", "2024/report.txt": "2024/report.txt",
+                     "top.txt": "top.txt"}  # a file at the top keeps its bare name (and its IRI)
+    summary = build([corpus], tmp_path / "kg", jobs=1, use_cache=False)
+    assert summary["documents"] == 3 and not summary["warnings"]
+    ds = load_dataset(tmp_path / "kg" / "graph.trig")
+    files = sorted(str(f) for f in ds.objects(None, PK.sourceFile))
+    assert files == ["2023/report.txt", "2024/report.txt", "top.txt"]
+    assert len(set(ds.subjects(RDF.type, PK.Document))) == 3
+
+
+def test_clashing_names_across_inputs_use_the_common_folder(tmp_path):
+    from graph.build import document_names
+
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_text("报告", encoding="utf-8")
+    single = document_names([tmp_path / "a" / "report.txt"])
+    assert [n for _, n in single] == ["report.txt"]
+    both = document_names([tmp_path / "a" / "report.txt", tmp_path / "b"])
+    assert [n for _, n in both] == ["a/report.txt", "b/report.txt"]

@@ -84,3 +84,12 @@ def test_corpus_summary_from_counts(small_doc_graph):
     assert s["entities_per_class"] == {"Place": 1, "Project": 1}
     assert s["relations"] == 3 and s["relations_per_predicate"] == {"locatedIn": 2, "relatedTo": 1}
     assert s["warnings"] == ["bad.txt: empty"]
+
+
+def test_every_mention_knows_its_document():
+    from graph.pipeline import extract_texts
+
+    corpus = extract_texts({"one.txt": HUARONG, "two.txt": LIANGZIHU})
+    for dg in corpus.documents:
+        mentions = [m for e in dg.entities for m in e.mentions]
+        assert mentions and {m.doc for m in mentions} == {dg.document.name}

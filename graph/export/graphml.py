@@ -11,12 +11,14 @@ from . import ExportFormat, register
 from .rdf_formats import sorted_graph
 
 
-def flat_copy(G: nx.MultiDiGraph, *, list_sep: str = "|", text_sep: str = " || ") -> nx.MultiDiGraph:
+def flat_copy(G: nx.MultiDiGraph, *, list_sep: str = "|", text_sep: str = " || ",
+              in_place: bool = False) -> nx.MultiDiGraph:
     """A copy with list attributes joined, since GraphML, GEXF and CSV hold only scalars.
 
-    Node lists (aliases) are joined with `list_sep`, edge lists (evidence sentences) with `text_sep`.
+    Node lists (aliases) are joined with `list_sep`, edge lists (evidence sentences) with `text_sep`;
+    in_place flattens G itself (a caller that no longer needs the lists saves the copy of a large graph).
     """
-    H = G.copy()
+    H = G if in_place else G.copy()
     items = [(d, list_sep) for _, d in H.nodes(data=True)] + [(d, text_sep) for *_, d in H.edges(keys=True, data=True)]
     for data, sep in items:
         data.update({k: sep.join(v) for k, v in data.items() if isinstance(v, list)})
