@@ -240,15 +240,28 @@ def _absorb(into: Entity, other: Entity) -> None:
 
 
 def merge_entities(per_document: list[list[Entity]]) -> list[Entity]:
-    """One entity per key across documents, with every document's aliases and documents."""
+    """One entity per key across documents, with every document's aliases and documents (their sets grow while
+    reading and are sorted once at the end: sorting them at every document was most of a large build's merge)."""
     merged: dict[str, Entity] = {}
+    grown: dict[str, tuple[set, set]] = {}
     for ents in per_document:
         for e in ents:
-            if e.key not in merged:
+            into = merged.get(e.key)
+            if into is None:
                 merged[e.key] = Entity(e.key, e.label, e.cls, list(e.aliases), list(e.mentions), e.confidence,
                                        e.code, dict(e.attrs), list(e.docs))
-            else:
-                _absorb(merged[e.key], e)
+                continue
+            if e.key not in grown:
+                grown[e.key] = (set(into.aliases), set(into.docs))
+            aliases, docs = grown[e.key]
+            aliases.update(e.aliases)
+            if e.label != into.label:
+                aliases.add(e.label)
+            docs.update(e.docs)
+            into.mentions.extend(e.mentions)
+            into.confidence = max(into.confidence, e.confidence)
+    for key, (aliases, docs) in grown.items():
+        merged[key].aliases, merged[key].docs = sorted(aliases), sorted(docs)
     for e in merged.values():
         e.mentions.sort(key=lambda m: (m.start, m.end))
     return sorted(merged.values(), key=lambda e: e.key)
