@@ -38,6 +38,9 @@ from .viz import Evidence, Provenance, write_html
 
 BUILD_FILES = ("graph.ttl", "graph.trig", "graph.graphml", "graph.html", "extract.json", "summary.json")
 NODE_VALUES = ("value", "unit", "indicatorKind", "status", "year")
+# graph.html of a big corpus draws its best-connected entities (the page says how many there are in all): a page of
+# every entity of 1,000 reports is 80 MB that no browser opens well; `policykg viz OUT --focus X` shows the rest.
+HTML_MAX_NODES = 3000
 
 
 class BuildError(ValueError):
@@ -252,7 +255,7 @@ class BuildWriter:
             self._json.write("\n]" if self.documents else "]")
             self.close()
             del descriptions
-            write_html(G, self.directory / "graph.html", provenance=self.provenance)
+            write_html(G, self.directory / "graph.html", provenance=self.provenance, max_nodes=HTML_MAX_NODES)
         summary = corpus_summary(self.documents, merged, self._relations, [*errors, *self.warnings])
         summary.update({"triples": self._triples, "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
                         "characters": self.characters, "files": sorted(BUILD_FILES)})
