@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -23,7 +22,7 @@ import pytest
 from graph.query import collect, list_examples
 from graph.store import open_store
 
-from conftest import ROOT, run_policykg
+from conftest import ROOT, run_policykg, stop
 
 pytestmark = pytest.mark.server
 
@@ -44,31 +43,6 @@ def form(query: str) -> bytes:
     return urllib.parse.urlencode({"query": query}).encode("utf-8")
 
 
-def wait_for_port(host: str, port: int, proc: subprocess.Popen, seconds: float = 30) -> None:
-    """Until the server accepts connections (or died)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read() if proc.stderr else ''}")
-        try:
-            socket.create_connection((host, port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {host}:{port}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """Ask the server we started to stop; kill it only if it will not."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 @pytest.fixture(scope="module")
 def endpoint(seed_build):
     """`policykg serve` on an ephemeral port, with CORS for one origin and a short time limit."""
@@ -81,23 +55,6 @@ def endpoint(seed_build):
     url = first.split()[2]
     proc.stdout.readline()
     yield url, proc
-    stop(proc)
-
-
-@pytest.fixture(scope="module")
-def oxigraph_server(tmp_path_factory):
-    """A real `oxigraph serve` (PyPI package oxigraph) on 127.0.0.1, as it comes (no union default graph)."""
-    exe = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
-    if exe is None:
-        pytest.skip("the oxigraph server (pip install oxigraph) is not installed")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([exe, "serve", "--location", str(tmp_path_factory.mktemp("oxserver")),
-                             "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    wait_for_port("127.0.0.1", port, proc)
-    yield f"http://127.0.0.1:{port}"
     stop(proc)
 
 

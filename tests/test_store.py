@@ -264,46 +264,13 @@ def test_export_store_errors_are_one_line(tmp_path, args, message):
     assert r.returncode != 0 and message in r.stderr and "Traceback" not in r.stderr
 
 
-def test_build_pushes_to_a_graph_store_endpoint(tmp_path, memory_store):
+def test_build_pushes_to_a_graph_store_endpoint(tmp_path, memory_store, oxigraph_server):
     """build --store sparql:URL loads the build into a real `oxigraph serve`, which then answers like the files."""
-    import shutil
-    import signal
-    import socket
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
     from conftest import SEED, run_policykg
 
-    exe = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
-    if exe is None:
-        pytest.skip("the oxigraph server (pip install oxigraph) is not installed")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([exe, "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, "oxigraph serve did not start"
-                time.sleep(0.1)
-        base = f"http://127.0.0.1:{port}"
-        r = run_policykg("build", str(SEED), "--out", str(tmp_path / "kg"), "--store", f"sparql:{base}/store")
-        assert r.returncode == 0 and "store: pushed 3 graphs" in r.stdout, r.stderr
-        remote = open_store(None, f"sparql:{base}/query")
-        for name in ("entities-by-class", "recognitions", "places"):
-            sparql = next(e.sparql for e in list_examples() if e.name == name)
-            assert collect(remote, sparql).canonical() == collect(memory_store, sparql).canonical(), name
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    r = run_policykg("build", str(SEED), "--out", str(tmp_path / "kg"), "--store", f"sparql:{oxigraph_server}/store")
+    assert r.returncode == 0 and "store: pushed 3 graphs" in r.stdout, r.stderr
+    remote = open_store(None, f"sparql:{oxigraph_server}/query")
+    for name in ("entities-by-class", "recognitions", "places"):
+        sparql = next(e.sparql for e in list_examples() if e.name == name)
+        assert collect(remote, sparql).canonical() == collect(memory_store, sparql).canonical(), name
