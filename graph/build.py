@@ -23,7 +23,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from ontology import ID, PK, TOP_CLASSES, top_class
 
-from .atomic import atomic_directory
+from .atomic import atomic_directory, recover
 from .cache import CACHE_DIR, Manifest, PartCache, document_key, extractor_fingerprint, read_manifest
 from .corpus import DEFAULT_MAX_BYTES, find_documents
 from .export.graphml import flat_copy
@@ -347,6 +347,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, max_bytes: int | Non
     items = [WorkItem(str(p), document_key(p, fingerprint, max_bytes, name), name)
              for p, name in document_names(inputs)]
     manifest = Manifest(fingerprint, max_bytes, [[it.path, it.key] for it in items])
+    recover(out)  # a build killed while swapping OUT in left it aside: put it back before asking what changed
     previous = _up_to_date(out, manifest) if use_cache and items else None
     if previous is not None:
         if progress:
