@@ -84,7 +84,16 @@ def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
 
 def word_tag(word: str) -> str | None:
     """jieba's dictionary part-of-speech for a word, None for words it does not know."""
-    return _jieba()[1].get(word)
+    return (_TAGS or _load_tags()).get(word)
+
+
+_TAGS: dict[str, str] = {}
+
+
+def _load_tags() -> dict[str, str]:
+    """jieba's word → tag table, kept in a module global because every rule asks it for every word."""
+    _TAGS.update(_jieba()[1])
+    return _TAGS
 
 
 # ---------------------------------------------------------------- helpers
@@ -93,8 +102,11 @@ def _is_han(c: str) -> bool:
     return "\u4e00" <= c <= "\u9fff"
 
 
+_QUOTE_MARKS = re.compile(r"[\s“”\"「」『』‘’]")
+
+
 def _clean(label: str) -> str:
-    return re.sub(r"[\s“”\"「」『』‘’]", "", label)
+    return _QUOTE_MARKS.sub("", label)
 
 
 def is_generic(label: str) -> bool:
@@ -110,9 +122,13 @@ def _suffix_index() -> tuple[dict[str, Suffix], int]:
 
 
 @lru_cache(maxsize=1)
-def _suffix_last_chars() -> frozenset[str]:
-    """Last characters of every suffix: a word ending otherwise closes no name, so it is skipped at once."""
-    return frozenset(k[-1] for k in _suffix_index()[0])
+def _suffix_lengths() -> dict[str, tuple[int, ...]]:
+    """Last character of a suffix → the lengths of the suffixes ending in it, longest first: a word ending in
+    another character closes no name, and only these lengths need a look-up."""
+    lengths: dict[str, set[int]] = {}
+    for k in _suffix_index()[0]:
+        lengths.setdefault(k[-1], set()).add(len(k))
+    return {c: tuple(sorted(v, reverse=True)) for c, v in lengths.items()}
 
 
 def longest_suffix(text: str) -> Suffix | None:
@@ -198,7 +214,7 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             acc = ""
             for j in range(k, len(toks)):
                 w = toks[j][0]
-                if any(c in _PUNCT for c in w) or w in ("等", "的") or len(acc) + len(w) > TAIL_MAX_CHARS:
+                if not _PUNCT.isdisjoint(w) or w in ("等", "的") or len(acc) + len(w) > TAIL_MAX_CHARS:
                     break
                 acc += w
                 s_ = longest_suffix(acc)
@@ -441,7 +457,7 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
             first = i  # 上海—杭州合作示范园: a dash joins two places inside one name
             i -= 1
             continue
-        if s < limit or any(c in _PUNCT for c in w) or is_boundary(w) or (len(w) == 1 and w in FUNC_CHARS):
+        if s < limit or not _PUNCT.isdisjoint(w) or is_boundary(w) or (len(w) == 1 and w in FUNC_CHARS):
             break
         if i and len(w) == 1 and toks[i - 1][0] + w in boundary_words():
             break  # 我/区, 本/市: a scope word jieba split in two
@@ -499,14 +515,15 @@ def suffix_mentions(sent: Sentence) -> list[Mention]:
     """Names that end in a lexicon suffix, their left edge found over jieba words up to a boundary word."""
     text, out = sent.text, []
     toks = tokens(text)
-    sfx, n = _suffix_index()
-    last = _suffix_last_chars()
+    sfx = _suffix_index()[0]
+    by_last = _suffix_lengths()
     for i, (w, s, e) in enumerate(toks):
-        if w[-1] not in last:
+        lengths = by_last.get(w[-1])
+        if lengths is None:
             continue
         nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
-        for k in range(min(n, e), 0, -1):
-            suffix = sfx.get(text[e - k:e])
+        for k in lengths:
+            suffix = sfx.get(text[e - k:e]) if k <= e else None
             if suffix is None:
                 continue
             m = _suffix_name(text, toks, i, suffix, nxt)
@@ -530,7 +547,7 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
         if a is not None:
             return a, suffix.cls, min(0.95, suffix.confidence + 0.15)
     if suffix.weak:
-        numbered = bool(re.fullmatch(r"[一二三四五六七八九十\d]+" + re.escape(suffix.text), w))
+        numbered = w.endswith(suffix.text) and bool(_NUMERAL_RUN.fullmatch(w[:-len(suffix.text)]))
         if word_tag(w) in PROPER_POS and len(w) > len(suffix.text) and suffix.text != "山" and (
                 suffix.cls in PLACE_CLASSES or word_tag(w) == "ns"):
             # a known place word (湖北省, 陆丰市, 灵山岛): the name is the word itself
@@ -554,7 +571,7 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
             start = s0 + 2  # 建成区级人才公寓: the dictionary word 建成区 hides the verb 建成 before 区级
     if suffix.cls == "Industry":
         # an industry is named by nouns: 发展生态节能环保产业 → 生态节能环保产业
-        if re.search(r"[一二三四五六七八九十两]大", text[start:sfx_start]):
+        if _COUNT_BIG.search(text, start, sfx_start):
             return None
         while first < j and len(toks[first][0]) > 1 and (
                 word_tag(toks[first][0]) in ("v", "vd", "vn", "d", "ad") or is_generic(toks[first][0])):
@@ -588,6 +605,10 @@ def top_level(cls: str) -> str:
     return top_class(cls)
 
 
+_NUMERAL_RUN = re.compile(r"[一二三四五六七八九十\d]+")
+_COUNT_BIG = re.compile(r"[一二三四五六七八九十两]大")
+_COUNTED_KIND = re.compile(r"[一二三四五六七八九十两百千\d]+[个项大类条张批家种]")
+_ORDINAL_SESSION = re.compile(r"第[一二三四五六七八九十\d]+[次届]")
 EVENT_SCOPES = ("国际", "世界", "全球", "中国", "全国", "亚洲", "亚太", "中外")
 _NUMBERED_BUREAU = re.compile(r"^[\u4e00-\u9fff]{2}[一二三四五六七八九十]+航?$")
 _PHASE_AFTER = re.compile(r"[（(]?[一二三四五六七八九十\d]期")
@@ -613,15 +634,22 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
         return False  # 常委会会议, 工作会议 are meetings of a body; 国际…会议 is an event with a name
     if _DIGITS.match(stem) and suffix.text not in ("路", "号线"):
         return False
-    if re.fullmatch(r"[一二三四五六七八九十两百千\d]+[个项大类条张批家种]", stem):
+    if _COUNTED_KIND.fullmatch(stem):
         return False  # 六项机制, 三大体系: a count of things, not a name
-    if re.search(r"(国家级|省级|市级|县级)$", stem):
+    if stem.endswith(("国家级", "省级", "市级", "县级")):
         return False  # 国家级新区: a rank, not a name
-    if stem in boundary_words() or re.search(r"第[一二三四五六七八九十\d]+[次届]", name):
+    if stem in boundary_words() or _ORDINAL_SESSION.search(name):
         return False
     if len(name) > 30:
         return False
     return True
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_shorts() -> frozenset[str]:
+    """Short names of province-, prefecture- and county-level divisions: most words are none, and say so fast."""
+    gz = _gazetteer()
+    return frozenset(gz._short_index()) if gz is not None else frozenset()
 
 
 def gazetteer_mentions(sent: Sentence) -> list[Mention]:
@@ -632,7 +660,7 @@ def gazetteer_mentions(sent: Sentence) -> list[Mention]:
     text, out = sent.text, []
     toks = tokens(text)
     for k, (w, s, e) in enumerate(toks):
-        if len(w) < 2 or not gz.by_short(w) or not all(_is_han(c) for c in w):
+        if len(w) < 2 or w not in _gazetteer_shorts() or not all(_is_han(c) for c in w):
             continue
         after = toks[k + 1][0] if k + 1 < len(toks) else ""
         before = toks[k - 1][0] if k else ""
@@ -656,7 +684,7 @@ def feature_mentions(sent: Sentence) -> list[Mention]:
     """Rivers, lakes and seas jieba knows as place words (长江, 黄河, 渤海): 江/河/湖/海 closing an ns word."""
     text, out = sent.text, []
     for w, s, e in tokens(text):
-        if len(w) >= 2 and word_tag(w) == "ns" and w[-1] in "江河湖海" and not is_generic(w):
+        if len(w) >= 2 and w[-1] in "江河湖海" and word_tag(w) == "ns" and not is_generic(w):
             cls = {"江": "River", "河": "River", "湖": "Lake", "海": "NaturalFeature"}[w[-1]]
             out.append(_m(sent.start, sent, s, e, cls, "pos:ns-feature", 0.7))
     return out
@@ -743,7 +771,7 @@ def _subject_before(text: str, pos: int) -> tuple[int, int] | None:
     start = pos
     while i >= 0:
         w, s, _ = toks[i]
-        if any(c in _PUNCT for c in w) or w in boundary_words() or (len(w) == 1 and w in FUNC_CHARS):
+        if not _PUNCT.isdisjoint(w) or w in boundary_words() or (len(w) == 1 and w in FUNC_CHARS):
             break
         start = s
         i -= 1
@@ -862,14 +890,16 @@ def _traditional_chars() -> frozenset[str]:
     return frozenset(k for k, v in table.items() if len(k) == 1 and len(v) == 1 and k != v)
 
 
+_NOT_HAN = re.compile(r"[^\u4e00-\u9fff]+")
+
+
 def _traditional_share(text: str) -> float:
-    """Share of Han characters (in the first 5,000) that are traditional-only."""
-    head = text[:5000]
-    han = len(_HAN.findall(head))
+    """Share of Han characters (in the first 2,000) that are traditional-only."""
+    head = text[:2000]
+    han = len(_NOT_HAN.sub("", head))
     if not han:
         return 0.0
-    trad = _traditional_chars()
-    return sum(c in trad for c in head) / han
+    return sum(head.count(c) for c in _traditional_chars().intersection(head)) / han
 
 
 def extract_mentions(doc: Document) -> list[Mention]:
