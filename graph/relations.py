@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import combinations
 
 from ontology import top_class
@@ -132,7 +132,7 @@ class Span:
     start: int
     end: int
 
-    @property
+    @cached_property
     def type(self) -> str:
         return top_class(self.entity.cls)
 

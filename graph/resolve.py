@@ -126,16 +126,13 @@ def resolve_entities(doc: Document, mentions: list[Mention]) -> list[Entity]:
     for m in mentions:
         groups[normalise_label(m.canonical)].append(m)
     # 2. bodies without a place (区委, 区政府) belong to the document's own place of that level
-    home_labels = _home_labels(gz, home, home_div)
-    for key in list(groups):
-        for abbr_level, full in home_labels.items():
-            for body in BODY_SUFFIXES:
-                if key == abbr_level + body and groups.get(key):
-                    target = normalise_label(full + body)
-                    ms = groups.pop(key)
-                    groups[target].extend(Mention(m.text, m.start, m.end, m.cls, m.rule, m.confidence,
-                                                  label=full + body, sentence=m.sentence) for m in ms)
-                    break
+    own_bodies = {abbr_level + body: full + body for abbr_level, full in _home_labels(gz, home, home_div).items()
+                  for body in BODY_SUFFIXES}
+    for key in [k for k in groups if k in own_bodies]:
+        label = own_bodies[key]
+        ms = groups.pop(key)
+        groups[normalise_label(label)].extend(Mention(m.text, m.start, m.end, m.cls, m.rule, m.confidence,
+                                                      label=label, sentence=m.sentence) for m in ms)
     # 3. place stems (华容 → 华容区) found as separate words
     stems: dict[str, str] = {}
     for key, ms in sorted(groups.items(), key=lambda kv: LEVEL_RANK.get(kv[1][0].cls, 9), reverse=True):
