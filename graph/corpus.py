@@ -206,7 +206,9 @@ _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 def normalise_text(text: str) -> str:
     """NFC, unified newlines, no control characters, tidy spaces: offsets are defined on this text."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C" or c == "\u200d")
+    control = {c for c in set(text) if unicodedata.category(c)[0] == "C" and c not in "\n\t\u200d"}
+    if control:  # judged once per distinct character, not once per character
+        text = text.translate(dict.fromkeys(map(ord, control)))
     lines = [_SPACES.sub(" ", ln).strip() for ln in text.split("\n")]
     out: list[str] = []
     for ln in lines:
