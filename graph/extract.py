@@ -262,7 +262,7 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             conf = 0.8
         else:
             cls = class_of_name(label, "Programme")
-            if cls in PLACE_CLASSES or top_level(cls) in ("Agency", "Sector") or label.endswith("工程"):
+            if cls in PLACE_CLASSES or top_class(cls) in ("Agency", "Sector") or label.endswith("工程"):
                 cls = "Programme"
             conf = 0.85
         out.append(_m(sent.start, sent, start, end, cls, "quote" + ("+tail" if tail_end else ""), conf,
@@ -538,7 +538,7 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     """(start, class, confidence) of the name that token i closes with `suffix`, or None."""
     w, s, e = toks[i]
     sfx_start = e - len(suffix.text)
-    if nxt.startswith(CONTINUATIONS) and top_level(suffix.cls) == "Initiative":
+    if nxt.startswith(CONTINUATIONS) and top_class(suffix.cls) == "Initiative":
         return None
     if w == suffix.text and word_tag(w) in ("d", "ad") and word_tag(nxt) in ("v", "vn"):
         return None  # 保持中高速增长: the suffix word is an adverb here
@@ -552,7 +552,7 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
                 suffix.cls in PLACE_CLASSES or word_tag(w) == "ns"):
             # a known place word (湖北省, 陆丰市, 灵山岛): the name is the word itself
             return (s, suffix.cls, suffix.confidence) if not is_generic(w) else None
-        if not (len(w) == len(suffix.text) or numbered or (word_tag(w) == "nt" and top_level(suffix.cls) == "Agency")):
+        if not (len(w) == len(suffix.text) or numbered or (word_tag(w) == "nt" and top_class(suffix.cls) == "Agency")):
             return None  # 商务局 (an institution word) still takes the place named before it
     # the word where the suffix starts; its head (产业 of 产业基地) belongs to the stem unless it is a verb (深化改革)
     j = i
@@ -563,7 +563,7 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
         return None
     proper_only = suffix.weak and suffix.cls in PLACE_CLASSES
     first = _walk_left(toks, j, proper_only, 8 if proper_only else 20, stop_at_facility=suffix.text == "项目",
-                       capacity=top_level(suffix.cls) == "Project")
+                       capacity=top_class(suffix.cls) == "Project")
     start = toks[first][1] if first < j else toks[j][1]
     if first < j and not proper_only:
         w0, s0, _ = toks[first]
@@ -600,11 +600,6 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     return start, cls, conf
 
 
-def top_level(cls: str) -> str:
-    """The top-level class of a class name (Town → Place)."""
-    return top_class(cls)
-
-
 _NUMERAL_RUN = re.compile(r"[一二三四五六七八九十\d]+")
 _COUNT_BIG = re.compile(r"[一二三四五六七八九十两]大")
 _COUNTED_KIND = re.compile(r"[一二三四五六七八九十两百千\d]+[个项大类条张批家种]")
@@ -619,7 +614,7 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
     stem = stem.strip()
     if not stem or not _HAN.search(stem + name):
         return False
-    if is_generic(name) or (stem in generic_words() and top_level(suffix.cls) != "Project"):
+    if is_generic(name) or (stem in generic_words() and top_class(suffix.cls) != "Project"):
         return False
     if suffix.weak and len(stem) < 2:
         return False
