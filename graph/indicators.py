@@ -318,14 +318,17 @@ def _is_target(text: str, fact: NumberFact, status: str | None) -> bool:
     return status == "planned" or any(c in before for c in TARGET_CUES) or bool(re.search(r"将(?![来军])", before))
 
 
-def extract_indicators(doc: Document, entities: list[Entity]) -> tuple[list[Entity], list[Relation]]:
+def extract_indicators(doc: Document, entities: list[Entity], views: list | None = None
+                       ) -> tuple[list[Entity], list[Relation]]:
     """Indicator entities (value, unit, metric, actual/target, status, year) and hasIndicator links to what they
-    measure."""
+    measure. `views`: the document's sentence views, when the caller already made them for the relations."""
     from .rdf import slug
     from .relations import SentenceView, fact_context, home_place, sentence_views
 
-    home = home_place(entities)
-    views = {v.sentence.index: v for v in sentence_views(doc, entities, home)}
+    if views is None:
+        views = sentence_views(doc, entities)
+    home = views[0].home if views else home_place(entities)
+    views = {v.sentence.index: v for v in views}
     out: list[Entity] = []
     rels: list[Relation] = []
     spans = {(m.start, m.end) for e in entities for m in e.mentions}

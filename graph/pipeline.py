@@ -3,27 +3,30 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .corpus import DocumentError, document_from_text, find_documents, read_document
-from .model import Document, DocumentGraph, Entity
+from .model import Document, DocumentGraph, Entity, Mention
 
 
 def process_document(doc: Document) -> DocumentGraph:
     """Extract one document's entities, indicators and relations (pure: same document, same result)."""
     from .extract import extract_mentions
     from .indicators import extract_indicators
-    from .relations import extract_relations
+    from .relations import extract_relations, sentence_views
     from .resolve import resolve_entities
 
     mentions = extract_mentions(doc)
     entities = resolve_entities(doc, mentions)
-    indicators, measured = extract_indicators(doc, entities)
-    relations = extract_relations(doc, entities)
+    views = sentence_views(doc, entities)  # read by both: made once
+    indicators, measured = extract_indicators(doc, entities, views)
+    relations = extract_relations(doc, entities, views)
     entities += indicators
-    for e in entities:
-        e.mentions = [m if m.doc == doc.name else replace(m, doc=doc.name) for m in e.mentions]
+    name = doc.name
+    for e in entities:  # the constructor, not dataclasses.replace: this runs for every mention
+        e.mentions = [m if m.doc == name else Mention(m.text, m.start, m.end, m.cls, m.rule, m.confidence, m.label,
+                                                       m.sentence, name) for m in e.mentions]
     return DocumentGraph(doc, entities, relations + measured)
 
 

@@ -21,11 +21,40 @@ PINYIN_LANG = "zh-latn-pinyin"
 @lru_cache(maxsize=65536)
 def slug(text: str, limit: int = 40) -> str:
     """A stable ASCII slug: pinyin for Chinese, plus a short hash so homophones never collide."""
-    from pypinyin import lazy_pinyin
-
-    ascii_part = re.sub(r"[^a-z0-9]+", "-", "".join(lazy_pinyin(text)).lower()).strip("-")[:limit].strip("-")
+    ascii_part = _romanised(text, limit)[:limit].strip("-")
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
     return f"{ascii_part}-{digest}" if ascii_part else digest
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _ascii(text: str) -> str:
+    return _NOT_SLUG.sub("-", text.lower()).strip("-")
+
+
+@lru_cache(maxsize=1)
+def _han_runs() -> re.Pattern:
+    """pypinyin's own Chinese-character ranges, as a pattern that finds runs of them."""
+    from pypinyin.constants import RE_HANS
+
+    return re.compile(RE_HANS.pattern.removeprefix("^").removesuffix("$"))
+
+
+def _romanised(text: str, limit: int) -> str:
+    """The pinyin of text, lower-case, other characters as dashes, romanised run by run until `limit` characters
+    are known: pinyin is the slow part, and an indicator's key text (document:offset:label) is mostly cut off.
+    pypinyin reads each run of Chinese characters on its own, so the known part equals that of the whole text."""
+    from pypinyin import lazy_pinyin
+
+    done, pos = "", 0
+    for run in _han_runs().finditer(text):
+        done += text[pos:run.start()]
+        if len(_ascii(done)) > limit:
+            return _ascii(done)
+        done += "".join(lazy_pinyin(run.group()))
+        pos = run.end()
+    return _ascii(done + text[pos:])
 
 
 def document_id(doc: Document) -> str:

@@ -766,14 +766,17 @@ def cooccurrence_relations(doc: Document, entities: list[Entity],
     return out
 
 
-def extract_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
+def extract_relations(doc: Document, entities: list[Entity], views: list[SentenceView] | None = None
+                      ) -> list[Relation]:
     """All relations of one document: typed patterns, the gazetteer's partOf chains, then co-occurrence.
 
     The places of the partOf chains that the document does not name (鄂州市 above 华容区) are appended to
-    `entities`, so that every relation's ends are entities of the document graph."""
+    `entities`, so that every relation's ends are entities of the document graph. `views`: the document's
+    sentence views, when the caller already made them for the indicators."""
     from .hierarchy import place_hierarchy
 
-    views = sentence_views(doc, entities)
+    if views is None:
+        views = sentence_views(doc, entities)
     typed = pattern_relations(doc, entities, views)
     ancestors, part_of = place_hierarchy(doc, entities)
     co = cooccurrence_relations(doc, entities, views)

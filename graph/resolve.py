@@ -142,6 +142,8 @@ def resolve_entities(doc: Document, mentions: list[Mention]) -> list[Entity]:
     if stems:
         covered = [(m.start, m.end) for ms in groups.values() for m in ms]
         for sent in doc.sentences:
+            if not any(st in sent.text for st in stems):
+                continue  # most sentences name no stem: no need to walk their words
             for w, s, e in tokens(sent.text):
                 key = stems.get(w)
                 if key is None:
