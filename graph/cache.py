@@ -18,7 +18,7 @@ from .partition import DocumentPart
 
 CACHE_DIR = ".cache"
 MANIFEST = "manifest.json"
-FINGERPRINT_PACKAGES = ("jieba", "pypinyin", "zhconv", "rdflib", "networkx", "pyvis")
+FINGERPRINT_PACKAGES = ("jieba", "rjieba", "pypinyin", "zhconv", "rdflib", "networkx", "pyvis")
 _ROOTS = ("graph", "ontology", "data")
 
 

@@ -3,7 +3,9 @@ agencies, suffix grammars with jieba word boundaries, designations, and list pat
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
+from itertools import accumulate
 
 from ontology import top_class
 
@@ -57,22 +59,42 @@ PLACE_CLASSES = {"Province", "City", "District", "County", "Town", "Township", "
 # ---------------------------------------------------------------- tokens
 
 @lru_cache(maxsize=1)
-def _jieba():
+def _word_splitter() -> Callable[[str], list[str]]:
+    """jieba's dictionary segmentation without HMM. rjieba (jieba-rs, the same dictionary and algorithm in Rust)
+    gives the same words about 15x faster (tests/test_extract.py compares the two); jieba itself where rjieba
+    has no wheel."""
+    try:
+        import rjieba
+
+        return partial(rjieba.cut, hmm=False)
+    except ImportError:
+        import jieba
+
+        jieba.setLogLevel(60)
+        jieba.initialize()
+        return partial(jieba.lcut, HMM=False)
+
+
+@lru_cache(maxsize=1)
+def _tag_table() -> dict[str, str]:
+    """jieba's dictionary part-of-speech tags, read from its dictionary file (no prefix dictionary is built)."""
     import jieba
-    import jieba.posseg
 
     jieba.setLogLevel(60)
-    jieba.initialize()
-    return jieba, jieba.posseg.dt.word_tag_tab
+    with jieba.dt.get_dict_file() as fh:
+        return {parts[0]: parts[2] for parts in (line.decode("utf-8").split() for line in fh) if len(parts) == 3}
 
 
 @lru_cache(maxsize=4096)
 def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     """Dictionary words (no HMM guessing, so unknown names stay single characters) with offsets; cached because
     every rule reads the same sentence."""
-    jieba, _ = _jieba()
+    words = _word_splitter()(text)
+    if "长" not in text:  # the common case, without a Python loop over the words
+        ends = list(accumulate(map(len, words)))
+        return tuple(zip(words, [0, *ends[:-1]], ends))
     out, pos = [], 0
-    for w in jieba.lcut(text, HMM=False):
+    for w in words:
         if len(w) == 3 and w[0] == w[1] and w[2] in "长":
             out.append((w[0], pos, pos + 1))  # 局局长, 处处长: the body's name ends before its head's title
             pos += 1
@@ -92,7 +114,7 @@ _TAGS: dict[str, str] = {}
 
 def _load_tags() -> dict[str, str]:
     """jieba's word → tag table, kept in a module global because every rule asks it for every word."""
-    _TAGS.update(_jieba()[1])
+    _TAGS.update(_tag_table())
     return _TAGS
 
 
@@ -157,9 +179,12 @@ def _m(doc_text_offset: int, sent: Sentence, s: int, e: int, cls: str, rule: str
                    sentence=sent.index)
 
 
+_CLAUSE_MARKS = re.compile(r"[，,。；;：:]")
+
+
 def _preceded_by_trigger(text: str, pos: int, window: int = 8) -> bool:
     before = text[max(0, pos - window):pos]
-    before = re.split(r"[，,。；;：:]", before)[-1]
+    before = _CLAUSE_MARKS.split(before)[-1]
     return any(t in before for t in RECOGNITION_TRIGGERS)
 
 
@@ -186,15 +211,20 @@ def _quote_chain(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_LIST_MARKS = re.compile(r"[、，,；;。]")
+_DEGREE = re.compile(r"[一二三四五六七八九十百千万亿\d]+级")
+_COUNT_BEFORE = re.compile(r"(?<![\d一二三四五六七八九十百千万])[一二三四五六七八九十两][个大项条张类]$")
+
+
 def quoted_mentions(sent: Sentence) -> list[Mention]:
     """“…” names: initiatives with their tail noun (“四下基层”工作制度), designations after 入选/获评, projects by suffix."""
     text, out = sent.text, []
     toks = tokens(text)
     for m in _QUOTE.finditer(text):
         content = m.group(1).strip()
-        if len(content) < 2 and not content.isdigit() or re.search(r"[、，,；;。]", content):
+        if len(content) < 2 and not content.isdigit() or _LIST_MARKS.search(content):
             continue
-        if re.fullmatch(r"[一二三四五六七八九十百千万亿\d]+级", content) or (
+        if _DEGREE.fullmatch(content) or (
                 len(content) <= 3 and word_tag(content) in ("v", "a", "d", "ad", "vd")):
             continue  # 千亿级, “跟跑”“并跑”: a degree or a plain verb, not a name
         after = text[m.end():m.end() + 8]
@@ -224,8 +254,7 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
                     break
         # prefix: a noun glued to the opening quote (能耗“双控”), or a count (三个“一号工程”)
         pre_start = start
-        count = re.search(r"(?<![\d一二三四五六七八九十百千万])[一二三四五六七八九十两][个大项条张类]$",
-                          text[max(0, start - 4):start])  # 三个“一号工程”; 144个“三张清单” is a quantity
+        count = _COUNT_BEFORE.search(text[max(0, start - 4):start])  # 三个“一号工程”; 144个“三张清单” is a quantity
         if count:
             pre_start = start - len(count.group(0))
         elif start > 0 and _is_han(text[start - 1]):
@@ -358,12 +387,15 @@ def agency_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+_FIVE_YEAR_PLAN = re.compile(r"[“\"]?(十[一二三四五六七八九]五)[”\"]?(规划|时期)?")
+
+
 def term_mentions(sent: Sentence) -> list[Mention]:
     """National policy vocabulary (乡村振兴, 一网通办, 双碳 …) and 十四五规划-style plan names."""
     text, out = sent.text, []
     for a, b, cls in _lexicon_hits("terms", text):
         out.append(_m(sent.start, sent, a, b, cls, "lexicon:policy", 0.8))
-    for m in re.finditer(r"[“\"]?(十[一二三四五六七八九]五)[”\"]?(规划|时期)?", text):
+    for m in _FIVE_YEAR_PLAN.finditer(text) if "五" in text else ():
         label = m.group(1) + "规划"
         out.append(_m(sent.start, sent, m.start(), m.end(), "Plan", "pattern:five-year-plan", 0.85, label=label))
     return out
@@ -654,8 +686,9 @@ def gazetteer_mentions(sent: Sentence) -> list[Mention]:
         return []
     text, out = sent.text, []
     toks = tokens(text)
+    shorts = _gazetteer_shorts()
     for k, (w, s, e) in enumerate(toks):
-        if len(w) < 2 or w not in _gazetteer_shorts() or not all(_is_han(c) for c in w):
+        if len(w) < 2 or w not in shorts or not all(_is_han(c) for c in w):
             continue
         after = toks[k + 1][0] if k + 1 < len(toks) else ""
         before = toks[k - 1][0] if k else ""
@@ -675,14 +708,23 @@ def gazetteer_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+_FEATURE_ENDS = frozenset("江河湖海")
+
+
 def feature_mentions(sent: Sentence) -> list[Mention]:
     """Rivers, lakes and seas jieba knows as place words (长江, 黄河, 渤海): 江/河/湖/海 closing an ns word."""
     text, out = sent.text, []
+    if _FEATURE_ENDS.isdisjoint(text):
+        return out
     for w, s, e in tokens(text):
         if len(w) >= 2 and w[-1] in "江河湖海" and word_tag(w) == "ns" and not is_generic(w):
             cls = {"江": "River", "河": "River", "湖": "Lake", "海": "NaturalFeature"}[w[-1]]
             out.append(_m(sent.start, sent, s, e, cls, "pos:ns-feature", 0.7))
     return out
+
+
+_SENTENCE_MARKS = re.compile(r"[，,。；;]")
+_DESIGNATION_LEAD = re.compile(r"^(?:了|为|成为|连续\S{1,2}年|\d{4}年度?|首批|第[一二三四五六七八九十]+批)*")
 
 
 def designation_mentions(sent: Sentence) -> list[Mention]:
@@ -698,9 +740,9 @@ def designation_mentions(sent: Sentence) -> list[Mention]:
                 continue
             seen.update(range(m.start(), m.end()))
             rest = text[m.end():]
-            items = _TITLE_SEP.split(re.split(r"[，,。；;]", rest, maxsplit=1)[0])
+            items = _TITLE_SEP.split(_SENTENCE_MARKS.split(rest, maxsplit=1)[0])
             clause = items[0]
-            lead = re.match(r"^(?:了|为|成为|连续\S{1,2}年|\d{4}年度?|首批|第[一二三四五六七八九十]+批)*", clause).group(0)
+            lead = _DESIGNATION_LEAD.match(clause).group(0)
             clause = clause[len(lead):]
             off = m.end() + len(lead)
             if not clause or "“" in clause:
@@ -780,11 +822,16 @@ _SECTOR_LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,8}、)*[\u4e00-\u9fff]{2,8}(?:
                           r"(?:[一二三四五六七八九十两]大)(?:主导|支柱|优势|特色|重点|新兴|战略性新兴)?产业")
 
 
+_ITEM_MARKS = re.compile(r"和|及|、")
+
+
 def sector_list_mentions(sent: Sentence) -> list[Mention]:
     """Industries listed before a count: 围绕食品加工、医药化工和节能环保三大主导产业."""
     text, out = sent.text, []
+    if "大" not in text or "产业" not in text:
+        return out  # what every match needs: a count (三大) and 产业
     for m in _SECTOR_LIST.finditer(text):
-        items = re.split(r"和|及|、", m.group(1))
+        items = _ITEM_MARKS.split(m.group(1))
         toks = tokens(items[0])
         cut = max((e for w, _, e in toks if is_boundary(w)), default=0)
         items[0] = items[0][cut:]
@@ -801,6 +848,10 @@ def sector_list_mentions(sent: Sentence) -> list[Mention]:
 ATTRACT_VERBS = ("引进", "引入", "招引", "落户", "落地")
 
 
+_CHUNK_MARKS = re.compile(r"[，,。；;：:！？!?（）()“”\s]")
+_NOT_AN_ITEM = re.compile(r"\d{2,}|[的了]")
+
+
 def list_mentions(sent: Sentence) -> list[Mention]:
     """Items of `A、B、C等(一批)企业/项目/产业集群` lists, typed by the head noun; one item (帝益麦等企业) counts too."""
     text, out = sent.text, []
@@ -810,7 +861,7 @@ def list_mentions(sent: Sentence) -> list[Mention]:
             continue
         # walk left from 等 over 、-separated items; the first item ends at a boundary word or punctuation
         left = text[:m.start()]
-        chunk = re.split(r"[，,。；;：:！？!?（）()“”\s]", left)[-1]
+        chunk = _CHUNK_MARKS.split(left)[-1]
         items = chunk.split("、")
         toks = tokens(items[0])
         cut = 0
@@ -822,7 +873,7 @@ def list_mentions(sent: Sentence) -> list[Mention]:
         pos = m.start() - len("、".join(items))
         for item in items:
             if 2 <= len(item) <= 10 and not is_generic(item) and item not in boundary_words() and _HAN.search(item) \
-                    and not re.search(r"\d{2,}|[的了]", item):
+                    and not _NOT_AN_ITEM.search(item):
                 own = class_of_name(item, "")
                 if own != "Industry":  # 新能源装备制造等项目: a sector; 引进青禾科技等项目: the investor
                     own = "Company" if attracted and not own and _proper_part(list(tokens(item))) else cls

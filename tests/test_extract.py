@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.corpus import document_from_text
+from graph.corpus import document_from_text, read_document
 from graph.extract import extract_mentions, is_generic
 
 from conftest import ROOT, SHARED, run_policykg
@@ -269,3 +269,20 @@ def test_titles_joined_by_a_conjunction_and_measures_and_quoted_manners_are_not_
     assert found.get("全省高标准农田改造提升示范区") == "Designation"
     assert not any(k.startswith("公里") for k in found)
     assert not any(k.endswith("的规划") for k in found)
+
+
+def test_word_splitter_gives_jiebas_words():
+    """Words come from rjieba (jieba-rs) when it is installed; every rule's edges are jieba's, so the two must
+    split the seed, the dev texts and odd characters alike."""
+    import jieba
+
+    from graph.extract import _word_splitter, tokens
+
+    files = [ROOT / "data" / "seed" / "huarong-2023-12-26.txt", *sorted((SHARED / "eval" / "dev").glob("*.txt"))]
+    texts = [s.text for p in files if p.exists() for s in read_document(p).sentences]
+    texts += ["ABC公司2024年投资１２亿元，建成3.5km道路", "華容區發展", "局局长和处处长", " \t", "emoji😀与全角（）"]
+    jieba.setLogLevel(60)
+    split = _word_splitter()
+    assert [split(t) for t in texts] == [jieba.lcut(t, HMM=False) for t in texts]
+    assert tokens("局局长") == (("局", 0, 1), ("局长", 1, 3))  # a body's name ends before its head's title
+    assert tokens("建设华容区") == (("建设", 0, 2), ("华容区", 2, 5))
