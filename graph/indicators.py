@@ -280,6 +280,9 @@ def _numbered_mentions(entities: list[Entity]) -> dict[int, list[tuple[int, int]
     return out
 
 
+_YEAR_RANGE = re.compile(r"(?:19|20)\d{2}\s*[-—~～至到]\s*(?:19|20)\d{2}")
+
+
 def _blocked_spans(sent: Sentence, entities: list[Entity],
                    numbered: dict[int, list[tuple[int, int]]] | None = None) -> list[tuple[int, int]]:
     """Where numbers are parts of names: mentions whose name holds a number (359路公交), quoted names, year spans."""
@@ -287,7 +290,7 @@ def _blocked_spans(sent: Sentence, entities: list[Entity],
         numbered = _numbered_mentions(entities)
     out = [(a - sent.start, b - sent.start) for a, b in numbered.get(sent.index, ())]
     out += [(m.start(), m.end()) for m in _QUOTED.finditer(sent.text)]
-    out += [(m.start(), m.end()) for m in re.finditer(r"(?:19|20)\d{2}\s*[-—~～至到]\s*(?:19|20)\d{2}", sent.text)]
+    out += [(m.start(), m.end()) for m in _YEAR_RANGE.finditer(sent.text)]
     return out
 
 
@@ -334,6 +337,8 @@ def extract_indicators(doc: Document, entities: list[Entity], views: list | None
     spans = {(m.start, m.end) for e in entities for m in e.mentions}
     numbered = _numbered_mentions(entities)
     for sent in doc.sentences:
+        if not _DIGIT.search(sent.text):
+            continue  # every fact has a number in digits
         facts = numbers_in(sent.text, _blocked_spans(sent, entities, numbered))
         if not facts:
             continue

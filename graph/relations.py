@@ -579,14 +579,23 @@ def implementation_pattern(view: SentenceView) -> None:
             continue
         # a verb of carrying out right before the initiative (or before a list of them)
         start = coordinated_before(view, s, ("Initiative",), ("、", "和", "及", ""))[0].start
-        verb = next((v for v in IMPLEMENT_VERBS if text.endswith(v, 0, start) or text.endswith(v + "好", 0, start)),
-                    None)
+        verb = next((v for v in _verbs_ending(IMPLEMENT_VERBS, text[max(0, start - 2):start])
+                     if text.endswith(v, 0, start) or text.endswith(v + "好", 0, start)), None)
         if verb is None:
             continue
         at = text.rfind(verb, 0, start)
         for subj in subject_at(view, at):
             if top_class(subj.cls) in ACTOR_TYPES:
                 view.add(subj, "implements", s.entity, "pattern:落实X", 0.7, at)
+
+
+@lru_cache(maxsize=4096)
+def _verbs_ending(verbs: tuple[str, ...], tail: str) -> tuple[str, ...]:
+    """The verbs, in their order, that can end `tail` (the two characters before a name), bare or with 好 after
+    them: the others cannot match, and skipping them spares a string comparison per verb and name."""
+    last = tail[-1:]
+    ends = {last} | ({tail[-2:-1]} if last == "好" else set())
+    return tuple(v for v in verbs if v[-1] in ends)
 
 
 def _places_before(view: SentenceView, s: Span) -> tuple[list[Entity], Entity | None]:
@@ -629,7 +638,8 @@ def contribution_pattern(view: SentenceView) -> None:
     for s in view.spans:
         if s.type not in ("Initiative", "Place", "Project"):
             continue
-        verb = next((v for v in CONTRIBUTE_VERBS if text.endswith(v, 0, s.start)), None)
+        verb = next((v for v in _verbs_ending(CONTRIBUTE_VERBS, text[max(0, s.start - 2):s.start])
+                     if text.endswith(v, 0, s.start)), None)
         at = None
         if verb is not None and (s.type != "Place" or s.entity.cls == "DevelopmentZone"):
             at = s.start - len(verb)
