@@ -26,7 +26,7 @@ from ontology import ID, PK, TOP_CLASSES, top_class
 from .atomic import atomic_directory, recover
 from .cache import CACHE_DIR, Manifest, PartCache, document_key, extractor_fingerprint, read_manifest
 from .corpus import DEFAULT_MAX_BYTES, find_documents
-from .export.graphml import flat_copy
+from .export.graphml import flat_copy, write_graphml_xml
 from .model import Entity
 from .rdf import Lit
 from .network import PROVENANCE_PREDICATES, _local, _most_specific
@@ -121,7 +121,7 @@ def network_from_parts(descriptions: dict[str, EntityDescription],
 def write_graphml(G: nx.MultiDiGraph, path: Path) -> None:
     """graph.graphml: the network flattened to the scalar attributes GraphML holds (G's lists are lost)."""
     with open(path, "wb") as fh:
-        nx.write_graphml_xml(flat_copy(G, in_place=True), fh, encoding="utf-8", prettyprint=True)
+        write_graphml_xml(flat_copy(G, in_place=True), fh)
 
 
 def _graphml_child(G: nx.MultiDiGraph, path: Path) -> None:

@@ -63,11 +63,15 @@ def _pinyin_words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def _word_pinyin(word: str) -> str:
+def _word_syllables(word: str) -> tuple[str, ...]:
     """lazy_pinyin of one of its words, cached: names share words (产业, 园区, 建设), and each call costs ~70 µs."""
     from pypinyin import lazy_pinyin
 
-    return "".join(lazy_pinyin(word))
+    return tuple(lazy_pinyin(word))
+
+
+def _word_pinyin(word: str) -> str:
+    return "".join(_word_syllables(word))
 
 
 def document_id(doc: Document) -> str:
@@ -244,9 +248,8 @@ def add_document(g: Graph, doc: Document, t: Terms = RDFLIB):
 
 @lru_cache(maxsize=65536)
 def _pinyin(label: str) -> str:
-    from pypinyin import lazy_pinyin
-
-    return " ".join(lazy_pinyin(label))
+    """A label's pinyin, syllables apart: lazy_pinyin(label) joined, from pypinyin's words one at a time."""
+    return " ".join(" ".join(_word_syllables(w)) for w in _pinyin_words(label))
 
 
 _top_class = lru_cache(maxsize=1024)(top_class)

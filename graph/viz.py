@@ -216,7 +216,7 @@ def select_view(G: nx.MultiDiGraph, *, focus: str | None = None, hops: int = 1, 
         view.focus, view.hops = sources, hops
         keep = set(view.distance)
     if max_nodes is not None and len(keep) > max_nodes:
-        degree = dict(G.subgraph(keep).degree())
+        degree = dict((G if len(keep) == len(G) else G.subgraph(keep)).degree())  # a view of all of G is slow
         ranked = sorted(keep, key=lambda n: (view.distance.get(n, 0), -degree[n], G.nodes[n].get("label", ""), n))
         keep = set(ranked[:max_nodes])
     view.graph = G.subgraph(keep).copy() if keep != set(G) else G

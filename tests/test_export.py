@@ -117,6 +117,26 @@ def test_graphml_reads_back_with_networkx(seed_dataset, tmp_path):
         assert {k: str(v) for k, v in H.nodes[n].items()} == {k: str(v) for k, v in d.items()}
 
 
+def test_graphml_writer_writes_networkx_bytes(seed_dataset):
+    """Our GraphML writer (strings, no ElementTree) must write exactly what networkx.write_graphml_xml writes."""
+    from graph.export.graphml import write_graphml_xml
+
+    odd = nx.MultiDiGraph(name="x & <y>", id="g1", size=3)
+    odd.add_node('a&"b\n', label="华容 <区>", n=3, share=1.5, ok=True, empty="", blank=" ")
+    odd.add_node("c")
+    odd.add_edge('a&"b\n', "c", key="k\t1", year=2023, predicate="p")
+    odd.add_edge("c", "c", key="k2", year="")
+    simple = nx.Graph()
+    simple.add_edge(1, 2, weight=0.5)
+    for G in (flat_graph(seed_dataset), odd, simple, nx.MultiDiGraph()):
+        ours, theirs = io.BytesIO(), io.BytesIO()
+        write_graphml_xml(G, ours)
+        nx.write_graphml_xml(G.copy(), theirs, encoding="utf-8", prettyprint=True)
+        assert ours.getvalue() == theirs.getvalue()
+    with pytest.raises(nx.NetworkXError):
+        write_graphml_xml(nx.Graph([(1, 2, {"bad": None})]), io.BytesIO())
+
+
 def test_gexf_reads_back_with_labels_classes_and_colours(seed_dataset, tmp_path):
     from graph.viz import CLASS_COLORS
 

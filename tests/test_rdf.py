@@ -49,3 +49,12 @@ def test_romanising_run_by_run_equals_the_whole_text():
 def test_slug_respects_its_limit():
     s = slug("华容区" * 20, 24)
     assert len(s.rsplit("-", 1)[0]) <= 24
+
+
+def test_pinyin_labels_equal_lazy_pinyin():
+    """Labels' pinyin is read word by word from pypinyin's own segmentation (cached per word); it must equal
+    lazy_pinyin of the whole label, phrase readings included (重庆 chong, 银行 hang)."""
+    from graph.rdf import _pinyin
+
+    for text in ["重庆市长寿区", "中国银行行长", "华容区 abc.txt", "长江经济带发展", "", "ΑΣ 重庆"]:
+        assert _pinyin(text) == " ".join(lazy_pinyin(text))
