@@ -324,6 +324,8 @@ def version_mentions(sent: Sentence) -> list[Mention]:
 def title_mentions(sent: Sentence) -> list[Mention]:
     """《…》 titles of policy documents (意见, 办法, 方案, 规划 …); reports and newspapers are left out."""
     out = []
+    if "《" not in sent.text:
+        return out
     for m in _TITLE.finditer(sent.text):
         t = m.group(1)
         if t.endswith(("报告", "报", "日报", "杂志", "条例释义")) or len(t) < 4:

@@ -53,7 +53,13 @@ def _has(clause: str, cues: tuple[str, ...]) -> bool:
     """True if the clause holds one of the cues (将 only as the future marker, not in 将来 or 即将)."""
     if "将" in cues and _WILL.search(clause.replace("即将", "")):
         return True
-    return any(c in clause for c in cues if c != "将")
+    return _cue_pattern(cues).search(clause) is not None
+
+
+@lru_cache(maxsize=16)
+def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern:
+    """Any cue but 将, as one pattern: one search per clause instead of one substring test per cue."""
+    return re.compile("|".join(re.escape(c) for c in cues if c != "将") or "(?!)")
 
 
 def fact_context(doc: Document, start: int, end: int) -> tuple[str | None, int | None]:
