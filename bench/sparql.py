@@ -59,6 +59,14 @@ INDICATORS_PER_DOC = 16
 RELATED_PER_DOC = 130  # same-sentence co-occurrence facts (pk:relatedTo)
 SYLLABLES = "华容庙岭葛店临江段店蒲团红莲南迹灯塘光谷武汉新城长江东湖高新梁子湖滨江临港花湖数字智慧乡村生态绿色"
 STATUSES = ["completed", "ongoing", "planned"]
+# the romanised label graph/rdf.py writes beside each Chinese one ("hua rong qu"@zh-latn-pinyin)
+PINYIN = dict(zip(
+    "华容庙岭葛店临江段蒲团红莲南迹灯塘光谷武汉新城长东湖高梁子滨港花数字智慧乡村生态绿色镇河经开区委政府局妇联公司研究院"
+    "大道桥产业园中心项目行动工作制度机改革计划程示范先进单位",
+    "hua rong miao ling ge dian lin jiang duan pu tuan hong lian nan ji deng tang guang gu wu han xin cheng chang "
+    "dong hu gao liang zi bin gang hua shu zi zhi hui xiang cun sheng tai lv se zhen he jing kai qu wei zheng fu ju "
+    "fu lian gong si yan jiu yuan da dao qiao chan ye yuan zhong xin xiang mu xing dong gong zuo zhi du ji gai ge ji "
+    "hua cheng shi fan xian jin dan wei".split()))
 # typed relations per document (reified like every fact), as in the seed build; hasIndicator comes with indicators
 TYPED = [("implements", "Agency", "Initiative", 23), ("partOf", "Place", "Place", 11),
          ("recognizedAs", "Place", "Recognition", 8), ("locatedIn", "Project", "Place", 6),
@@ -136,7 +144,7 @@ class Synth:
                 if cls != top:
                     q(s, f"<{RDF}type>", f"<{PK}{top}>")
                 q(s, f"<{RDFS}label>", lit(label, "zh"))
-                q(s, f"<{RDFS}label>", lit(f"pinyin {label}", "zh-latn-pinyin"))
+                q(s, f"<{RDFS}label>", lit(" ".join(PINYIN[c] for c in label), "zh-latn-pinyin"))
                 q(s, f"<{PK}inDocument>", g)
                 q(s, f"<{PK}confidence>", lit("0.800", dt="decimal"))
                 if r.random() < 0.2:
@@ -163,12 +171,24 @@ class Synth:
             s = f"<{iri}>"
             value = f"{r.randint(1, 999)}.{r.randint(0, 99):02d}"
             label = f"满意度{value}%"
+            kind, status = r.choice(["actual", "target"]), r.choice(STATUSES)
             for p, o in ((f"{RDF}type", f"<{PK}Indicator>"), (f"{RDFS}label", lit(label, "zh")),
-                         (f"{PK}inDocument", g), (f"{PK}value", lit(value, dt="decimal")), (f"{PK}unit", lit("%")),
-                         (f"{PK}indicatorKind", lit(r.choice(["actual", "target"]))),
-                         (f"{PK}year", lit(str(year), dt="gYear")), (f"{PK}status", lit(r.choice(STATUSES))),
-                         (f"{SCHEMA}name", lit("群众满意度", "zh"))):
+                         (f"{RDFS}label", lit(f"man yi du {value}%", "zh-latn-pinyin")),
+                         (f"{PK}inDocument", g), (f"{PK}confidence", lit("0.700", dt="decimal")),
+                         (f"{PK}value", lit(value, dt="decimal")), (f"{PK}unit", lit("%")),
+                         (f"{PK}indicatorKind", lit(kind)), (f"{PK}year", lit(str(year), dt="gYear")),
+                         (f"{PK}status", lit(status)), (f"{SCHEMA}name", lit("群众满意度", "zh"))):
                 q(s, f"<{p}>", o)
+            start = offset  # each number is a mention of its indicator too, with its sentence
+            offset += len(label) + 20
+            m = f"<{d}/mention/{start}-{start + len(label)}>"
+            for p, o in ((f"{RDF}type", f"<{PK}Mention>"), (f"{PK}mentionOf", s), (f"{PK}inDocument", g),
+                         (f"{RDFS}label", lit(label, "zh")), (f"{PK}start", lit(str(start), dt="integer")),
+                         (f"{PK}end", lit(str(start + len(label)), dt="integer")),
+                         (f"{PK}method", lit("pattern:number+unit")), (f"{PK}confidence", lit("0.700", dt="decimal")),
+                         (f"{PK}sentence", lit(f"群众满意度达到{value}%,较上年提高。", "zh")),
+                         (f"{PK}status", lit(status)), (f"{PK}year", lit(str(year), dt="gYear"))):
+                q(m, f"<{p}>", o)
             ents["Indicator"].append((iri, "Indicator", label))
             initiative = r.choice(ents["Initiative"])[0]
             q(s, f"<{PK}measures>", f"<{initiative}>")

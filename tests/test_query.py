@@ -262,9 +262,14 @@ def _expect_recognitions(rows):
     assert any(r["holderLabel"] in ("华容镇", "庙岭镇") and "千强镇" in r["recognitionLabel"] for r in rows)
 
 
-def _expect_documents(rows):
+def _expect_documents(rows, ds):
     assert len(rows) == 1 and rows[0]["date"] == "2023-12-26"
     assert int(rows[0]["mentions"]) >= int(rows[0]["entities"]) > 50
+    # counted in the document's named graph: the same as its mentions' pk:inDocument
+    doc = URIRef(rows[0]["document"])
+    mentions = {m for m, _ in ds.subject_objects(PK.mentionOf) if ds.value(m, PK.inDocument) == doc}
+    assert int(rows[0]["mentions"]) == len(mentions)
+    assert int(rows[0]["entities"]) == len({ds.value(m, PK.mentionOf) for m in mentions})
 
 
 def _expect_most_connected(rows):
@@ -345,6 +350,25 @@ def test_example_answers_on_the_seed(seed_store, name):
         check(res.records(), seed_store.dataset)
     else:
         check(res.records())
+
+
+@pytest.mark.parametrize("missing", [PK.evidence, PK.inDocument, None])
+def test_facts_without_evidence_finds_a_statement_lacking_either(tmp_path, missing):
+    """The ASK is true when one statement lacks its sentence or its document, in rdflib and in Oxigraph."""
+    ds = Dataset(default_union=True)
+    doc = URIRef("https://w3id.org/policykg/doc/t")
+    g = ds.graph(doc)
+    for i in range(3):
+        fact = URIRef(f"{doc}/fact/{i}")
+        g.add((fact, RDF.type, RDF.Statement))
+        for p, o in ((PK.evidence, Literal(f"句子{i}", lang="zh")), (PK.inDocument, doc)):
+            if not (i == 1 and p == missing):
+                g.add((fact, p, o))
+    path = tmp_path / "graph.trig"
+    ds.serialize(path, format="trig")
+    query = get_example("facts-without-evidence").sparql
+    for store in (open_store(path), open_store(path, "oxigraph")):
+        assert collect(store, query).ask is (missing is not None)
 
 
 def test_unknown_example_lists_the_known_ones():
