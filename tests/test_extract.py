@@ -286,3 +286,19 @@ def test_word_splitter_gives_jiebas_words():
     assert [split(t) for t in texts] == [jieba.lcut(t, HMM=False) for t in texts]
     assert tokens("局局长") == (("局", 0, 1), ("局长", 1, 3))  # a body's name ends before its head's title
     assert tokens("建设华容区") == (("建设", 0, 2), ("华容区", 2, 5))
+
+
+def test_word_splitter_falls_back_to_jieba_without_rjieba(monkeypatch):
+    """Where rjieba cannot be installed, jieba itself splits the words, and the rules see the same ones."""
+    import graph.extract as extract
+
+    text = "华容区委、区政府深入实施“三乡工程”，建成华容区葛店开发区产业基地"
+    expected = extract._word_splitter()(text)
+    extract._word_splitter.cache_clear()
+    monkeypatch.setitem(sys.modules, "rjieba", None)  # import rjieba now raises ImportError
+    try:
+        split = extract._word_splitter()
+        assert split.func.__module__.startswith("jieba")
+        assert split(text) == expected
+    finally:
+        extract._word_splitter.cache_clear()
