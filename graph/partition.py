@@ -218,13 +218,14 @@ def provenance_of(triples: list[tuple]) -> DocumentProvenance:
     return prov
 
 
-def edge_evidence(dg: DocumentGraph) -> list[EdgeEvidence]:
-    """The relations' statements as the NetworkX projection reads them, one per fact IRI."""
+def edge_evidence(dg: DocumentGraph, facts: list[str] | None = None) -> list[EdgeEvidence]:
+    """The relations' statements as the NetworkX projection reads them, one per fact IRI (`facts`: the relations'
+    fact IRIs, when the caller has made them)."""
     d = document_iri(dg.document, TEXT)
     seen: set = set()
     out = []
-    for r in dg.relations:
-        f = fact_iri(d, r, TEXT)
+    for i, r in enumerate(dg.relations):
+        f = facts[i] if facts is not None else fact_iri(d, r, TEXT)
         if f in seen:
             continue
         seen.add(f)
@@ -251,19 +252,21 @@ def part_from_graph(dg: DocumentGraph, key: str | None = None, path: str = "") -
     doc_iri = d
     owned, shared = TripleCollector(), TripleCollector()  # of graph.rdf.TEXT terms
     add_document(owned, doc, TEXT)
+    under = doc_iri + "/"  # _names is inlined below for TEXT terms (IRIs are str): it runs for every triple
     for e in dg.entities:
         local = _TripleList()
         s = add_entity(local, _unlabelled(e), d, TEXT)  # only its triples naming the document are kept
         for t in local:
-            if _names(t, doc_iri):
+            if t[0] == doc_iri or t[2] == doc_iri or (type(t[0]) is str and t[0].startswith(under)) \
+                    or (type(t[2]) is str and t[2].startswith(under)):
                 owned.add(t)
         for m in e.mentions:
             add_mention(owned, doc, d, s, m, TEXT)
     made = _TripleList()
-    for r in dg.relations:
-        add_relation(made, d, r, TEXT)
+    facts = [add_relation(made, d, r, TEXT) for r in dg.relations]
     for t in made:
-        (owned if _names(t, doc_iri) else shared).add(t)
+        (owned if t[0] == doc_iri or t[2] == doc_iri or (type(t[0]) is str and t[0].startswith(under))
+         or (type(t[2]) is str and t[2].startswith(under)) else shared).add(t)
     owned_triples = owned.triples
     relations: dict[str, int] = {}
     for r in dg.relations:
@@ -273,7 +276,7 @@ def part_from_graph(dg: DocumentGraph, key: str | None = None, path: str = "") -
                         owned=turtle_lines(owned_triples), owned_triples=len(owned_triples),
                         shared=[turtle_lines([t]) for t in shared.triples],
                         entities=[_without_mentions(e) for e in dg.entities],
-                        relations=relations, edges=edge_evidence(dg), record=record,
+                        relations=relations, edges=edge_evidence(dg, facts), record=record,
                         provenance=provenance_of(owned_triples))
 
 
