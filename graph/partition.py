@@ -189,20 +189,23 @@ _PROVENANCE_PREDICATES = {str(t): name for name, t in (
 _DOCUMENT, _STATEMENT, _MENTION = str(PK.Document), str(RDF.Statement), str(PK.Mention)
 
 
-def _lexical(term) -> str:
-    return term.lexical if type(term) is Lit else str(term)
-
-
 def provenance_of(triples: list[tuple]) -> DocumentProvenance:
     """Documents, statements' evidence and mentions' sentences among a document's triples (plain strings: fast)."""
     types: dict[str, set] = {}
     values: dict[str, dict] = {}
+    predicate_name = _PROVENANCE_PREDICATES.get
     for s, p, o in triples:  # TEXT terms: IRIs are already str
-        name = _PROVENANCE_PREDICATES.get(p)
+        name = predicate_name(p)
+        if name is None:
+            continue
         if name == "type":
             types.setdefault(s, set()).add(o)
-        elif name is not None:
-            values.setdefault(s, {}).setdefault(name, _lexical(o))
+            continue
+        v = values.get(s)
+        if v is None:
+            v = values[s] = {}
+        if name not in v:  # the first value wins, as with setdefault
+            v[name] = o.lexical if type(o) is Lit else str(o)
     prov = DocumentProvenance()
     for s, classes in types.items():
         v = values.get(s, {})
