@@ -6,6 +6,7 @@ it arrives, in document order; only the entities (to merge them across documents
 (for the NetworkX view) stay in memory. Entity descriptions, which depend on every document, come last."""
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -14,7 +15,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,6 +159,19 @@ class GraphmlWriter:
             raise BuildError(f"writing {self.path.name} failed (exit code {child.exitcode})")
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a build's last step makes millions of objects without reference cycles,
+    and each full collection walks all of them (about 1.5 s of the last 8 s of a 1,000-document build)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class BuildWriter:
     """Streams parts into an output directory in document order; finish() merges entities and writes the rest."""
 
@@ -237,6 +251,10 @@ class BuildWriter:
 
     def finish(self, errors: Iterable[str] = ()) -> dict:
         """Merge entities across documents, write their descriptions, the network files and summary.json."""
+        with cyclic_gc_paused():
+            return self._finish(errors)
+
+    def _finish(self, errors: Iterable[str]) -> dict:
         from .resolve import merge_entities
 
         merged = merge_entities(self._entities)
