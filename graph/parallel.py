@@ -75,8 +75,9 @@ def warm_up() -> None:
 def _start_worker() -> None:
     """A pool worker's start: warm up, then freeze what is loaded. It lives as long as the process, and frozen, the
     cyclic garbage collector stops walking the gazetteer and the dictionaries on every full collection (about
-    half of a worker's collection time)."""
+    half of a worker's collection time). The collector runs here even if the parent paused it when it forked."""
     warm_up()
+    gc.enable()
     gc.freeze()
 
 
