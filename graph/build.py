@@ -15,7 +15,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,7 +163,8 @@ class GraphmlWriter:
 def cyclic_gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector: a build keeps millions of objects without reference cycles (extracting
     and writing 200 documents leaves no cyclic garbage), and each full collection walks all of them (about 1.5 s of
-    the last 8 s of a 1,000-document build, and as much again while the parts arrive)."""
+    the last 8 s of a 1,000-document build, and as much again while the parts arrive). Not around a Dask client,
+    whose event loop does make cycles."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -386,7 +387,7 @@ def build(inputs: Iterable[str | Path], out: str | Path, *, max_bytes: int | Non
         errors: list[str] = []
         cached = 0
         with closing(run(todo, jobs=jobs, max_bytes=max_bytes, scheduler=scheduler)) as results, \
-                BuildWriter(tmp) as writer, cyclic_gc_paused():
+                BuildWriter(tmp) as writer, (cyclic_gc_paused() if engine == "local" else nullcontext()):
             for outcome, hit in _outcomes(items, cache, results, max_bytes):
                 blob = None
                 if isinstance(outcome, PackedPart):
