@@ -118,15 +118,15 @@ def jieba_rate(texts: list[str]) -> float:
 
 
 def extract_rate(paths: list[Path], fresh_sentences: bool = False) -> float:
-    """Characters per second of reading and extracting documents on one core (extractor already warm).
+    """Characters per second of reading and extracting documents on one core, as a build's worker does.
     fresh_sentences: forget the words of earlier documents' sentences before each document, as a corpus without
     repeated sentences would (this corpus recombines one report's sentences, so many recur)."""
     from graph.extract import tokens
-    from graph.parallel import warm_up
+    from graph.parallel import _start_worker
     from graph.pipeline import process_document
     from graph.relations import _clause_breaks, _sentence_years, _status
 
-    warm_up()
+    _start_worker()  # as a build's worker process starts: warmed up, what is loaded frozen for the collector
     chars = 0
     t = time.perf_counter()
     for p in paths:
