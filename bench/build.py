@@ -122,11 +122,11 @@ def extract_rate(paths: list[Path], fresh_sentences: bool = False) -> float:
     fresh_sentences: forget the words of earlier documents' sentences before each document, as a corpus without
     repeated sentences would (this corpus recombines one report's sentences, so many recur)."""
     from graph.extract import tokens
-    from graph.parallel import _start_worker
+    from graph.parallel import start_worker
     from graph.pipeline import process_document
     from graph.relations import _clause_breaks, _sentence_years, _status
 
-    _start_worker()  # as a build's worker process starts: warmed up, what is loaded frozen for the collector
+    start_worker()  # as a build's worker process starts: warmed up, what is loaded frozen for the collector
     chars = 0
     t = time.perf_counter()
     for p in paths:

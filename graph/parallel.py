@@ -72,7 +72,7 @@ def warm_up() -> None:
         pass
 
 
-def _start_worker() -> None:
+def start_worker() -> None:
     """A pool worker's start: warm up, then freeze what is loaded. It lives as long as the process, and frozen, the
     cyclic garbage collector stops walking the gazetteer and the dictionaries on every full collection (about
     half of a worker's collection time). The collector runs here even if the parent paused it when it forked."""
@@ -164,7 +164,7 @@ def run_local(items: list[WorkItem], *, jobs: int, max_bytes: int, scheduler: st
         yield from (extract_part(item, max_bytes) for item in items)
         return
     workers = min(jobs, len(items))
-    with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_start_worker) as pool:
+    with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=start_worker) as pool:
         try:
             yield from ordered_results(lambda item: pool.submit(extract_packed, item, max_bytes), items, 4 * workers)
         except BrokenProcessPool:
