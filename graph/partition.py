@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -173,12 +174,19 @@ def turtle_prefixes() -> str:
 
 # ---------------------------------------------------------------- one document
 
-def _names(triple: tuple, doc: str) -> bool:
-    """Does the triple name the document (its IRI, or an IRI under it such as a mention or a fact)?"""
-    s, _, o = triple  # a predicate is never a document
-    if (type(s) is str or type(s) is URIRef) and s.startswith(doc) and (len(s) == len(doc) or s[len(doc)] == "/"):
-        return True
-    return (type(o) is str or type(o) is URIRef) and o.startswith(doc) and (len(o) == len(doc) or o[len(doc)] == "/")
+def split_by_document(triples: Iterable[tuple], doc: str) -> tuple[list[tuple], list[tuple]]:
+    """The triples that name the document (its IRI, or an IRI under it such as a mention or a fact) and the
+    others, each in their order; graph.rdf.TEXT terms (IRIs are str). One pass: it sees every triple of a build."""
+    under = doc + "/"
+    naming: list[tuple] = []
+    others: list[tuple] = []
+    for t in triples:
+        s, _, o = t  # a predicate is never a document
+        if s == doc or o == doc or (type(s) is str and s.startswith(under)) or (type(o) is str and o.startswith(under)):
+            naming.append(t)
+        else:
+            others.append(t)
+    return naming, others
 
 
 _PROVENANCE_PREDICATES = {str(t): name for name, t in (
@@ -255,21 +263,20 @@ def part_from_graph(dg: DocumentGraph, key: str | None = None, path: str = "") -
     doc_iri = d
     owned, shared = TripleCollector(), TripleCollector()  # of graph.rdf.TEXT terms
     add_document(owned, doc, TEXT)
-    under = doc_iri + "/"  # _names is inlined below for TEXT terms (IRIs are str): it runs for every triple
     for e in dg.entities:
         local = _TripleList()
-        s = add_entity(local, _unlabelled(e), d, TEXT)  # only its triples naming the document are kept
-        for t in local:
-            if t[0] == doc_iri or t[2] == doc_iri or (type(t[0]) is str and t[0].startswith(under)) \
-                    or (type(t[2]) is str and t[2].startswith(under)):
-                owned.add(t)
+        s = add_entity(local, _unlabelled(e), d, TEXT)
+        for t in split_by_document(local, doc_iri)[0]:  # only its triples naming the document are kept
+            owned.add(t)
         for m in e.mentions:
             add_mention(owned, doc, d, s, m, TEXT)
     made = _TripleList()
     facts = [add_relation(made, d, r, TEXT) for r in dg.relations]
-    for t in made:
-        (owned if t[0] == doc_iri or t[2] == doc_iri or (type(t[0]) is str and t[0].startswith(under))
-         or (type(t[2]) is str and t[2].startswith(under)) else shared).add(t)
+    naming, others = split_by_document(made, doc_iri)
+    for t in naming:
+        owned.add(t)
+    for t in others:
+        shared.add(t)
     owned_triples = owned.triples
     relations: dict[str, int] = {}
     for r in dg.relations:
@@ -291,6 +298,6 @@ def describe_entity(e: Entity) -> EntityDescription:
     hold graph.rdf.TEXT terms: IRIs as str, literals as Lit."""
     triples = TripleCollector()
     add_entity(triples, e, ANY_DOCUMENT, TEXT)
-    kept = [t for t in triples.triples if not _names(t, ANY_DOCUMENT)]
+    kept = split_by_document(triples.triples, ANY_DOCUMENT)[1]
     links = [turtle_lines([t]) for t in kept if type(t[2]) is str and t[2].startswith(_ID)]
     return EntityDescription(turtle_lines(kept), len(kept), links, [(p, o) for _, p, o in kept])

@@ -50,7 +50,7 @@ def _romanised(text: str, limit: int) -> str:
         done += text[pos:run.start()]
         if len(_ascii(done)) > limit:
             return _ascii(done)
-        done += "".join(map(_word_pinyin, _pinyin_words(run.group())))
+        done += "".join("".join(_word_syllables(w)) for w in _pinyin_words(run.group()))
         pos = run.end()
     return _ascii(done + text[pos:])
 
@@ -68,10 +68,6 @@ def _word_syllables(word: str) -> tuple[str, ...]:
     from pypinyin import lazy_pinyin
 
     return tuple(lazy_pinyin(word))
-
-
-def _word_pinyin(word: str) -> str:
-    return "".join(_word_syllables(word))
 
 
 def document_id(doc: Document) -> str:
