@@ -219,23 +219,15 @@ def _canonical_label(ms: list[Mention]) -> str:
 
 
 def _dedupe_keys(entities: list[Entity]) -> list[Entity]:
-    """Two groups that resolved to one key (same code) become one entity."""
-    by_key: dict[str, Entity] = {}
+    """Two groups that resolved to one key (same code) become one entity, merged as across documents, in the order
+    their keys first appear."""
+    by_key: dict[str, list[Entity]] = {}
     for e in entities:
-        if e.key in by_key:
-            _absorb(by_key[e.key], e)
-        else:
-            by_key[e.key] = e
-    for e in by_key.values():
+        by_key.setdefault(e.key, []).append(e)
+    out = [group[0] if len(group) == 1 else merge_entities([group])[0] for group in by_key.values()]
+    for e in out:
         e.mentions.sort(key=lambda m: (m.start, m.end))
-    return list(by_key.values())
-
-
-def _absorb(into: Entity, other: Entity) -> None:
-    into.mentions.extend(other.mentions)  # sorted once by the caller
-    into.aliases = sorted(set(into.aliases) | set(other.aliases) | ({other.label} - {into.label}))
-    into.confidence = max(into.confidence, other.confidence)
-    into.docs = sorted(set(into.docs) | set(other.docs))
+    return out
 
 
 def merge_entities(per_document: list[list[Entity]]) -> list[Entity]:
