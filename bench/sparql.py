@@ -9,7 +9,8 @@ scaled up. Each store (rdflib in memory, Oxigraph on disk, Oxigraph in memory) l
 its own process, so load time and peak memory (ru_maxrss) are its own; every example query of data/queries
 runs once to warm up, then --repeat times (fewer when they exceed --timeout in all). Prints the median latency
 per query and store, the speed-up over rdflib, and the targets: Oxigraph >= 10x faster than rdflib (median over
-the queries) and every query < 100 ms median on Oxigraph.
+the queries) and every query < 100 ms median on Oxigraph. For each Oxigraph store it also measures what a row
+costs it (an index scan, a lookup by subject), which sets the floor of the queries that read every fact or mention.
 """
 from __future__ import annotations
 
@@ -242,6 +243,30 @@ def generate(path: Path, target: int) -> int:
 STORES = {"rdflib": "memory", "oxigraph-disk": "oxigraph:TMP/store", "oxigraph-mem": "oxigraph"}
 
 
+# what one row costs a store: reading the facts (an index scan), and reading each fact's evidence besides (one
+# lookup per fact); a query that reads k properties of each of n facts or mentions can be no faster than n*k lookups
+SCAN = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?fact a <{RDF}Statement> }}"
+LOOKUP = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?fact a <{RDF}Statement> ; <{PK}evidence> ?evidence }}"
+
+
+def row_costs(store, repeat: int) -> dict:
+    """Seconds per scanned row and per lookup, the medians of `repeat` runs after a warm-up."""
+    from graph.query import collect, parts
+
+    def median_time(sparql: str) -> float:
+        times = []
+        for i in range(repeat + 1):
+            t = time.perf_counter()
+            collect(store, sparql)
+            if i:
+                times.append(time.perf_counter() - t)
+        return statistics.median(times)
+
+    facts = int(parts(collect(store, SCAN).rows[0][0]).value)
+    scan = median_time(SCAN)
+    return {"facts": facts, "scan": scan / facts, "lookup": max(0.0, median_time(LOOKUP) - scan) / facts}
+
+
 def worker(kind: str, data: Path, repeat: int, timeout: float) -> dict:
     """Load the data into one store, time every example query; run in its own process."""
     from graph.query import QueryError, collect, list_examples
@@ -269,11 +294,12 @@ def worker(kind: str, data: Path, repeat: int, timeout: float) -> dict:
             rows = len(res.graph) if res.is_graph else len(res.rows)
         results[ex.name] = {"median": statistics.median(times) if times and not error else None, "rows": rows,
                             "error": error}
+    costs = row_costs(store, repeat) if kind != "rdflib" else None
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     triples = len(store)
     store.close()
     shutil.rmtree(tmp, ignore_errors=True)
-    return {"kind": kind, "load": load, "peak_mb": peak_mb, "triples": triples, "queries": results}
+    return {"kind": kind, "load": load, "peak_mb": peak_mb, "triples": triples, "queries": results, "costs": costs}
 
 
 def ms(x: float | None) -> str:
@@ -306,6 +332,11 @@ def report(runs: dict, timeout: float) -> None:
     print()
     print(format_rows(["store", "load s", "peak MB", "triples"],
                       [[k, f"{r['load']:.1f}", f"{r['peak_mb']:,.0f}", f"{r['triples']:,}"] for k, r in runs.items()]),
+          end="")
+    print()
+    print(format_rows(["store", "facts", "µs per scanned row", "µs per lookup", "ms for one lookup per fact"],
+                      [[k, f"{c['facts']:,}", f"{1e6 * c['scan']:.2f}", f"{1e6 * c['lookup']:.2f}",
+                        f"{1e3 * c['facts'] * c['lookup']:.0f}"] for k in oxigraphs for c in [runs[k]["costs"]]]),
           end="")
     print()
     for k in oxigraphs:
