@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from .model import Document, Sentence
@@ -426,12 +426,3 @@ def find_documents(inputs: Iterable[str | Path]) -> list[Path]:
     return list(dict.fromkeys(out))
 
 
-def iter_documents(paths: Iterable[Path], errors: list[str] | None = None) -> Iterator[Document]:
-    """Documents one at a time; unreadable ones are reported in `errors` (or raised when errors is None)."""
-    for p in paths:
-        try:
-            yield read_document(p)
-        except DocumentError as exc:
-            if errors is None:
-                raise
-            errors.append(str(exc))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,11 +110,3 @@ def score_rows(ev: Evaluation) -> list[list]:
             for t, s in ev.scores.items()]
 
 
-def error_counts(ev: Evaluation) -> Counter:
-    """How many false positives and negatives each type has."""
-    c: Counter = Counter()
-    for _, t, _ in ev.false_positives:
-        c[(t, "FP")] += 1
-    for _, t, _ in ev.false_negatives:
-        c[(t, "FN")] += 1
-    return c

@@ -405,8 +405,6 @@ def term_mentions(sent: Sentence) -> list[Mention]:
 
 # One-character words that never sit inside a name's stem: measure words, particles, prepositions.
 FUNC_CHARS = set("个项条座所批位次届居占按以和与及的了在为对把将被向从由于至到是有各每本我该其此这那等让使给并或且而又也都还就已亦即亩米吨元入出进")
-# Parts of speech jieba gives to words that a name does not start with (verbs, adverbs, numerals …).
-LEADING_POS = {"v", "d", "p", "c", "u", "uj", "ul", "r", "m", "q", "f", "t", "ad", "vd", "zg", "y", "e"}
 PROPER_POS = {"ns", "nr", "nz", "nt", "nrt", "nrfg", "j"}
 # Suffixes whose names must contain a proper part (a place or an unknown word), else they are generic
 # descriptions (重大项目, 种子繁育基地) rather than names.

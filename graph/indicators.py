@@ -46,7 +46,6 @@ _STOP_TAGS = ("p", "c", "d", "uj", "ul", "u", "m", "r", "y", "x")
 _NOUN_TAGS = ("n", "b", "j", "nz", "vn", "ng", "an", "s", "f", "nt", "ns")
 _STOP_WORDS = ("等", "的", "和", "与", "及", "在", "中", "其中", "全年", "今年", "去年", "一年来", "五年来", "当年",
                "全国", "全省", "全市")
-_PER = re.compile(r"([人亩户])(均)")
 
 
 @dataclass(frozen=True)

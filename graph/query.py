@@ -96,7 +96,6 @@ class Term(NamedTuple):
 
 
 XSD_STRING = str(XSD.string)
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def _rdflib_literal(t: Literal) -> Term:

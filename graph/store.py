@@ -418,9 +418,6 @@ def store_dataset(store) -> Dataset:
     return ds
 
 
-def store_summary(store) -> dict:
-    """What a user wants to know about an opened store: kind, where, how many triples."""
-    return {"store": store.description, "kind": store.kind, "triples": len(store)}
 
 
 __all__ = ["GraphLoadError", "StoreError", "StoreSpec", "load_dataset", "graph_file", "open_store", "parse_store",

@@ -47,7 +47,6 @@ CLASS_STYLES = {
 }
 OTHER_STYLE = ClassStyle("#bab0ac", "dot")
 CLASS_COLORS = {c: s.color for c, s in CLASS_STYLES.items()}
-CLASS_SHAPES = {c: s.shape for c, s in CLASS_STYLES.items()}
 
 
 class VizError(ValueError):
