@@ -263,7 +263,7 @@ def row_costs(store, repeat: int) -> dict:
                 times.append(time.perf_counter() - t)
         return statistics.median(times)
 
-    facts = int(parts(collect(store, SCAN).rows[0][0]).value)
+    facts = max(1, int(parts(collect(store, SCAN).rows[0][0]).value))  # 1 for a graph without facts
     scan = median_time(SCAN)
     return {"facts": facts, "scan": scan / facts, "lookup": max(0.0, median_time(LOOKUP) - scan) / facts}
 
