@@ -75,16 +75,6 @@ def _word_splitter() -> Callable[[str], list[str]]:
         return partial(jieba.lcut, HMM=False)
 
 
-@lru_cache(maxsize=1)
-def _tag_table() -> dict[str, str]:
-    """jieba's dictionary part-of-speech tags, read from its dictionary file (no prefix dictionary is built)."""
-    import jieba
-
-    jieba.setLogLevel(60)
-    with jieba.dt.get_dict_file() as fh:
-        return {parts[0]: parts[2] for parts in (line.decode("utf-8").split() for line in fh) if len(parts) == 3}
-
-
 @lru_cache(maxsize=4096)
 def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     """Dictionary words (no HMM guessing, so unknown names stay single characters) with offsets; cached because
@@ -113,8 +103,13 @@ _TAGS: dict[str, str] = {}
 
 
 def _load_tags() -> dict[str, str]:
-    """jieba's word → tag table, kept in a module global because every rule asks it for every word."""
-    _TAGS.update(_tag_table())
+    """jieba's dictionary part-of-speech tags, read from its dictionary file (no prefix dictionary is built) into
+    a module global, because every rule asks it for every word."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    with jieba.dt.get_dict_file() as fh:
+        _TAGS.update((parts[0], parts[2]) for parts in (line.decode("utf-8").split() for line in fh) if len(parts) == 3)
     return _TAGS
 
 
@@ -717,7 +712,7 @@ def feature_mentions(sent: Sentence) -> list[Mention]:
     if _FEATURE_ENDS.isdisjoint(text):
         return out
     for w, s, e in tokens(text):
-        if len(w) >= 2 and w[-1] in "江河湖海" and word_tag(w) == "ns" and not is_generic(w):
+        if len(w) >= 2 and w[-1] in _FEATURE_ENDS and word_tag(w) == "ns" and not is_generic(w):
             cls = {"江": "River", "河": "River", "湖": "Lake", "海": "NaturalFeature"}[w[-1]]
             out.append(_m(sent.start, sent, s, e, cls, "pos:ns-feature", 0.7))
     return out
