@@ -1,4 +1,5 @@
-# Two commands: `make run` builds the seed's graph into out/; `make test` runs the whole suite.
+# Two commands: `make run` builds the seed's graph into out/; `make test` checks the layering contract
+# (lint-imports), lints (ruff) and runs the whole suite.
 # Both set up everything they need on a fresh machine (Python 3.11 + pip + Debian apt).
 PYTHON ?= python3
 VENV   ?= .venv
@@ -28,6 +29,8 @@ run: setup
 	$(BIN)/policykg build data/seed --out $(OUT)
 
 test: setup system-deps
+	$(BIN)/lint-imports
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: setup system-deps

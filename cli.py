@@ -2,6 +2,8 @@
 
 The command line only parses options and calls the library in graph/; every command's help ends with an
 example. Errors the user can fix are printed as one line (click.ClickException) with a non-zero exit code.
+
+Long because it is the one click group: thirteen commands, each only its options, help text and a call into graph/.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from graph.tabular import ROW_FORMATS, format_rows
+from graph.output.tabular import ROW_FORMATS, format_rows
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -21,10 +23,10 @@ def user_errors(fn):
     """Turn the library's user-facing errors into one clear line and exit code 1, never a traceback."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from graph.build import BuildError
-        from graph.corpus import DocumentError
-        from graph.query import QueryError
-        from graph.store import GraphLoadError
+        from graph.build.run import BuildError
+        from graph.rdf.files import GraphLoadError
+        from graph.store.errors import QueryError
+        from graph.text.model import DocumentError
 
         try:
             return fn(*args, **kwargs)
@@ -51,7 +53,7 @@ def emit(text: str | bytes, output: str) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    from graph.atomic import atomic_file
+    from graph.output.atomic import atomic_file
 
     with atomic_file(output) as fh:
         fh.write(data)
@@ -127,9 +129,9 @@ def build(inputs, out, jobs, engine, scheduler, no_cache, max_doc_bytes, quiet, 
     """
     import time
 
-    from graph.build import build as run_build
-    from graph.corpus import find_documents
-    from graph.store import check_build_target, load_build
+    from graph.build.run import build as run_build
+    from graph.store.load import check_build_target, load_build
+    from graph.text.read import find_documents
 
     target = check_build_target(store)  # a bad --store fails before the build, not after it
     paths = find_documents(inputs)
@@ -215,7 +217,7 @@ def extract(files, fmt, output):
       policykg extract data/seed/huarong-2023-12-26.txt --format table
       policykg extract reports/*.txt > entities.json
     """
-    from graph.pipeline import document_record, extract_corpus
+    from graph.extract.pipeline import document_record, extract_corpus
 
     corpus = extract_corpus(files)
     for w in corpus.errors:
@@ -256,8 +258,8 @@ def eval_command(gold_dir, files, errors, types, fmt, output):
       policykg eval ../shared/eval/seed
       policykg eval gold/ reports/*.txt --no-errors --format csv
     """
-    from graph.evaluate import evaluate, load_gold, score_rows
-    from graph.pipeline import document_record, extract_corpus
+    from graph.extract.evaluate import evaluate, load_gold, score_rows
+    from graph.extract.pipeline import document_record, extract_corpus
 
     gold = load_gold(gold_dir)
     if not files:
@@ -286,8 +288,8 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "nt")  # graph.
 
 def resolve_query_args(graph_path, sparql, query_file, example, store):
     """GRAPH and the query text from the arguments; GRAPH may be left out when the store already holds one."""
-    from graph.query import get_example
-    from graph.store import parse_store
+    from graph.store.sparql import get_example
+    from graph.store.stores import parse_store
 
     spec = parse_store(store)
     sources = [s for s in (sparql, query_file, example) if s is not None]
@@ -342,8 +344,10 @@ def query(graph_path, sparql, query_file, example, list_examples, limit, timeout
       policykg query --store sparql:http://127.0.0.1:7878/query --example recognitions
       policykg query --list-examples
     """
-    from graph.query import collect, list_examples as examples, serialize
-    from graph.store import open_store
+    from graph.store.results import serialize
+    from graph.store.sparql import collect
+    from graph.store.sparql import list_examples as examples
+    from graph.store.stores import open_store
 
     if list_examples:
         rows = [[e.name, e.title, e.description] for e in examples()]
@@ -392,8 +396,9 @@ def serve(graph_path, host, port, timeout, max_rows, cors, quiet, store):
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
            http://127.0.0.1:7878/sparql
     """
-    from graph.serve import ServeConfig, serve as run_server
-    from graph.store import open_store
+    from graph.store.serve import ServeConfig
+    from graph.store.serve import serve as run_server
+    from graph.store.stores import open_store
 
     st = open_store(graph_path, store)
     config = ServeConfig(host=host, port=port, timeout=timeout, cors=tuple(cors), max_rows=max_rows, quiet=quiet)
@@ -426,7 +431,7 @@ def push(graph_path, url, append, copy_to_default, timeout):
       policykg push out http://127.0.0.1:7878/store
       policykg query --store sparql:http://127.0.0.1:7878/query --example recognitions
     """
-    from graph.push import push as run_push
+    from graph.store.push import push as run_push
 
     report = run_push(graph_path, url, replace=not append, copy_to_default=copy_to_default, timeout=timeout)
     for name, n in report.graphs:
@@ -467,9 +472,9 @@ def viz(graph_path, out, lang, focus, hops, classes, max_nodes, related, title):
       policykg viz out --focus 武汉新城 --hops 2 --out wuhan.html
       policykg viz out --classes Place,Project --max-nodes 300 --lang en --out places.html
     """
-    from graph.rdf import union_graph
-    from graph.store import load_dataset
-    from graph.viz import render_explorer
+    from graph.rdf.dataset import union_graph
+    from graph.rdf.files import load_dataset
+    from graph.views.explorer import render_explorer
 
     page = render_explorer(union_graph(load_dataset(graph_path)), lang=lang, focus=focus, hops=hops,
                            classes=classes, max_nodes=max_nodes, show_related=related, title=title)
@@ -504,8 +509,10 @@ def export(graph_path, fmt, out, list_formats, store):
       policykg export out -f jsonld | head
       policykg export --store oxigraph:kg.oxigraph --format nq --out kg.nq   # read from a store
     """
-    from graph.export import export as run_export, formats, guess_format
-    from graph.store import load_dataset, open_store, parse_store, store_dataset
+    from graph.rdf.files import load_dataset
+    from graph.store.stores import open_store, parse_store, store_dataset
+    from graph.views.export import export as run_export
+    from graph.views.export import formats, guess_format
 
     if list_formats:
         rows = [[f.name, " ".join(f.suffixes) or "(directory)", f.description] for f in formats().values()]
@@ -546,8 +553,8 @@ def validate(graph_path, shapes_file, inference, fmt, output):
       policykg validate out
       policykg validate kg.ttl --format json -o report.json
     """
-    from graph.store import load_dataset
-    from graph.validate import load_shapes_file, validate_graph
+    from graph.rdf.files import load_dataset
+    from graph.views.validate import load_shapes_file, validate_graph
 
     report = validate_graph(load_dataset(graph_path), inference=inference, shapes=load_shapes_file(shapes_file))
     columns, rows = report.rows()
@@ -585,8 +592,8 @@ def stats(graph_path, top, related, fmt, output):
       policykg stats out
       policykg stats out --no-related --top 20 --format json
     """
-    from graph.analytics import STATS_COLUMNS, graph_stats, stats_rows
-    from graph.store import load_dataset
+    from graph.rdf.files import load_dataset
+    from graph.views.analytics import STATS_COLUMNS, graph_stats, stats_rows
 
     st = graph_stats(load_dataset(graph_path), top=top, include_related=related)
     emit(format_rows(STATS_COLUMNS, stats_rows(st, top=top), fmt), output)
@@ -612,8 +619,8 @@ def path_command(graph_path, source, target, limit, related, fmt, output):
       policykg path out 华容区 武汉新城
       policykg path out 华容区 武汉新城 --no-related --format json
     """
-    from graph.analytics import PATH_COLUMNS, entity_graph, path_rows, shortest_paths
-    from graph.store import load_dataset
+    from graph.rdf.files import load_dataset
+    from graph.views.analytics import PATH_COLUMNS, entity_graph, path_rows, shortest_paths
 
     G = entity_graph(load_dataset(graph_path), include_related=related)
     emit(format_rows(PATH_COLUMNS, path_rows(G, shortest_paths(G, source, target, limit=limit)), fmt), output)
@@ -638,8 +645,8 @@ def neighbors(graph_path, name, hops, related, fmt, output):
       policykg neighbors out 武汉新城
       policykg neighbors out 华容区 --hops 2 --format csv -o around.csv
     """
-    from graph.analytics import NEIGHBOUR_COLUMNS, entity_graph, neighbour_rows, neighbours
-    from graph.store import load_dataset
+    from graph.rdf.files import load_dataset
+    from graph.views.analytics import NEIGHBOUR_COLUMNS, entity_graph, neighbour_rows, neighbours
 
     G = entity_graph(load_dataset(graph_path), include_related=related)
     emit(format_rows(NEIGHBOUR_COLUMNS, neighbour_rows(G, neighbours(G, name, hops=hops)), fmt), output)
@@ -666,8 +673,8 @@ def diff_command(old_path, new_path, related, fmt, output):
       policykg diff kg2023 kg2024
       policykg diff kg2023 kg2024 --no-related --format csv -o changes.csv
     """
-    from graph.diff import diff_graphs
-    from graph.store import load_dataset
+    from graph.rdf.files import load_dataset
+    from graph.views.diff import diff_graphs
 
     result = diff_graphs(load_dataset(old_path), load_dataset(new_path), include_related=related)
     emit(format_rows(*result.rows(), fmt), output)
@@ -685,7 +692,7 @@ def main():
     """Console entry point: Ctrl-C ends quietly with exit code 130, SIGTERM with 143; warnings are one line each."""
     import signal
 
-    from graph.messages import warn_in_one_line
+    from graph.output.messages import warn_in_one_line
 
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with SIGINT ignored
         signal.signal(signal.SIGINT, _interrupted)

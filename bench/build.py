@@ -6,7 +6,7 @@ name, short name, city, province and towns replace 华容区, 华容, 鄂州市,
 text is used.
 
 Printed, all measured in this run on this machine: characters/s of bare `jieba.lcut` over the corpus (one core),
-of `extract` (graph.pipeline.process_document, one core, on a sample), and of the whole `policykg build` (a clean
+of `extract` (graph.extract.pipeline.process_document, one core, on a sample), and of the whole `policykg build` (a clean
 build with --jobs 1 and with all cores); their ratios to jieba; the peak memory of the build (its process and
 its workers together, as PSS: pages a forked child shares with its parent are counted once); the speed-up from --jobs 1 to --jobs 2; the time of a rebuild with no change and with one
 changed document, against the clean build (and whether that rebuild re-extracted only the changed document and
@@ -33,8 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.corpus import read_document  # noqa: E402
-from graph.parallel import default_jobs  # noqa: E402
+from graph.build.parallel import default_jobs  # noqa: E402
+from graph.text.read import read_document  # noqa: E402
 
 SEED = ROOT / "data" / "seed" / "huarong-2023-12-26.txt"
 OUTPUTS = ("graph.ttl", "graph.trig", "graph.graphml", "graph.html", "extract.json")  # summary.json has timings
@@ -52,7 +52,7 @@ def seed_sentences() -> list[str]:
 
 def divisions() -> list[tuple]:
     """(county, city, province, towns) for county-level divisions that have a city, a province and towns."""
-    from graph.gazetteer import load_divisions
+    from graph.extract.gazetteer import load_divisions
 
     divs = load_divisions()
     towns: dict[str, list[str]] = {}
@@ -79,7 +79,7 @@ def relocate(text: str, county, city, province, towns: list[str], home_towns: li
 
 def make_corpus(directory: Path, n: int, seed: int = 8) -> int:
     """Write n report-like documents; return their total characters as the build will see them."""
-    from graph.gazetteer import load_divisions
+    from graph.extract.gazetteer import load_divisions
 
     rng = random.Random(seed)
     sentences = seed_sentences()
@@ -98,7 +98,7 @@ def make_corpus(directory: Path, n: int, seed: int = 8) -> int:
                 para = []
         body.append("".join(para))
         text = (f"{city.name}{county.name}人民政府工作报告\n日期:{year + 1}-01-{rng.randint(5, 28):02d}\n"
-                + re.sub(r"202[34]", lambda m: str(year + int(m.group(0)) - 2023), "\n".join(body)) + "\n")
+                + re.sub(r"202[34]", lambda m, year=year: str(year + int(m.group(0)) - 2023), "\n".join(body)) + "\n")
         text = relocate(text, county, city, province, towns, home_towns, rng)
         (directory / f"{county.code}-{year}-{i:04d}.txt").write_text(text, encoding="utf-8")
     return sum(len(read_document(p).text) for p in sorted(directory.iterdir()))
@@ -121,10 +121,10 @@ def extract_rate(paths: list[Path], fresh_sentences: bool = False) -> float:
     """Characters per second of reading and extracting documents on one core, as a build's worker does.
     fresh_sentences: forget the words of earlier documents' sentences before each document, as a corpus without
     repeated sentences would (this corpus recombines one report's sentences, so many recur)."""
-    from graph.extract import tokens
-    from graph.parallel import start_worker
-    from graph.pipeline import process_document
-    from graph.relations import _clause_breaks, _sentence_years, _status
+    from graph.build.parallel import start_worker
+    from graph.extract.mentions import tokens
+    from graph.extract.pipeline import process_document
+    from graph.extract.relations import _clause_breaks, _sentence_years, _status
 
     start_worker()  # as a build's worker process starts: warmed up, what is loaded frozen for the collector
     chars = 0

@@ -143,7 +143,7 @@ def run_clients(base: str, queries: dict[str, str], clients: int, per_client: in
 
 def report(result: dict, total: int) -> None:
     """Throughput, latency percentiles per query kind and overall, and failures by status."""
-    from graph.tabular import format_rows
+    from graph.output.tabular import format_rows
 
     lat = result["latencies"]
     ok = sum(len(v) for v in lat.values())
@@ -168,7 +168,7 @@ def main() -> int:
     ap.add_argument("--store", default="oxigraph", help="serve's --store (memory is rdflib: slow for big graphs)")
     ap.add_argument("--timeout", type=float, default=30, help="serve's time limit per query, in seconds")
     args = ap.parse_args()
-    from graph.query import list_examples
+    from graph.store.sparql import list_examples
 
     queries = {**{e.name: e.sparql for e in list_examples()}, **LOOKUPS}
     with tempfile.TemporaryDirectory(prefix="policykg-load-") as tmp:

@@ -16,9 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.corpus import read_document  # noqa: E402
-from graph.pipeline import process_document  # noqa: E402
-from graph.relations import score_relations  # noqa: E402
+from graph.extract.pipeline import process_document  # noqa: E402
+from graph.extract.relations import score_relations  # noqa: E402
+from graph.text.read import read_document  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "eval"
 JUDGED = Path(__file__).with_name("relations_judged.tsv")

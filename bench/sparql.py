@@ -42,7 +42,7 @@ DCT = "http://purl.org/dc/terms/"
 SCHEMA = "https://schema.org/"
 
 # per document, as in the seed build: (top class, slug, specific classes, suffixes, entities per document);
-# entities are typed with their specific class and their top class, as graph/rdf.py writes them
+# entities are typed with their specific class and their top class, as graph/rdf/dataset.py writes them
 CLASSES = [
     ("Place", "place", ["Town", "Village", "Township", "Lake", "River", "DevelopmentZone", "Port"],
      ["镇", "村", "乡", "湖", "河", "经开区", "港"], 20),
@@ -60,7 +60,7 @@ INDICATORS_PER_DOC = 16
 RELATED_PER_DOC = 130  # same-sentence co-occurrence facts (pk:relatedTo)
 SYLLABLES = "华容庙岭葛店临江段店蒲团红莲南迹灯塘光谷武汉新城长江东湖高新梁子湖滨江临港花湖数字智慧乡村生态绿色"
 STATUSES = ["completed", "ongoing", "planned"]
-# the romanised label graph/rdf.py writes beside each Chinese one ("hua rong qu"@zh-latn-pinyin)
+# the romanised label graph/rdf/dataset.py writes beside each Chinese one ("hua rong qu"@zh-latn-pinyin)
 PINYIN = dict(zip(
     "华容庙岭葛店临江段蒲团红莲南迹灯塘光谷武汉新城长东湖高梁子滨港花数字智慧乡村生态绿色镇河经开区委政府局妇联公司研究院"
     "大道桥产业园中心项目行动工作制度机改革计划程示范先进单位",
@@ -252,7 +252,8 @@ LOOKUP = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?fact a <{RDF}Statement> FILTER EXIS
 
 def row_costs(store, repeat: int) -> dict:
     """Seconds per scanned row and per lookup, the medians of `repeat` runs after a warm-up."""
-    from graph.query import collect, parts
+    from graph.store.results import parts
+    from graph.store.sparql import collect
 
     def median_time(sparql: str) -> float:
         times = []
@@ -270,8 +271,9 @@ def row_costs(store, repeat: int) -> dict:
 
 def worker(kind: str, data: Path, repeat: int, timeout: float) -> dict:
     """Load the data into one store, time every example query; run in its own process."""
-    from graph.query import QueryError, collect, list_examples
-    from graph.store import open_store
+    from graph.store.errors import QueryError
+    from graph.store.sparql import collect, list_examples
+    from graph.store.stores import open_store
 
     tmp = tempfile.mkdtemp(prefix="policykg-bench-")
     started = time.perf_counter()
@@ -309,7 +311,7 @@ def ms(x: float | None) -> str:
 
 def report(runs: dict, timeout: float) -> None:
     """The table per query (median ms per store, speed-up over rdflib) and the targets, per Oxigraph store."""
-    from graph.tabular import format_rows
+    from graph.output.tabular import format_rows
 
     oxigraphs = [k for k in runs if k != "rdflib"]
     rows, ratios, medians = [], {k: [] for k in oxigraphs}, {k: [] for k in oxigraphs}

@@ -7,8 +7,8 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Dataset, Graph
 
-from .pipeline import Corpus, extract_corpus, extract_texts
-from .rdf import to_dataset, union_graph
+from graph.extract.pipeline import Corpus, extract_corpus, extract_texts
+from graph.rdf.dataset import to_dataset, union_graph
 
 
 class PolicyGraph:
@@ -41,7 +41,7 @@ class PolicyGraph:
     @classmethod
     def load(cls, path: str | Path) -> "PolicyGraph":
         """Open a build directory or an RDF file."""
-        from .store import load_dataset
+        from graph.rdf.files import load_dataset
 
         return cls(load_dataset(path))
 
@@ -54,14 +54,14 @@ class PolicyGraph:
 
     def to_networkx(self, *, include_related: bool = True) -> nx.MultiDiGraph:
         """Entities as nodes (label, class, type), relations as edges (predicate, evidence)."""
-        from .network import to_networkx
+        from graph.views.network import to_networkx
 
         return to_networkx(self.graph, include_related=include_related)
 
     def query(self, sparql: str) -> list[dict[str, str]]:
         """SELECT rows as dicts (prefixes pk:, rdfs:, skos:, … predeclared), over the same default graph as
         `policykg query`: every document plus the ontology, so `?x a/rdfs:subClassOf* pk:Place` works."""
-        from .query import result_rows, run_query
+        from graph.store.sparql import result_rows, run_query
 
         rows = result_rows(run_query(self.queryable(), sparql), self.dataset)
         return [dict(zip(rows.columns, r)) for r in rows.rows]
@@ -71,9 +71,8 @@ class PolicyGraph:
         again if the dataset grew), so export() and len() never see the ontology."""
         from rdflib import URIRef
 
+        from graph.rdf.files import ONTOLOGY_GRAPH, ontology_turtle
         from ontology import bind_prefixes
-
-        from .store import ONTOLOGY_GRAPH, ontology_turtle
 
         n = len(self.dataset)
         if self._queryable is None or self._queryable[0] != n:
@@ -87,7 +86,7 @@ class PolicyGraph:
 
     def export(self, path: str | Path, fmt: str | None = None) -> Path:
         """Write the graph in a registered format, guessed from the suffix when not given."""
-        from .export import export, guess_format
+        from graph.views.export import export, guess_format
 
         fmt = fmt or guess_format(path)
         if fmt is None:
@@ -97,13 +96,13 @@ class PolicyGraph:
 
     def to_html(self, **kwargs) -> str:
         """The self-contained interactive explorer as a string (focus=, hops=, classes=, max_nodes=, lang= …)."""
-        from .viz import to_html
+        from graph.views.explorer import to_html
 
         return to_html(self.graph, **kwargs)
 
     def show(self, path: str | Path | None = None, *, height: int = 640, **kwargs):
         """Write the explorer to a file, or display it inline in Jupyter (everything inlined, no CDN)."""
-        from .viz import notebook_html, write_html
+        from graph.views.explorer import notebook_html, write_html
 
         if path is not None:
             return write_html(self.graph, path, **kwargs)

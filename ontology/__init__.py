@@ -5,7 +5,7 @@ from functools import lru_cache
 from importlib import resources
 
 from rdflib import Graph, Namespace
-from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD, DCTERMS, PROV
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 PK = Namespace("https://w3id.org/policykg/ontology#")
 ID = Namespace("https://w3id.org/policykg/id/")

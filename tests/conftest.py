@@ -35,7 +35,7 @@ def seed_build(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def seed_dataset(seed_build):
-    from graph.store import load_dataset
+    from graph.rdf.files import load_dataset
 
     return load_dataset(seed_build)
 
@@ -43,8 +43,8 @@ def seed_dataset(seed_build):
 @pytest.fixture()
 def small_doc_graph():
     """A hand-made two-entity document graph, independent of the extractor."""
-    from graph.corpus import document_from_text
-    from graph.model import DocumentGraph, Entity, Mention, Relation
+    from graph.extract.model import DocumentGraph, Entity, Mention, Relation
+    from graph.text.segment import document_from_text
 
     text = "示例县政府工作报告\n日期:2024-01-05\n2023年,青石镇建成滨河大道。\n2024年,将推进滨河大道二期。\n"
     doc = document_from_text(text, "sample-2024.txt")

@@ -14,9 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from graph.corpus import DocumentError, decode_bytes, document_from_text
+from graph.text.model import DocumentError
+from graph.text.read import decode_bytes
+from graph.text.segment import document_from_text
 
 from conftest import ROOT, SEED, run_policykg
 
@@ -158,7 +161,7 @@ def test_ill_typed_literals_are_one_warning_line_each(tmp_path, command):
 
 
 def test_many_ill_typed_literals_do_not_flood_the_terminal(tmp_path):
-    from graph.messages import MAX_LINES
+    from graph.output.messages import MAX_LINES
 
     f = tmp_path / "dates.ttl"
     f.write_text(ILL_TYPED + "".join(f'ex:d{i} ex:date "2023-02-{30 + i}"^^xsd:date .\n' for i in range(40)),
@@ -332,7 +335,7 @@ def make_out(path: Path, text: str) -> Path:
 
 
 def test_replacing_a_directory_leaves_only_the_new_one(tmp_path):
-    from graph.atomic import replace_directory, replace_via_backup
+    from graph.output.atomic import replace_directory, replace_via_backup
 
     out = make_out(tmp_path / "kg", "old")
     for i, replace in enumerate((replace_directory, replace_via_backup)):
@@ -344,12 +347,12 @@ def test_replacing_a_directory_leaves_only_the_new_one(tmp_path):
 def test_a_writer_killed_between_the_two_renames_gets_its_out_back(tmp_path):
     """A real SIGKILL after the old OUT was moved aside and before the new one was moved in: the next write (here
     recover(), which every atomic write calls first) puts the old OUT back."""
-    from graph.atomic import recover
+    from graph.output.atomic import recover
 
     out = make_out(tmp_path / "kg", "previous build")
     killed = subprocess.Popen([sys.executable, "-c", (
         "import os, signal, sys; sys.path.insert(0, sys.argv[2]); from pathlib import Path;"
-        "from graph.atomic import backup_path; p = Path(sys.argv[1]); os.replace(p, backup_path(p));"
+        "from graph.output.atomic import backup_path; p = Path(sys.argv[1]); os.replace(p, backup_path(p));"
         "os.kill(os.getpid(), signal.SIGKILL)"), str(out), str(ROOT)], stderr=subprocess.PIPE, text=True)
     _, err = killed.communicate(timeout=60)
     assert killed.returncode == -signal.SIGKILL, err
@@ -362,7 +365,7 @@ def test_a_writer_killed_between_the_two_renames_gets_its_out_back(tmp_path):
 
 
 def test_recover_removes_only_what_dead_writers_of_this_out_left(tmp_path):
-    from graph.atomic import atomic_file, recover
+    from graph.output.atomic import atomic_file, recover
 
     out = make_out(tmp_path / "kg", "current")
     dead = dead_pid()
@@ -394,7 +397,7 @@ def test_recover_removes_only_what_dead_writers_of_this_out_left(tmp_path):
 
 @pytest.mark.server
 def test_serve_max_rows_cuts_results_and_says_so(seed_build):
-    from test_serve import form, http, stop
+    from test_store_serve import form, http, stop
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", str(seed_build), "--port", "0", "--max-rows", "3",

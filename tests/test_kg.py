@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from graph.kg import PolicyGraph
-from graph.query import collect, get_example
-from graph.store import open_store
+from graph.store.sparql import collect, get_example
+from graph.store.stores import open_store
 from ontology import top_class
 
 

@@ -1,0 +1,979 @@
+"""Text → typed mentions with offsets, by explainable rules: quotations, book titles, national bodies, place-prefixed
+agencies, suffix grammars with jieba word boundaries, designations, and list patterns. Every mention names its rule.
+
+Long because the rule families share one set of private helpers (word boundaries, the suffix index, quote chains,
+the simplified view of traditional text) and one arbitration (select_mentions); each family is one function."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache, partial
+from itertools import accumulate
+
+from graph.extract.lexicon import Suffix, boundary_words, generic_words, named_bodies, policy_terms, suffixes
+from graph.extract.model import Mention
+from graph.text.model import Document, Sentence
+from ontology import top_class
+
+OPEN_QUOTES = "“\"「『‘"
+CLOSE_QUOTES = "”\"」』’"
+_QUOTE = re.compile(r"[“\"「『]([^“”\"「」『』\n]{1,40})[”\"」』]")
+_TITLE = re.compile(r"《([^《》\n]{2,60})》")
+_PUNCT = set("，,。；;：:！!？?、（）()【】[]《》“”\"「」『』‘’—…·/ \t\n")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_DIGITS = re.compile(r"^[0-9０-９一二三四五六七八九十百千万亿两零〇]+$")
+
+# A designation (award, title, pilot status) ends with one of these heads.
+DESIGNATION_HEADS = ("示范区", "示范县", "示范市", "示范镇", "示范乡镇", "示范村", "示范园区", "示范基地", "示范企业",
+                     "示范城市", "示范单位", "先进区", "先进县", "先进市", "先进单位", "先进集体", "先进试点", "百强县",
+                     "百强区", "百强镇", "百强", "千强镇", "强县", "强区", "强镇", "典型案例", "优秀案例", "实验区", "试验区",
+                     "标杆园区", "实践园区", "提名奖", "奖", "称号", "第一镇", "城市", "先行区", "创新试点", "试点县",
+                     "试点市", "示范点", "试点")
+RECOGNITION_TRIGGERS = ("入选", "获评", "获批", "评为", "荣获", "获得", "授予", "命名为", "列为", "成功创建", "创建",
+                        "成功申报", "申报", "跻身", "被评为", "认定为", "获")
+PROBLEM_WORDS = ("难题", "瓶颈", "短板", "现象", "痛点", "堵点", "难点", "顽疾")
+# What follows a quotation and is part of the name: “四下基层”工作制度, “五个一”包联机制, “125”产业体系.
+TAIL_MAX_CHARS = 20
+# National bodies are not these: 人大代表, 政协委员 are people.
+_BODY_NOT_BEFORE = ("代表", "委员", "干部", "常委", "各位", "全体")
+ADMIN_ABBR = "省市区县州镇乡旗"
+AGENCY_HEADS = ("人大常委会", "人民政府", "人民法院", "人民检察院", "纪委监委", "政府", "人大", "政协", "纪委", "监委",
+                "法院", "检察院", "委")
+_AGENCY = re.compile(rf"([{ADMIN_ABBR}])({'|'.join(AGENCY_HEADS)})")
+AGENCY_CLASS = {"人大常委会": "PeoplesCongress", "人民政府": "Government", "政府": "Government", "人大": "PeoplesCongress",
+                "政协": "CPPCC", "纪委": "PartyCommittee", "监委": "Government", "纪委监委": "PartyCommittee",
+                "人民法院": "Court", "法院": "Court", "人民检察院": "Procuratorate", "检察院": "Procuratorate",
+                "委": "PartyCommittee"}
+# List patterns: A、B、C等(一批)(龙头)企业 names companies; A、B等(17个)(重点)项目 names projects.
+LIST_HEADS = {"企业": "Company", "公司": "Company", "项目": "IndustrialProject", "产业集群": "Industry",
+              "产业": "Industry", "行业": "Industry", "单位": None}
+_LIST_TAIL = re.compile(r"等(?:一批|一系列|多家|多个|[\d]+[个家项]|[一二三四五六七八九十百千两]+[个家项])?"
+                        r"([\u4e00-\u9fff]{0,8})(企业|公司|项目|产业集群|产业|行业|单位)")
+
+# Places that stay a mention of their own inside a longer name (湖北省 in 湖北省…示范企业, 前湾港 in 前湾港…码头).
+NESTABLE = {"Province", "City", "District", "County", "Town", "Township", "Subdistrict", "Village", "DevelopmentZone",
+            "Airport"}
+_HEADER = re.compile(r"^(?:信息来源|来源|稿源|日期|发布时间|发布日期|作者|编辑|责任编辑|语音|字号|浏览次数)\s*[:：]")
+PLACE_CLASSES = {"Province", "City", "District", "County", "Town", "Township", "Subdistrict", "Village", "Community",
+                 "DevelopmentZone", "NaturalFeature", "Lake", "River", "Mountain", "Port", "Airport", "Station",
+                 "Venue", "Place"}
+
+
+# ---------------------------------------------------------------- tokens
+
+@lru_cache(maxsize=1)
+def _word_splitter() -> Callable[[str], list[str]]:
+    """jieba's dictionary segmentation without HMM. rjieba (jieba-rs, the same dictionary and algorithm in Rust)
+    gives the same words about 15x faster (tests/test_extract.py compares the two); jieba itself where rjieba
+    has no wheel."""
+    try:
+        import rjieba
+
+        return partial(rjieba.cut, hmm=False)
+    except ImportError:
+        import jieba
+
+        jieba.setLogLevel(60)
+        jieba.initialize()
+        return partial(jieba.lcut, HMM=False)
+
+
+@lru_cache(maxsize=4096)
+def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    """Dictionary words (no HMM guessing, so unknown names stay single characters) with offsets; cached because
+    every rule reads the same sentence."""
+    words = _word_splitter()(text)
+    if "长" not in text:  # the common case, without a Python loop over the words
+        ends = list(accumulate(map(len, words)))
+        return tuple(zip(words, [0, *ends[:-1]], ends))
+    out, pos = [], 0
+    for w in words:
+        if len(w) == 3 and w[0] == w[1] and w[2] in "长":
+            out.append((w[0], pos, pos + 1))  # 局局长, 处处长: the body's name ends before its head's title
+            pos += 1
+            w = w[1:]
+        out.append((w, pos, pos + len(w)))
+        pos += len(w)
+    return tuple(out)
+
+
+def word_tag(word: str) -> str | None:
+    """jieba's dictionary part-of-speech for a word, None for words it does not know."""
+    return (_TAGS or _load_tags()).get(word)
+
+
+_TAGS: dict[str, str] = {}
+
+
+def _load_tags() -> dict[str, str]:
+    """jieba's dictionary part-of-speech tags, read from its dictionary file (no prefix dictionary is built) into
+    a module global, because every rule asks it for every word."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    with jieba.dt.get_dict_file() as fh:
+        _TAGS.update((parts[0], parts[2]) for parts in (line.decode("utf-8").split() for line in fh) if len(parts) == 3)
+    return _TAGS
+
+
+# ---------------------------------------------------------------- helpers
+
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
+
+
+_QUOTE_MARKS = re.compile(r"[\s“”\"「」『』‘’]")
+
+
+def _clean(label: str) -> str:
+    return _QUOTE_MARKS.sub("", label)
+
+
+def is_generic(label: str) -> bool:
+    """A label that names nothing in particular: 全区, 重点项目, 城市 …"""
+    lab = _clean(label)
+    return lab in generic_words() or len(lab) < 2 or not _HAN.search(lab)
+
+
+@lru_cache(maxsize=1)
+def _suffix_index() -> tuple[dict[str, Suffix], int]:
+    sfx = suffixes()
+    return sfx, max(len(s) for s in sfx)
+
+
+@lru_cache(maxsize=1)
+def _suffix_lengths() -> dict[str, tuple[int, ...]]:
+    """Last character of a suffix → the lengths of the suffixes ending in it, longest first: a word ending in
+    another character closes no name, and only these lengths need a look-up."""
+    lengths: dict[str, set[int]] = {}
+    for k in _suffix_index()[0]:
+        lengths.setdefault(k[-1], set()).add(len(k))
+    return {c: tuple(sorted(v, reverse=True)) for c, v in lengths.items()}
+
+
+def longest_suffix(text: str) -> Suffix | None:
+    """The longest lexicon suffix `text` ends with."""
+    sfx, n = _suffix_index()
+    for k in range(min(n, len(text)), 0, -1):
+        s = sfx.get(text[-k:])
+        if s is not None:
+            return s
+    return None
+
+
+def class_of_name(name: str, default: str = "Programme") -> str:
+    """The class a name's own suffix implies (…机制 → Mechanism, …基地 → IndustrialProject)."""
+    s = longest_suffix(name)
+    if s is not None and len(name) > len(s.text):
+        return s.cls
+    return default
+
+
+# ---------------------------------------------------------------- rules
+
+def _m(doc_text_offset: int, sent: Sentence, s: int, e: int, cls: str, rule: str, conf: float,
+       label: str = "") -> Mention:
+    return Mention(sent.text[s:e], doc_text_offset + s, doc_text_offset + e, cls, rule, conf, label=label,
+                   sentence=sent.index)
+
+
+_CLAUSE_MARKS = re.compile(r"[，,。；;：:]")
+
+
+def _preceded_by_trigger(text: str, pos: int, window: int = 8) -> bool:
+    before = text[max(0, pos - window):pos]
+    before = _CLAUSE_MARKS.split(before)[-1]
+    return any(t in before for t in RECOGNITION_TRIGGERS)
+
+
+# Words after a quoted title that say it was conferred: 荣获“…”称号, 通过“…”复评.
+_TITLE_WORDS = ("典型案例", "称号", "名单", "荣誉", "复评", "复核", "复审", "授牌")
+LEVEL_PREFIXES = ("全国", "国家级", "国家", "中国", "全省", "省级", "全市", "市级")
+
+
+def _quote_chain(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of a run of adjacent quotations (“A”“B”、“C”) around one, which share one verb and one title word."""
+    while start > 1 and text[start - 1] in CLOSE_QUOTES or (start > 2 and text[start - 1] == "、"
+                                                              and text[start - 2] in CLOSE_QUOTES):
+        k = start - 1 if text[start - 1] in CLOSE_QUOTES else start - 2
+        opening = max(text.rfind(q, 0, k) for q in OPEN_QUOTES[:4])
+        if opening < 0 or k - opening > 42:
+            break
+        start = opening
+    while end < len(text) and (text[end] in OPEN_QUOTES or text[end:end + 2] in {"、" + q for q in OPEN_QUOTES}):
+        k = end + 1 if text[end] in OPEN_QUOTES else end + 2
+        closing = min((i for i in (text.find(q, k) for q in CLOSE_QUOTES[:4]) if i != -1), default=-1)
+        if closing < 0 or closing - k > 40:
+            break
+        end = closing + 1
+    return start, end
+
+
+_LIST_MARKS = re.compile(r"[、，,；;。]")
+_DEGREE = re.compile(r"[一二三四五六七八九十百千万亿\d]+级")
+_COUNT_BEFORE = re.compile(r"(?<![\d一二三四五六七八九十百千万])[一二三四五六七八九十两][个大项条张类]$")
+
+
+def quoted_mentions(sent: Sentence) -> list[Mention]:
+    """“…” names: initiatives with their tail noun (“四下基层”工作制度), designations after 入选/获评, projects by suffix."""
+    text, out = sent.text, []
+    toks = tokens(text)
+    for m in _QUOTE.finditer(text):
+        content = m.group(1).strip()
+        if len(content) < 2 and not content.isdigit() or _LIST_MARKS.search(content):
+            continue
+        if _DEGREE.fullmatch(content) or (
+                len(content) <= 3 and word_tag(content) in ("v", "a", "d", "ad", "vd")):
+            continue  # 千亿级, “跟跑”“并跑”: a degree or a plain verb, not a name
+        after = text[m.end():m.end() + 8]
+        if any(after.lstrip("等").startswith(p) or after[:4].find(p) != -1 for p in PROBLEM_WORDS):
+            continue
+        if after.startswith(("企业", "人才", "精神")):
+            continue
+        if after.startswith("的") and text[max(0, m.start() - 1):m.start()] in ("以", "用"):
+            continue  # 以“时时放心不下”的责任感: a quoted manner, not a name
+        start, end = m.start(), m.end()
+        label = content
+        short_form = content
+        # tail: the tokens right after the closing quote that end in an initiative/project suffix
+        tail_end = None
+        k = next((i for i, (_, s, _) in enumerate(toks) if s == m.end()), None)
+        if k is not None:
+            acc = ""
+            for j in range(k, len(toks)):
+                w = toks[j][0]
+                if not _PUNCT.isdisjoint(w) or w in ("等", "的") or len(acc) + len(w) > TAIL_MAX_CHARS:
+                    break
+                acc += w
+                s_ = longest_suffix(acc)
+                if s_ is not None and acc.endswith(s_.text) and s_.cls not in PLACE_CLASSES:
+                    tail_end = toks[j][2]
+                if w in boundary_words() and j > k:
+                    break
+        # prefix: a noun glued to the opening quote (能耗“双控”), or a count (三个“一号工程”)
+        pre_start = start
+        count = _COUNT_BEFORE.search(text[max(0, start - 4):start])  # 三个“一号工程”; 144个“三张清单” is a quantity
+        if count:
+            pre_start = start - len(count.group(0))
+        elif start > 0 and _is_han(text[start - 1]):
+            j = next((i for i, (_, _, e) in enumerate(toks) if e == start), None)
+            if j is not None:
+                w = toks[j][0]
+                if (len(content) <= 3 and len(w) >= 2 and w not in boundary_words() and not is_generic(w)
+                        and word_tag(w) in ("n", "vn", "nz", None)):
+                    pre_start = toks[j][1]
+        if not _HAN.search(content) and tail_end is None:
+            continue  # a bare number in quotes (“125”) names something only with its tail noun
+        if tail_end is not None:
+            tail = text[m.end():tail_end]
+            label = text[pre_start:m.start()] + content + tail
+            end = tail_end
+        else:
+            label = text[pre_start:m.start()] + content
+        start = pre_start
+        chain_start, chain_end = _quote_chain(text, m.start(), m.end())
+        granted = _preceded_by_trigger(text, chain_start)
+        if (granted and (content.endswith(DESIGNATION_HEADS) or text[chain_end:].startswith(_TITLE_WORDS))) or (
+                content.startswith(LEVEL_PREFIXES) and (granted or text[chain_end:].startswith(_TITLE_WORDS))):
+            cls, conf = "Designation", 0.85
+        elif tail_end is not None and tail.endswith("项目"):
+            j = next((i for i, (_, s_, _) in enumerate(toks) if s_ == m.start()), None)
+            first = _walk_left(toks, j, False, 10) if j else None
+            if first is not None and first < j and not _HAN.search(content):
+                start = toks[first][1]  # 晋开延化“6080”项目: the project's own name stands before the number
+                label = text[start:m.start()] + content + "项目"
+                cls = "IndustrialProject"
+            else:
+                label = content
+                cls = "IndustrialProject" if content.endswith(("建设", "基地", "工程", "中心")) else class_of_name(content)
+            conf = 0.8
+        else:
+            cls = class_of_name(label, "Programme")
+            if cls in PLACE_CLASSES or top_class(cls) in ("Agency", "Sector") or label.endswith("工程"):
+                cls = "Programme"
+            conf = 0.85
+        out.append(_m(sent.start, sent, start, end, cls, "quote" + ("+tail" if tail_end else ""), conf,
+                      label=_clean(label)))
+        if label != short_form and _clean(short_form) != _clean(label):
+            out.append(_m(sent.start, sent, m.start() + 1, m.end() - 1, cls, "quote:alias", conf * 0.9,
+                          label=_clean(label)))
+    return out
+
+
+_VERSION = re.compile(r"(\d+(?:\.\d+)?版)")
+
+
+def version_mentions(sent: Sentence) -> list[Mention]:
+    """Versioned programmes: 优化营商环境7.0版, 数字政府2.0版."""
+    text, out = sent.text, []
+    toks = tokens(text)
+    for m in _VERSION.finditer(text):
+        j = next((i for i, (_, s, _) in enumerate(toks) if s == m.start()), None)
+        if j is None or j == 0:
+            continue
+        first = _walk_left(toks, j, False, 16)
+        if 0 < first and is_boundary(toks[first - 1][0]) and first >= 2 and is_boundary(toks[first - 2][0]):
+            first -= 1  # 打造优化营商环境7.0版: of two verbs in a row, the second belongs to the name
+        if first < j and len(text[toks[first][1]:m.start()]) >= 4:
+            out.append(_m(sent.start, sent, toks[first][1], m.end(), "Programme", "pattern:X版", 0.8))
+    return out
+
+
+def title_mentions(sent: Sentence) -> list[Mention]:
+    """《…》 titles of policy documents (意见, 办法, 方案, 规划 …); reports and newspapers are left out."""
+    out = []
+    if "《" not in sent.text:
+        return out
+    for m in _TITLE.finditer(sent.text):
+        t = m.group(1)
+        if t.endswith(("报告", "报", "日报", "杂志", "条例释义")) or len(t) < 4:
+            continue
+        out.append(_m(sent.start, sent, m.start(), m.end(), "Policy", "title", 0.85, label=t))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _alternation(kind: str) -> re.Pattern:
+    """One regex over a whole lexicon (longest names first), compiled once."""
+    names = named_bodies() if kind == "bodies" else policy_terms()
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+
+
+def _lexicon_hits(kind: str, text: str):
+    """Every lexicon name in `text`, overlapping ones included (人大常委会 and 人大)."""
+    names = named_bodies() if kind == "bodies" else policy_terms()
+    for m in _alternation(kind).finditer(text):
+        for n in range(m.end() - m.start(), 1, -1):
+            for a in range(m.start(), m.end() - n + 1):
+                if text[a:a + n] in names:
+                    yield a, a + n, names[text[a:a + n]]
+
+
+def body_mentions(sent: Sentence) -> list[Mention]:
+    """National bodies by their standing names (党中央, 国务院, 人大, 政协, 工会, 妇联 …)."""
+    text, out = sent.text, []
+    for a, b, cls in _lexicon_hits("bodies", text):
+        if text[b:b + 2].startswith(_BODY_NOT_BEFORE):
+            continue
+        if a and text[a - 1] in ADMIN_ABBR:
+            continue  # 市人大, 县政协: the place-prefixed rule takes them whole
+        out.append(_m(sent.start, sent, a, b, cls, "lexicon:body", 0.9))
+    return out
+
+
+def agency_mentions(sent: Sentence) -> list[Mention]:
+    """Place-prefixed party and state bodies: 区委, 市政府, 县人大, 华容区委, 汕尾市委, 三门县政府."""
+    text, out = sent.text, []
+    for m in _AGENCY.finditer(text):
+        head = m.group(2)
+        nxt = text[m.end():m.end() + 2]
+        if nxt.startswith(_BODY_NOT_BEFORE) or (head == "委" and nxt[:1] in "员托屈婉会"):
+            continue
+        if head == "委" and m.group(1) in "州乡旗":
+            continue
+        start = m.start()
+        # extend left over a place name the gazetteer knows: 华容区委, 汕尾市委, 三门县政府
+        a = _gazetteer_name(text, m.start(), m.start() + 1)
+        if a is not None and text[a] not in FUNC_CHARS:
+            start = a
+        elif start and _is_han(text[start - 1]) and text[start - 1] not in "在与和及、的对由向为经受请支持":
+            toks = tokens(text[:m.start()])
+            w = toks[-1][0] if toks else ""
+            if word_tag(w) == "ns" and len(w) >= 2:
+                start = m.start() - len(w)
+            elif text[start - 1] in "全城超都":
+                continue
+        out.append(_m(sent.start, sent, start, m.end(), AGENCY_CLASS[head], "pattern:place+body", 0.9))
+    return out
+
+
+_FIVE_YEAR_PLAN = re.compile(r"[“\"]?(十[一二三四五六七八九]五)[”\"]?(规划|时期)?")
+
+
+def term_mentions(sent: Sentence) -> list[Mention]:
+    """National policy vocabulary (乡村振兴, 一网通办, 双碳 …) and 十四五规划-style plan names."""
+    text, out = sent.text, []
+    for a, b, cls in _lexicon_hits("terms", text):
+        out.append(_m(sent.start, sent, a, b, cls, "lexicon:policy", 0.8))
+    for m in _FIVE_YEAR_PLAN.finditer(text) if "五" in text else ():
+        label = m.group(1) + "规划"
+        out.append(_m(sent.start, sent, m.start(), m.end(), "Plan", "pattern:five-year-plan", 0.85, label=label))
+    return out
+
+
+# One-character words that never sit inside a name's stem: measure words, particles, prepositions.
+FUNC_CHARS = set("个项条座所批位次届居占按以和与及的了在为对把将被向从由于至到是有各每本我该其此这那等让使给并或且而又也都还就已亦即亩米吨元入出进")
+PROPER_POS = {"ns", "nr", "nz", "nt", "nrt", "nrfg", "j"}
+# Suffixes whose names must contain a proper part (a place or an unknown word), else they are generic
+# descriptions (重大项目, 种子繁育基地) rather than names.
+PROPER_REQUIRED = {"项目", "基地", "公司", "集团", "码头", "泊位", "工船",
+                   "产业基地", "示范基地", "有限公司", "数据中心"}
+# Place-like names built from words of aspiration are development visions, not places: 现代化滨江临港产业生态新城.
+VISION_CLASSES = {"DevelopmentZone"}
+VISION_WORDS = ("现代化", "高质量", "一流", "国际化", "宜居", "幸福", "美丽", "创新型", "先进", "示范", "先行", "高地",
+                "标杆", "协同发展")
+# What a built 工程 names: 道路, 桥, 管网, 改造 … (without one, 工程 is a programme: 文化惠民工程).
+CONSTRUCTION_WORDS = ("路", "桥", "隧", "管网", "管道", "水利", "供水", "排水", "污水", "电网", "电站", "堤", "闸", "渠",
+                      "码头", "港", "机场", "铁路", "轨道", "地铁", "站", "楼", "馆", "园", "房", "厂", "改扩建", "扩建",
+                      "新建", "改造", "提升", "修复", "整治", "治理", "建设", "安装", "设施", "场", "库", "厅")
+# A suffix word followed by one of these is not the end of a name (战略新兴产业, 改革事项, 体系化).
+CONTINUATIONS = ("新兴", "性", "化", "合作", "机遇", "定力", "支点", "事项", "任务", "开放", "创新", "试点", "建设",
+                 "编制", "实施", "目标", "资金", "经验", "成果", "案例")
+
+
+def _proper_part(toks: list[tuple[str, int, int]]) -> bool:
+    """Does a run of words contain a name-like part: a proper noun, or an unknown word (single characters)?"""
+    run = 0
+    for w, _, _ in toks:
+        if word_tag(w) in PROPER_POS and len(w) > 1:
+            return True
+        if len(w) == 1 and w not in FUNC_CHARS and _is_han(w):
+            run += 1
+            if run >= 2:
+                return True
+        else:
+            run = 0
+    return False
+
+
+def is_boundary(w: str) -> bool:
+    """A boundary word, or a compound of two (贯彻实施, 大力推广)."""
+    stops = boundary_words()
+    return w in stops or (len(w) >= 3 and any(w[:k] in stops and w[k:] in stops for k in range(1, len(w))))
+
+
+CONJUNCTIONS = ("和", "及", "与")
+
+
+# A project named after the park or base it sits in (康佳产业园康源半导体项目) is two names.
+FACILITY_ENDS = ("产业园", "工业园", "科技园", "创新园", "园区", "基地", "集团", "公司")
+
+
+_BIG_NUMBER = re.compile(r"[万亿千百]")
+_DATE_WORD = re.compile(r"\d{4}年?|年|月|日")
+_QUANTITY = re.compile(r"[\d.]+|[\d.]*[万亿千百十]+[^\u4e00-\u9fff]*")
+_CAPACITY = re.compile(r"[万亿千百十]*(?:千瓦|兆瓦|吉瓦|千伏|吨|平方米|立方米|方|标箱)")
+_NUMBER = re.compile(r"[\d.]+")
+_ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[届次期批轮]")
+
+
+def _capacity_start(toks: list[tuple[str, int, int]], i: int) -> int | None:
+    """Index of the number of a capacity that a place's name stands before (阳江 / 50 / 万千瓦 …项目), else None."""
+    if i >= 2 and _CAPACITY.fullmatch(toks[i][0]) and _NUMBER.fullmatch(toks[i - 1][0]) \
+            and word_tag(toks[i - 2][0]) in ("ns", "nz", "nr", "nt"):
+        return i - 1
+    return None
+
+
+def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool, max_chars: int,
+               stop_at_facility: bool = False, capacity: bool = False) -> int:
+    """Index of the first word of a name ending before token `end_tok`, walking left to a boundary.
+    A conjunction stays inside a name between two nouns (发展和改革局, 水质提升及生态修复项目)."""
+    limit = toks[end_tok][1] - max_chars
+    i = end_tok - 1
+    first = end_tok
+    while i >= 0:
+        w, s, e = toks[i]
+        if w in CONJUNCTIONS and not proper_only and first < end_tok and i > 0:
+            prev = toks[i - 1][0]
+            sfx = longest_suffix(prev)
+            if len(prev) >= 2 and not is_boundary(prev) and word_tag(prev) in ("n", "vn", "v", "nz", "ns", "an", "l") \
+                    and (sfx is None or sfx.weak):
+                first = i
+                i -= 1
+                continue
+        if w in ("—", "－", "-") and 0 < i < end_tok and word_tag(toks[i - 1][0]) == "ns" \
+                and word_tag(toks[i + 1][0]) == "ns":
+            first = i  # 上海—杭州合作示范园: a dash joins two places inside one name
+            i -= 1
+            continue
+        if s < limit or not _PUNCT.isdisjoint(w) or is_boundary(w) or (len(w) == 1 and w in FUNC_CHARS):
+            break
+        if i and len(w) == 1 and toks[i - 1][0] + w in boundary_words():
+            break  # 我/区, 本/市: a scope word jieba split in two
+        if stop_at_facility and first < end_tok + 1 and w.endswith(FACILITY_ENDS) and i < end_tok - 0:
+            break
+        k = _capacity_start(toks, i) if capacity else None
+        if k is not None:
+            first, i = k, k - 1  # 东滩50万千瓦光伏项目: a capacity inside a project's name
+            continue
+        if word_tag(w) == "m" and _BIG_NUMBER.search(w):
+            break
+        if _DATE_WORD.fullmatch(w):
+            break
+        if _QUANTITY.fullmatch(w) and not (i + 1 <= end_tok and toks[i + 1][0] in ("路", "号线", "号", "期")):
+            break
+        if proper_only and not (word_tag(w) in PROPER_POS or len(w) == 1 or word_tag(w) is None or (
+                word_tag(w) in ("n", "nt", "ng") and len(w) == 2)):
+            break
+        if _ORDINAL.fullmatch(w):
+            break
+        first = i
+        i -= 1
+    return first
+
+
+def _gazetteer_name(text: str, sfx_start: int, end: int) -> int | None:
+    """Start of the longest administrative name in the gazetteer that ends at `end` (双流区, 华容镇)."""
+    gz = _gazetteer()
+    if gz is None:
+        return None
+    for n in range(5, 1, -1):
+        a = sfx_start - n
+        if a < 0:
+            continue
+        cand = text[a:end]
+        if not all(_is_han(c) for c in cand):
+            continue
+        if gz.by_name(cand):
+            return a
+    return None
+
+
+@lru_cache(maxsize=1)
+def _gazetteer():
+    try:
+        from graph.extract import gazetteer
+
+        gazetteer.load_divisions()
+        return gazetteer
+    except (ImportError, OSError, ValueError):
+        return None
+
+
+def suffix_mentions(sent: Sentence) -> list[Mention]:
+    """Names that end in a lexicon suffix, their left edge found over jieba words up to a boundary word."""
+    text, out = sent.text, []
+    toks = tokens(text)
+    sfx = _suffix_index()[0]
+    by_last = _suffix_lengths()
+    for i, (w, _s, e) in enumerate(toks):
+        lengths = by_last.get(w[-1])
+        if lengths is None:
+            continue
+        nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
+        for k in lengths:
+            suffix = sfx.get(text[e - k:e]) if k <= e else None
+            if suffix is None:
+                continue
+            m = _suffix_name(text, toks, i, suffix, nxt)
+            if m is not None:
+                start, cls, conf = m
+                out.append(_m(sent.start, sent, start, e, cls, f"suffix:{suffix.text}", conf))
+            break
+    return out
+
+
+def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int, str, float] | None:
+    """(start, class, confidence) of the name that token i closes with `suffix`, or None."""
+    w, s, e = toks[i]
+    sfx_start = e - len(suffix.text)
+    if nxt.startswith(CONTINUATIONS) and top_class(suffix.cls) == "Initiative":
+        return None
+    if w == suffix.text and word_tag(w) in ("d", "ad") and word_tag(nxt) in ("v", "vn"):
+        return None  # 保持中高速增长: the suffix word is an adverb here
+    if suffix.admin or suffix.cls in PLACE_CLASSES:
+        a = _gazetteer_name(text, sfx_start, e) if suffix.admin else None
+        if a is not None:
+            return a, suffix.cls, min(0.95, suffix.confidence + 0.15)
+    if suffix.weak:
+        numbered = w.endswith(suffix.text) and bool(_NUMERAL_RUN.fullmatch(w[:-len(suffix.text)]))
+        if word_tag(w) in PROPER_POS and len(w) > len(suffix.text) and suffix.text != "山" and (
+                suffix.cls in PLACE_CLASSES or word_tag(w) == "ns"):
+            # a known place word (湖北省, 陆丰市, 灵山岛): the name is the word itself
+            return (s, suffix.cls, suffix.confidence) if not is_generic(w) else None
+        if not (len(w) == len(suffix.text) or numbered or (word_tag(w) == "nt" and top_class(suffix.cls) == "Agency")):
+            return None  # 商务局 (an institution word) still takes the place named before it
+    # the word where the suffix starts; its head (产业 of 产业基地) belongs to the stem unless it is a verb (深化改革)
+    j = i
+    while j > 0 and toks[j][1] > sfx_start:
+        j -= 1
+    head = text[toks[j][1]:sfx_start]
+    if head and head in boundary_words():
+        return None
+    proper_only = suffix.weak and suffix.cls in PLACE_CLASSES
+    first = _walk_left(toks, j, proper_only, 8 if proper_only else 20, stop_at_facility=suffix.text == "项目",
+                       capacity=top_class(suffix.cls) == "Project")
+    start = toks[first][1] if first < j else toks[j][1]
+    if first < j and not proper_only:
+        w0, s0, _ = toks[first]
+        if len(w0) == 3 and w0[:2] in boundary_words() and _is_han(w0[2]) and w0[2] not in FUNC_CHARS:
+            start = s0 + 2  # 建成区级人才公寓: the dictionary word 建成区 hides the verb 建成 before 区级
+    if suffix.cls == "Industry":
+        # an industry is named by nouns: 发展生态节能环保产业 → 生态节能环保产业
+        if _COUNT_BIG.search(text, start, sfx_start):
+            return None
+        while first < j and len(toks[first][0]) > 1 and (
+                word_tag(toks[first][0]) in ("v", "vd", "vn", "d", "ad") or is_generic(toks[first][0])):
+            first += 1
+        start = toks[first][1] if first < j else toks[j][1]
+    stem = text[start:sfx_start]
+    name = text[start:e]
+    stem_toks = list(toks[first:j]) + ([(head, toks[j][1], sfx_start)] if head else [])
+    if all(word_tag(t[0]) in ("q", "m") for t in stem_toks):
+        return None  # 3公里公园景观: a measure, not a name
+    if not _valid_name(stem, name, suffix):
+        return None
+    cls, conf = suffix.cls, suffix.confidence
+    proper = _proper_part(stem_toks)
+    if suffix.text in PROPER_REQUIRED and not proper and not _PHASE_AFTER.match(text, e) and not (
+            suffix.cls == "Company" and stem[:1] in "省市" and len(stem) >= 3):
+        return None  # 海洋工程基地(一期) has a phase, 省机场集团 is a provincial company: both are names
+    if suffix.text == "局" and _NUMBERED_BUREAU.search(stem):
+        cls = "Company"  # 中建三局, 中铁十一局: numbered engineering bureaus are state-owned companies
+    if cls in VISION_CLASSES and any(v in stem for v in VISION_WORDS):
+        cls = "Programme"
+    if suffix.text == "工程" and not any(c in stem for c in CONSTRUCTION_WORDS) and not stem.endswith("示范"):
+        cls = "Programme"  # 文化惠民工程 is a programme; 风貌提升工程, 道路改造工程 are built
+        if stem in generic_words():
+            return None  # 战略工程, 重点工程: a kind of programme, not one
+    return start, cls, conf
+
+
+_NUMERAL_RUN = re.compile(r"[一二三四五六七八九十\d]+")
+_COUNT_BIG = re.compile(r"[一二三四五六七八九十两]大")
+_COUNTED_KIND = re.compile(r"[一二三四五六七八九十两百千\d]+[个项大类条张批家种]")
+_ORDINAL_SESSION = re.compile(r"第[一二三四五六七八九十\d]+[次届]")
+EVENT_SCOPES = ("国际", "世界", "全球", "中国", "全国", "亚洲", "亚太", "中外")
+_NUMBERED_BUREAU = re.compile(r"^[\u4e00-\u9fff]{2}[一二三四五六七八九十]+航?$")
+_PHASE_AFTER = re.compile(r"[（(]?[一二三四五六七八九十\d]期")
+
+
+def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
+    """A stem that makes the name particular: not empty, not generic, not a number or a year."""
+    stem = stem.strip()
+    if not stem or not _HAN.search(stem + name):
+        return False
+    if is_generic(name) or (stem in generic_words() and top_class(suffix.cls) != "Project"):
+        return False
+    if suffix.weak and len(stem) < 2:
+        return False
+    if suffix.admin:
+        if len(stem) < 2 or len(stem) > 5 or any(c in ADMIN_ABBR + "村" for c in stem):
+            return False
+        if stem[-1] in "大强撤":
+            return False  # 农业大县, 百强镇: a kind of county, not one; 撤县设区 is a change of status
+    if suffix.text == "流域" and stem[-1] not in "江河湖溪海水":
+        return False
+    if suffix.text == "会议" and not stem.startswith(EVENT_SCOPES):
+        return False  # 常委会会议, 工作会议 are meetings of a body; 国际…会议 is an event with a name
+    if _DIGITS.match(stem) and suffix.text not in ("路", "号线"):
+        return False
+    if _COUNTED_KIND.fullmatch(stem):
+        return False  # 六项机制, 三大体系: a count of things, not a name
+    if stem.endswith(("国家级", "省级", "市级", "县级")):
+        return False  # 国家级新区: a rank, not a name
+    if stem in boundary_words() or _ORDINAL_SESSION.search(name):
+        return False
+    if len(name) > 30:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_shorts() -> frozenset[str]:
+    """Short names of province-, prefecture- and county-level divisions: most words are none, and say so fast."""
+    gz = _gazetteer()
+    return frozenset(gz._short_index()) if gz is not None else frozenset()
+
+
+def gazetteer_mentions(sent: Sentence) -> list[Mention]:
+    """Bare province and city names (浙江, 成都, 青岛); county short names join their full form in resolve."""
+    gz = _gazetteer()
+    if gz is None:
+        return []
+    text, out = sent.text, []
+    toks = tokens(text)
+    shorts = _gazetteer_shorts()
+    for k, (w, s, e) in enumerate(toks):
+        if len(w) < 2 or w not in shorts or not all(_is_han(c) for c in w):
+            continue
+        after = toks[k + 1][0] if k + 1 < len(toks) else ""
+        before = toks[k - 1][0] if k else ""
+        if all(len(x) == 1 and _is_han(x) and x not in FUNC_CHARS for x in (before, after)) and after not in "省市":
+            continue  # 金鳞湖北岸: single characters on both sides, 湖北 is not meant
+        divs = [d for d in gz.by_short(w) if d.short == w]
+        if not divs or w in generic_words() or w in boundary_words():
+            continue
+        top = [d for d in divs if d.level in ("province", "city")]
+        if not top and word_tag(w) == "ns":
+            # a county's bare name jieba also knows as a place (延庆, 桐乡); one county only, else it is ambiguous
+            top = [d for d in divs if d.level == "county"][:2]
+            top = top if len(top) == 1 else []
+        if top:
+            d = top[0]
+            out.append(_m(sent.start, sent, s, e, gz.level_class(d.level, d.name, d.code), "gazetteer:short", 0.75))
+    return out
+
+
+_FEATURE_ENDS = frozenset("江河湖海")
+
+
+def feature_mentions(sent: Sentence) -> list[Mention]:
+    """Rivers, lakes and seas jieba knows as place words (长江, 黄河, 渤海): 江/河/湖/海 closing an ns word."""
+    text, out = sent.text, []
+    if _FEATURE_ENDS.isdisjoint(text):
+        return out
+    for w, s, e in tokens(text):
+        if len(w) >= 2 and w[-1] in _FEATURE_ENDS and word_tag(w) == "ns" and not is_generic(w):
+            cls = {"江": "River", "河": "River", "湖": "Lake", "海": "NaturalFeature"}[w[-1]]
+            out.append(_m(sent.start, sent, s, e, cls, "pos:ns-feature", 0.7))
+    return out
+
+
+_SENTENCE_MARKS = re.compile(r"[，,。；;]")
+_DESIGNATION_LEAD = re.compile(r"^(?:了|为|成为|连续\S{1,2}年|\d{4}年度?|首批|第[一二三四五六七八九十]+批)*")
+
+
+def designation_mentions(sent: Sentence) -> list[Mention]:
+    """Awards and designations: after 入选/获评/创建 (千强镇, 示范乡镇), or opened by a level (省级食品安全示范区).
+    The subject of an enterprise designation (X入选…示范企业名单) is an organization."""
+    text, out = sent.text, []
+    seen: set[int] = set()
+    for trig in RECOGNITION_TRIGGERS:
+        if trig not in text:
+            continue
+        for m in re.finditer(re.escape(trig), text):
+            if m.start() in seen:
+                continue
+            seen.update(range(m.start(), m.end()))
+            rest = text[m.end():]
+            items = _TITLE_SEP.split(_SENTENCE_MARKS.split(rest, maxsplit=1)[0])
+            clause = items[0]
+            lead = _DESIGNATION_LEAD.match(clause).group(0)
+            clause = clause[len(lead):]
+            off = m.end() + len(lead)
+            if not clause or "“" in clause:
+                continue
+            best = _designation_end(clause, trig)
+            if best is None:
+                continue
+            name = clause[:best]
+            out.append(Mention(name, sent.start + off, sent.start + off + len(name), "Designation",
+                               f"pattern:{trig}+designation", 0.8, sentence=sent.index))
+            # 获评国家级绿色园区、全省先进开发区: further titles of the same verb, each a designation of its own
+            pos = off + len(clause)
+            for item in items[1:]:
+                pos += 1
+                end = _designation_end(item, trig)
+                if end is None or item[end:] not in ("", "名单", "创建名单", "称号"):
+                    break
+                out.append(_m(sent.start, sent, pos, pos + end, "Designation", f"pattern:{trig}+designation", 0.75))
+                pos += len(item)
+            if name.endswith("企业") or clause[best:].startswith("企业"):
+                subj = _subject_before(text, m.start())
+                if subj is not None:
+                    a, b = subj
+                    out.append(_m(sent.start, sent, a, b, "Company", f"pattern:X{trig}企业", 0.75))
+    for m in _LEVEL_DESIGNATION.finditer(text):
+        out.append(_m(sent.start, sent, m.start(), m.end(), "Designation", "pattern:level+designation", 0.75))
+    return out
+
+
+# Verbs that confer a title: after them a level-prefixed name (获评国家级绿色园区) is a designation even without a head.
+CONFERRING = ("入选", "获评", "获批", "评为", "荣获", "授予", "命名为", "认定为", "被评为")
+
+
+def _designation_end(clause: str, trig: str) -> int | None:
+    """Where a designation named at the start of `clause` ends: after its last title head, or the whole of a
+    level-prefixed name after a conferring verb."""
+    best = None
+    for head in DESIGNATION_HEADS:
+        k = clause.rfind(head)
+        if k != -1 and (best is None or k + len(head) > best):
+            best = k + len(head)
+    if best is not None and clause[:best].endswith("称号") and best >= 6:
+        best -= 2  # 授予全国…示范区称号: the title is the name before 称号
+    if best is not None and best >= 4:
+        return best
+    if trig in CONFERRING and clause.startswith(LEVEL_PREFIXES) and 5 <= len(clause) <= 20 and _ALL_HAN.fullmatch(clause):
+        return len(clause)
+    return None
+
+
+# Titles listed after one verb: 、 or a conjunction before the next title's level (…示范县和全省…示范区).
+_TITLE_SEP = re.compile(rf"、|[和及与](?={'|'.join(LEVEL_PREFIXES)})")
+_ALL_HAN = re.compile(r"[\u4e00-\u9fff]+")
+_LEVEL_DESIGNATION = re.compile(r"(?:全国|国家级|国家|全省|省级|全市|市级)(?:(?!首个|首批|唯一)[\u4e00-\u9fff]){2,18}?(?:示范区|示范县|示范市|示范镇|"
+                                r"示范乡镇|示范村|示范园区|示范基地|先进区|先进县|先进单位|先进集体|百强县|百强区|千强镇|"
+                                r"典型案例|优秀案例|实验区|试验区|标杆园区|试点)")
+
+
+def _subject_before(text: str, pos: int) -> tuple[int, int] | None:
+    """The name right before a verb at `pos` (青禾科技入选 → 青禾科技), walking left over words to a boundary."""
+    toks = tokens(text[:pos])
+    i = len(toks) - 1
+    start = pos
+    while i >= 0:
+        w, s, _ = toks[i]
+        if not _PUNCT.isdisjoint(w) or w in boundary_words() or (len(w) == 1 and w in FUNC_CHARS):
+            break
+        start = s
+        i -= 1
+    name = text[start:pos]
+    if 2 <= len(name) <= 10 and not is_generic(name) and _HAN.search(name):
+        return start, pos
+    return None
+
+
+_SECTOR_LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,8}、)*[\u4e00-\u9fff]{2,8}(?:和|及|、)[\u4e00-\u9fff]{2,8})"
+                          r"(?:[一二三四五六七八九十两]大)(?:主导|支柱|优势|特色|重点|新兴|战略性新兴)?产业")
+
+
+_ITEM_MARKS = re.compile(r"和|及|、")
+
+
+def sector_list_mentions(sent: Sentence) -> list[Mention]:
+    """Industries listed before a count: 围绕食品加工、医药化工和节能环保三大主导产业."""
+    text, out = sent.text, []
+    if "大" not in text or "产业" not in text:
+        return out  # what every match needs: a count (三大) and 产业
+    for m in _SECTOR_LIST.finditer(text):
+        items = _ITEM_MARKS.split(m.group(1))
+        toks = tokens(items[0])
+        cut = max((e for w, _, e in toks if is_boundary(w)), default=0)
+        items[0] = items[0][cut:]
+        pos = m.end(1) - len(m.group(1)) + cut
+        for item in items:
+            k = text.find(item, pos)
+            if 2 <= len(item) <= 8 and not is_generic(item) and k != -1:
+                out.append(_m(sent.start, sent, k, k + len(item), "Industry", "list:三大产业", 0.7))
+                pos = k + len(item)
+    return out
+
+
+# Verbs that bring an investor in: the items of 引进A、B等项目 are the companies, not their projects.
+ATTRACT_VERBS = ("引进", "引入", "招引", "落户", "落地")
+
+
+_CHUNK_MARKS = re.compile(r"[，,。；;：:！？!?（）()“”\s]")
+_NOT_AN_ITEM = re.compile(r"\d{2,}|[的了]")
+
+
+def list_mentions(sent: Sentence) -> list[Mention]:
+    """Items of `A、B、C等(一批)企业/项目/产业集群` lists, typed by the head noun; one item (帝益麦等企业) counts too."""
+    text, out = sent.text, []
+    for m in _LIST_TAIL.finditer(text):
+        cls = LIST_HEADS[m.group(2)]
+        if cls is None:
+            continue
+        # walk left from 等 over 、-separated items; the first item ends at a boundary word or punctuation
+        left = text[:m.start()]
+        chunk = _CHUNK_MARKS.split(left)[-1]
+        items = chunk.split("、")
+        toks = tokens(items[0])
+        cut = 0
+        for w, _, e in toks:
+            if w in boundary_words() or (len(w) == 1 and w in FUNC_CHARS):
+                cut = e
+        attracted = cls == "IndustrialProject" and any(v in items[0][:cut] for v in ATTRACT_VERBS)
+        items[0] = items[0][cut:]
+        pos = m.start() - len("、".join(items))
+        for item in items:
+            if 2 <= len(item) <= 10 and not is_generic(item) and item not in boundary_words() and _HAN.search(item) \
+                    and not _NOT_AN_ITEM.search(item):
+                own = class_of_name(item, "")
+                if own != "Industry":  # 新能源装备制造等项目: a sector; 引进青禾科技等项目: the investor
+                    own = "Company" if attracted and not own and _proper_part(list(tokens(item))) else cls
+                out.append(_m(sent.start, sent, pos, pos + len(item), own, f"list:等{m.group(2)}", 0.7))
+            pos += len(item) + 1
+    return out
+
+
+RULES = (quoted_mentions, title_mentions, version_mentions, sector_list_mentions, body_mentions, agency_mentions, term_mentions, designation_mentions,
+         suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions)
+
+# Quotations and titles mark their own edges and win over anything crossing them; among the other rules
+# the longer name wins (长江经济带发展战略 over 长江经济带), then the more reliable rule.
+RULE_PRIORITY = {"quote": 6, "title": 6, "pattern": 3, "lexicon": 3, "suffix": 3, "gazetteer": 2, "pos": 1, "list": 2}
+
+
+def _priority(m: Mention) -> tuple:
+    fam = m.rule.split(":")[0].split("+")[0]
+    rank = RULE_PRIORITY.get(fam, 1)
+    return (rank >= 6, m.end - m.start, rank, m.confidence)
+
+
+def select_mentions(cands: list[Mention]) -> list[Mention]:
+    """Keep the best non-crossing mentions; a place named inside a longer name stays as its own mention."""
+    kept: list[Mention] = []
+    for m in sorted(cands, key=_priority, reverse=True):
+        ok = True
+        for k in kept:
+            if m.start < k.end and k.start < m.end:  # overlap
+                inside = k.start <= m.start and m.end <= k.end
+                # a place keeps its own mention inside a longer name unless it is only a level and a kind (省机场)
+                nest = (m.cls in NESTABLE or (m.cls in PLACE_CLASSES and k.cls not in PLACE_CLASSES and m.start == k.start)) \
+                    and m.text[:1] not in ADMIN_ABBR and m.end - m.start <= 6 \
+                    and (m.rule.startswith("suffix:") or m.rule.startswith("gazetteer:") and m.cls in ("Province", "City"))
+                if inside and (m.rule == "quote:alias" or nest) and (m.start, m.end) != (k.start, k.end):
+                    continue
+                ok = False
+                break
+        if ok:
+            kept.append(m)
+    return sorted(kept, key=lambda m: (m.start, -m.end))
+
+
+def simplified(text: str) -> str:
+    """The text in simplified characters with the same length, so offsets stay valid (traditional input)."""
+    from zhconv import convert
+
+    whole = convert(text, "zh-cn")
+    if len(whole) == len(text):
+        return whole
+    return "".join(convert(c, "zh-cn") for c in text)
+
+
+@lru_cache(maxsize=1)
+def _traditional_chars() -> frozenset[str]:
+    """Characters that zhconv turns into another single character in simplified Chinese (這, 區, 會 …)."""
+    from zhconv import zhconv
+
+    table = zhconv.getdict("zh-cn")
+    return frozenset(k for k, v in table.items() if len(k) == 1 and len(v) == 1 and k != v)
+
+
+_NOT_HAN = re.compile(r"[^\u4e00-\u9fff]+")
+
+
+def _traditional_share(text: str) -> float:
+    """Share of Han characters (in the first 2,000) that are traditional-only."""
+    head = text[:2000]
+    han = len(_NOT_HAN.sub("", head))
+    if not han:
+        return 0.0
+    return sum(head.count(c) for c in _traditional_chars().intersection(head)) / han
+
+
+def extract_mentions(doc: Document) -> list[Mention]:
+    """Every typed mention of a document, sorted by position. Traditional text is matched through its simplified
+    form; mentions keep the original characters."""
+    view = doc
+    if _traditional_share(doc.text) > 0.05:
+        from dataclasses import replace
+
+        stext = simplified(doc.text)
+        view = replace(doc, text=stext, sentences=[replace(x, text=stext[x.start:x.end]) for x in doc.sentences])
+    out: list[Mention] = []
+    for sent in view.sentences:
+        if _HEADER.match(sent.text):
+            continue
+        cands = [m for rule in RULES for m in rule(sent)]
+        out.extend(select_mentions(cands))
+    if view is not doc:
+        out = [_original(doc.text, view.text, m) for m in out]
+    return out
+
+
+def _original(text: str, stext: str, m: Mention) -> Mention:
+    """A mention found in the simplified view, written back with the document's own characters."""
+    from dataclasses import replace
+
+    label, span = m.label, stext[m.start:m.end]
+    if label and label == _clean(span):
+        label = _clean(text[m.start:m.end])
+    elif label and label in span:  # a title without its 《》
+        k = m.start + span.index(label)
+        label = text[k:k + len(label)]
+    return replace(m, text=text[m.start:m.end], label=label)

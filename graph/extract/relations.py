@@ -1,0 +1,917 @@
+"""Entities → typed relations with evidence: sentence patterns of Chinese policy language, the gazetteer
+hierarchy, and same-sentence co-occurrence (relatedTo, the weaker layer). Every relation carries its sentence,
+offsets, rule, confidence, status and year.
+
+The patterns read generic report language only (在X领导下, X入选Y, 与X签订…协议, 联合X, X延伸至A, X落户, A、B等X产业
+集群 …). A clause without a subject ("与省农科院签订战略合作协议") takes the report's own place as subject, as a
+report's sentences do.
+
+Long because every pattern reads the same sentence views (subjects, coordinated lists, adverbials, the report's
+own place) and the status/year cues of a clause; each pattern is one function over a SentenceView."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from itertools import combinations
+
+from graph.extract.model import Entity, Relation
+from graph.text.model import Document, Sentence
+from ontology import top_class
+
+# ---------------------------------------------------------------- status and year
+
+# verb cues of a clause: done (建成, 通车 …), still under way (推进, 加快 …), not yet begun (将, 力争 …)
+DONE_CUES = ("建成", "通车", "完成", "签约", "签订", "签署", "入选", "获评", "获批", "投用", "投运", "投产", "开放",
+             "贯通", "落户", "实现", "创建", "通过", "完工", "竣工", "开工", "启动", "荣获", "荣登", "跻身", "入列",
+             "入围", "成功", "举办", "开通", "启用", "清零", "出台", "制定", "印发", "引进", "新增", "累计", "改造",
+             "评为", "获得", "达到", "取得", "开园", "交付")
+ONGOING_CUES = ("推进", "加快", "加速", "正在", "稳步", "持续", "深化", "即将", "有望", "着力", "不断", "逐步",
+                "加紧", "打造", "推动", "提速", "起势", "深入")
+PLAN_CUES = ("将", "力争", "计划", "拟", "争取", "谋划", "确保", "目标", "预期", "下一步", "今后")
+_WILL = re.compile(r"将(?![来军])")
+
+
+def clause_bounds(text: str, pos: int) -> tuple[int, int]:
+    """The clause [start, end) of text around a position, cut at commas, semicolons and colons."""
+    if 0 <= pos <= len(text):
+        breaks = _clause_breaks(text)
+        i = bisect_left(breaks, pos)
+        return (breaks[i - 1] + 1 if i else 0), (breaks[i] if i < len(breaks) else len(text))
+    left = max(text.rfind(c, 0, pos) for c in CLAUSE_BREAKS) + 1
+    rights = [i for i in (text.find(c, pos) for c in CLAUSE_BREAKS) if i != -1]
+    return left, min(rights) if rights else len(text)
+
+
+@lru_cache(maxsize=8192)
+def _clause_breaks(text: str) -> list[int]:
+    """Offsets of the clause breaks of a sentence, found once per sentence rather than once per span."""
+    return [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+
+
+def _has(clause: str, cues: tuple[str, ...]) -> bool:
+    """True if the clause holds one of the cues (将 only as the future marker, not in 将来 or 即将)."""
+    if "将" in cues and _WILL.search(clause.replace("即将", "")):
+        return True
+    return _cue_pattern(cues).search(clause) is not None
+
+
+@lru_cache(maxsize=16)
+def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern:
+    """Any cue but 将, as one pattern: one search per clause instead of one substring test per cue."""
+    return re.compile("|".join(re.escape(c) for c in cues if c != "将") or "(?!)")
+
+
+def fact_context(doc: Document, start: int, end: int) -> tuple[str | None, int | None]:
+    """Status and year of a span: the section it sits in (a past year's review, a coming year's plan), refined by
+    the verb cues of its clause (建成 → completed, 加快推进 → ongoing, 将/力争 → planned)."""
+    s = doc.sentence_at(start)
+    if s is None:
+        return None, None
+    a, b = clause_bounds(s.text, start - s.start)
+    return _status(s.status, s.text[a:b]), _year(s, start - s.start)
+
+
+@lru_cache(maxsize=65536)
+def _status(section: str | None, clause: str) -> str | None:
+    """A clause's status inside a section whose status is known (or not): a plan stays planned; a review's
+    clause is completed unless it says the work is still under way or yet to come."""
+    if section == "planned":
+        return "planned"
+    soon = any(c in clause for c in ("即将", "有望", "正在"))
+    if _has(clause, PLAN_CUES) and not soon:
+        return "planned"
+    done = _has(clause, DONE_CUES)
+    if soon or (_has(clause, ONGOING_CUES) and not done):
+        return "ongoing"
+    if done:
+        return "completed"
+    return section
+
+
+_FACT_YEAR = re.compile(r"(?<![\d较比是于])((?:19|20)\d{2})年(?![的以底末初])")
+
+
+def _year(s: Sentence, pos: int) -> int | None:
+    """The year a fact refers to: a year named before it in its sentence (2023年, 入选2023年…), else the section's."""
+    # a year qualifies when it starts by pos + 1, so it ends (and its lookahead looks) before pos + 8: searching
+    # the whole sentence once finds the same years as searching s.text[:pos + 8] for every span
+    starts, years = _sentence_years(s.text)
+    i = bisect_right(starts, pos + 1)
+    return years[i - 1] if i else s.year
+
+
+@lru_cache(maxsize=8192)
+def _sentence_years(text: str) -> tuple[list[int], list[int]]:
+    """Where each year of a sentence starts, and the year."""
+    found = list(_FACT_YEAR.finditer(text))
+    return [m.start() for m in found], [int(m.group(1)) for m in found]
+
+
+# ---------------------------------------------------------------- sentence views
+
+CLAUSE_BREAKS = "，,；;。：:！？!?"
+_CLAUSE_BREAK = re.compile("[" + re.escape(CLAUSE_BREAKS) + "]")
+SUBJECT_TYPES = ("Place", "Agency", "Organization", "Project", "Initiative", "Sector")
+ACTOR_TYPES = ("Place", "Agency", "Organization")
+LIST_SEPARATORS = ("、", "和", "及", "以及", "")
+# words a report uses for its own place or government: 全区上下将坚持…, 我县…
+SELF_REFERENCES = ("全区上下", "全县上下", "全市上下", "全镇上下", "全区", "全县", "全市", "全镇", "我区", "我县",
+                   "我市", "我镇", "本区", "本县", "本市", "我们")
+# adverbs and time words that may stand before a verb in a clause without a subject
+ADVERBS = tuple(sorted(set(
+    "全面 全部 基本 如期 顺利 加速 加快 稳步 扎实 持续 深入 积极 大力 着力 切实 认真 努力 全力 进一步 不断 逐步 有序 "
+    "率先 首次 再次 先后 相继 均 都 也 还 已 已经 正式 成功 连续 累计 分别 同比 共 全年 今年 去年 当年 一年来 五年来 "
+    "过去一年 始终 紧紧 主动 高标准 高质量 深度 重点 统筹 科学 严格 有效 稳妥 快速 优先 同时 此外 另外 并 又 再 "
+    "首批 一举 荣幸 相继 以来 目前 现已 已于 年内 年底前 年底 年初 上半年 下半年 前三季度 五年 三年 两年 一批 "
+    "被 获 新 更 大幅 全力以赴 坚定不移 奋力 合力 集中 精准 充分 深度 系统 协同 差异化 高水平 扎扎实实 "
+    "实打实 真抓实干 分类 依法 不折不扣 强力 纵深 忠实 牢牢 高效 坚决 全方位 多渠道 因地制宜".split()), key=len, reverse=True))
+_TIME_PREFIX = re.compile(r"(?:(?:19|20)\d{2}年(?:[上下]半年|前三季度|底|以来)?|[一二三四五六七八九十两\d]+(?:年|届|次|个季度|批)"
+                          r"|\d{1,2}月(?:\d{1,2}日)?(?:上午|下午)?|[\s“”\"'（）()]+)")
+
+
+@dataclass(frozen=True)
+class Span:
+    """One entity mention in a sentence, offsets relative to the sentence text."""
+
+    entity: Entity
+    start: int
+    end: int
+
+    @cached_property
+    def type(self) -> str:
+        return top_class(self.entity.cls)
+
+
+@dataclass
+class SentenceView:
+    """A sentence with its mentions (outermost first), the report's own place, and relation builders."""
+
+    doc: Document
+    sentence: Sentence
+    spans: list[Span]
+    nested: list[Span]
+    home: Entity | None
+    index: dict[int, list[tuple[Entity, int, int]]] = field(default_factory=dict)
+    out: list[Relation] = field(default_factory=list)
+    document_memo: dict = field(default_factory=dict)  # shared by a document's views: what is computed once per doc
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+    def between(self, a: int, b: int) -> str:
+        return self.text[a:b] if a <= b else ""
+
+    def spans_in(self, a: int, b: int, types: tuple[str, ...] = SUBJECT_TYPES) -> list[Span]:
+        """Outermost spans inside [a, b) of the given top classes."""
+        return [s for s in self.spans if a <= s.start and s.end <= b and s.type in types]
+
+    def span_starting(self, pos: int, types: tuple[str, ...] = SUBJECT_TYPES) -> Span | None:
+        return next((s for s in self.spans if s.start == pos and s.type in types), None)
+
+    def clause_bounds(self, pos: int) -> tuple[int, int]:
+        return clause_bounds(self.text, pos)
+
+    def add(self, subj: Entity, pred: str, obj: Entity, rule: str, conf: float, at: int) -> None:
+        """Record one relation read at sentence position `at` (status and year come from that clause)."""
+        if subj.key == obj.key:
+            return
+        s = self.sentence
+        status, year = fact_context(self.doc, s.start + at, s.start + at + 1)
+        self.out.append(Relation(subj.key, pred, obj.key, self.doc.name, s.index, s.text, s.start, s.end, rule,
+                                 conf, status, year))
+
+
+def _spans_by_sentence(entities: list[Entity]) -> dict[int, list[tuple[Entity, int, int]]]:
+    out: dict[int, list[tuple[Entity, int, int]]] = defaultdict(list)
+    for e in entities:
+        if top_class(e.cls) == "Indicator":
+            continue
+        for m in e.mentions:
+            out[m.sentence].append((e, m.start, m.end))
+    return out
+
+
+def _outermost(spans: list[Span]) -> tuple[list[Span], list[Span]]:
+    """Split spans into the outermost ones (not inside another; overlaps keep the longer) and the nested rest."""
+    ordered = sorted(spans, key=lambda s: (s.start, -(s.end - s.start), -s.entity.confidence, s.entity.key))
+    outer: list[Span] = []
+    nested: list[Span] = []
+    for s in ordered:
+        if outer and s.start < outer[-1].end:
+            nested.append(s)
+            continue
+        outer.append(s)
+    return outer, nested
+
+
+def sentence_views(doc: Document, entities: list[Entity], home: Entity | None = None) -> list[SentenceView]:
+    """One view per sentence that names at least one entity (home: the report's place, when already known)."""
+    home = home or home_place(entities)
+    index = _spans_by_sentence(entities)
+    memo: dict = {}
+    views = []
+    for idx, items in sorted(index.items()):
+        if not 0 <= idx < len(doc.sentences):
+            continue
+        sent = doc.sentences[idx]
+        spans = list({(e.key, a, b): Span(e, a - sent.start, b - sent.start) for e, a, b in items}.values())
+        outer, nested = _outermost(spans)
+        views.append(SentenceView(doc, sent, outer, nested, home, index, document_memo=memo))
+    return views
+
+
+# ---------------------------------------------------------------- the report's own place and clause subjects
+
+def _is_county_level(e: Entity) -> bool:
+    if e.code and len(e.code) == 6:
+        return e.code[2:4] != "00" and e.code[4:6] != "00"
+    return e.cls in ("District", "County")
+
+
+def home_place(entities: list[Entity]) -> Entity | None:
+    """The report's own place: the coded county-level place named most often on its own or through its bodies
+    (区委, 县政府 …), else such a city or province, else an uncoded county or district; None when no place is
+    named at least twice (then subjectless clauses get no subject rather than a wrong one)."""
+    places = [e for e in entities if top_class(e.cls) == "Place" and e.mentions]
+    spans = sorted((m.start, m.end, e.key) for e in entities if top_class(e.cls) != "Indicator" for m in e.mentions)
+    starts = [a for a, _, _ in spans]
+    longest = max((b - a for a, b, _ in spans), default=0)
+    bodies: dict[str, int] = defaultdict(int)
+    for e in entities:
+        if top_class(e.cls) == "Agency" and e.code:
+            bodies[e.code] += len(e.mentions)
+
+    def inside_longer(m, key: str) -> bool:
+        # a span holding m starts at most `longest` before m: only those starts are looked at
+        near = spans[bisect_left(starts, min(m.start, m.end) - longest):bisect_right(starts, m.start)]
+        return any(k != key and a <= m.start and m.end <= b and b - a > m.end - m.start for a, b, k in near)
+
+    def weight(e: Entity) -> int:
+        alone = sum(not inside_longer(m, e.key) for m in e.mentions)
+        return alone + (bodies.get(e.code, 0) if e.code else 0)
+
+    tiers = (lambda e: bool(e.code) and _is_county_level(e), lambda e: bool(e.code and len(e.code) == 6),
+             lambda e: not e.code and _is_county_level(e))
+    for pick in tiers:
+        cands = [(weight(e), -e.mentions[0].start, e) for e in places if pick(e)]
+        cands = [c for c in cands if c[0] >= 2]
+        if cands:
+            return max(cands, key=lambda c: (c[0], c[1]))[2]
+    return None
+
+
+@lru_cache(maxsize=4096)
+def adverbial_length(text: str) -> int:
+    """How many leading characters of text are adverbs, time words or numbers of years (a subjectless opening)."""
+    pos = 0
+    while pos < len(text):
+        m = _TIME_PREFIX.match(text, pos)
+        if m and m.end() > pos:
+            pos = m.end()
+            continue
+        word = next((w for w in ADVERBS if text.startswith(w, pos)), None)
+        if word is None:
+            word = _adverb_word(text[pos:])
+        if not word:
+            break
+        pos += len(word)
+    return pos
+
+
+def _adverb_word(text: str) -> str:
+    """The first dictionary word of text if the dictionary tags it an adverb or time word (纵深, 牢牢), and it is
+    not one of the verbs the patterns read."""
+    from graph.extract.mentions import tokens, word_tag
+
+    toks = tokens(text[:8])
+    if not toks:
+        return ""
+    word = toks[0][0]
+    verbs = IMPLEMENT_VERBS + CONTRIBUTE_VERBS + RECOGNITION_TRIGGERS + SETTLE_VERBS + CONNECT_VERBS
+    return word if (word_tag(word) or "") in ("d", "ad", "vd", "t") and word not in verbs else ""
+
+
+def is_adverbial(text: str) -> bool:
+    """True if text holds nothing but adverbs and time words (so its clause has no subject of its own)."""
+    return adverbial_length(text) == len(text)
+
+
+def coordinated(view: SentenceView, first: Span, types: tuple[str, ...] = SUBJECT_TYPES,
+                separators: tuple[str, ...] = LIST_SEPARATORS) -> list[Span]:
+    """The list of spans starting at `first` and joined by 、/和/及: 庙岭镇、华容镇 → both."""
+    group = [first]
+    for s in view.spans:
+        if s.start < group[-1].end:
+            continue
+        if s.type in types and view.between(group[-1].end, s.start) in separators:
+            group.append(s)
+        else:
+            break
+    return group
+
+
+def coordinated_before(view: SentenceView, last: Span, types: tuple[str, ...] = SUBJECT_TYPES,
+                       separators: tuple[str, ...] = ("、", "和", "及", "以及")) -> list[Span]:
+    """The list of spans that ends at `last`, read backwards: 青湖、白湖 → both."""
+    group = [last]
+    for s in reversed(view.spans):
+        if s.end > group[0].start:
+            continue
+        if s.type in types and view.between(s.end, group[0].start) in separators:
+            group.insert(0, s)
+        else:
+            break
+    return group
+
+
+def _head_subject(view: SentenceView, start: int, stop: int) -> tuple[str, list[Entity]]:
+    """What opens the stretch [start, stop): ('entity', group), ('self', []) for 全区/我县…, ('none', []) when only
+    adverbs precede the verb, ('other', []) when some other noun is the subject."""
+    text = view.text
+    pos = start + adverbial_length(text[start:stop])
+    ref = next((r for r in SELF_REFERENCES if text.startswith(r, pos) and pos + len(r) <= stop), None)
+    if ref:
+        return "self", []
+    first = view.span_starting(pos)
+    if first is not None and first.end <= stop:
+        return "entity", [s.entity for s in coordinated(view, first)]
+    if pos >= stop:
+        return "none", []
+    return "other", []
+
+
+def _is_modifier(view: SentenceView, group: list[Entity], pos: int) -> bool:
+    """True when a place opening the clause only qualifies the noun after it (青山茶叶入选 …: the tea, not 青山)."""
+    from graph.extract.mentions import tokens, word_tag
+
+    if any(top_class(e.cls) != "Place" for e in group):
+        return False
+    last = max((s for s in view.spans if s.entity.key == group[-1].key and s.start < pos), key=lambda s: s.start,
+               default=None)
+    if last is None:
+        return False
+    rest = view.text[last.end:pos]
+    if not rest or is_adverbial(rest):
+        return False
+    first = tokens(rest)[0][0]
+    return first not in ADVERBS and (word_tag(first) or "").startswith("n")
+
+
+def _ends_with_others(view: SentenceView, group: list[Entity], stop: int) -> bool:
+    """True when a clause's subject is a counted set the group only exemplifies (万达光电等30个项目投产), which
+    does not carry over to the clauses after it."""
+    last = max((s.end for s in view.spans if s.entity.key == group[-1].key and s.end <= stop), default=None)
+    return last is not None and view.text.startswith("等", last)
+
+
+def subject_at(view: SentenceView, pos: int) -> list[Entity]:
+    """The subject of the verb at `pos`: an entity list opening its clause (or an earlier clause of the sentence
+    whose subject carries over), the report's own place for a clause with no subject, else nothing."""
+    cs, _ = view.clause_bounds(pos)
+    kind, group = _head_subject(view, cs, pos)
+    if kind == "entity":
+        return [] if _is_modifier(view, group, pos) else group
+    if kind == "other":
+        return []
+    # subjectless: carry the subject of an earlier clause of the same sentence, else the report's place
+    carried: list[Entity] | None = None
+    start = 0
+    while start < cs:
+        _, end = view.clause_bounds(start)
+        k, g = _head_subject(view, start, end)
+        if k == "entity" and not _ends_with_others(view, g, end):
+            carried = g
+        elif k == "self":
+            carried = None
+        start = end + 1
+    if carried:
+        return carried
+    return [view.home] if view.home is not None else []
+
+
+# ---------------------------------------------------------------- patterns
+
+def _triggers(text: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Non-overlapping occurrences of any trigger word (longest first)."""
+    return [(m.start(), m.end()) for m in _trigger_pattern(words).finditer(text)]
+
+
+@lru_cache(maxsize=64)
+def _trigger_pattern(words: tuple[str, ...]) -> re.Pattern:
+    """The alternation of trigger words, built once per word list instead of once per sentence."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+_LEADS = re.compile(r"在((?:(?!在)[^，,。；;：:]){1,40}?)的?(?:坚强|正确|统一|直接|亲切|全面)?领导下[，,]?")
+
+
+def leads_pattern(view: SentenceView) -> None:
+    """在X(的坚强)领导下, Y …: X leads Y (Y: the clause's subject, an earlier clause's, or the report's place)."""
+    for m in _LEADS.finditer(view.text):
+        leaders = view.spans_in(m.start(1), m.end(1), ("Agency",))
+        if not leaders:
+            continue
+        led = view.span_starting(m.end(), ("Agency", "Place", "Organization"))
+        if led is not None:  # 在市委领导下,华容区委…
+            targets = [s.entity for s in coordinated(view, led, ("Agency", "Place", "Organization"))]
+        else:  # 县政府…,在县委的领导下,… or no subject at all
+            targets = subject_at(view, m.start())
+        for a in leaders:
+            for b in targets:
+                view.add(a.entity, "leads", b, "pattern:在X领导下Y", 0.85, m.start())
+
+
+RECOGNITION_TRIGGERS = ("入选", "获评", "获批", "荣获", "被评为", "评为", "被命名为", "命名为", "被列为", "列为", "入列",
+                        "入围", "荣登", "跻身", "成为", "获得", "被授予", "授予", "被确定为", "确定为", "创成",
+                        "成功创建", "获")
+
+
+def recognition_pattern(view: SentenceView) -> None:
+    """X(连续三年)入选/获评/获批 Y, with Y a recognition: X recognizedAs Y; no X in the clause → the report's place."""
+    text = view.text
+    trig = _triggers(text, RECOGNITION_TRIGGERS)
+    for rec in [s for s in view.spans if s.type == "Recognition"]:
+        cs, _ = view.clause_bounds(rec.start)
+        before = [(a, b) for a, b in trig if cs <= a and b <= rec.start]
+        if not before:
+            continue
+        a, b = before[-1]
+        gap = text[b:rec.start]
+        others = [s for s in view.spans if b <= s.start and s.end <= rec.start]
+        if len(gap) > 16 or any(s.type != "Recognition" for s in others):
+            continue
+        if others and not re.fullmatch(r"[^，,；;。]*", gap):
+            continue
+        for subj in subject_at(view, a):
+            if top_class(subj.cls) in SUBJECT_TYPES:
+                view.add(subj, "recognizedAs", rec.entity, "pattern:X入选Y", 0.85, a)
+
+
+COOPERATION_CUES = ("签订", "签署", "签约", "合作", "共建", "联建", "联合", "联防联控", "携手", "结对", "协议", "协作",
+                    "共同", "联动", "对口")
+_NOT_WITH = ("参", "给", "赋", "授", "相", "干")
+
+
+def cooperation_pattern(view: SentenceView) -> None:
+    """与X(及Y)签订…协议 / 与X联防联控 / 联合X / 携手X: the clause's subject (or the report's place) cooperatesWith X."""
+    text = view.text
+    for m in re.finditer(r"与|同|联合|携手", text):
+        if m.group() == "与" and m.start() > 0 and text[m.start() - 1] in _NOT_WITH:
+            continue
+        if m.group() == "联合" and text[m.end():m.end() + 1] in ("国", "会", "体", "社"):
+            continue
+        first = view.span_starting(m.end(), ACTOR_TYPES)
+        if first is None:
+            continue
+        partners = coordinated(view, first, ACTOR_TYPES, ("、", "和", "及", "以及", "与"))
+        _, ce = view.clause_bounds(m.end())
+        rest = text[partners[-1].end:ce]
+        if m.group() in ("与", "同") and not any(c in rest for c in COOPERATION_CUES):
+            continue
+        for subj in subject_at(view, m.start()):
+            if top_class(subj.cls) in ACTOR_TYPES:
+                for p in partners:
+                    view.add(subj, "cooperatesWith", p.entity, f"pattern:{m.group()}X合作", 0.8, m.start())
+
+
+CONNECT_VERBS = ("延伸至", "延伸到", "延长至", "通达", "直达", "连通", "连接", "联通", "贯通至", "开通至", "通往", "接入",
+                 "串联")
+
+
+def connection_pattern(view: SentenceView) -> None:
+    """X延伸至A / X连通A与B / 连通A与B的X: a road, line or bridge X connects the places."""
+    text = view.text
+    for a, b in _triggers(text, CONNECT_VERBS):
+        places_after = []
+        first = next((s for s in view.spans if s.start == b and s.type == "Place"), None)
+        if first is not None:
+            places_after = coordinated(view, first, ("Place",), ("、", "和", "与", "及", "以及", ""))
+        projects = [s for s in view.spans if s.type == "Project" and s.end <= a and len(text[s.end:a]) <= 2
+                    and re.fullmatch(r"[^，,；;。]*", text[s.end:a])]
+        if projects and places_after:
+            for p in places_after:
+                view.add(projects[-1].entity, "connects", p.entity, "pattern:X延伸至A", 0.8, a)
+        # 连通A与B的X、Y
+        if places_after and text.startswith("的", places_after[-1].end):
+            nxt = view.span_starting(places_after[-1].end + 1, ("Project",))
+            if nxt is not None:
+                for road in coordinated(view, nxt, ("Project",), ("、", "和", "及")):
+                    for p in places_after:
+                        view.add(road.entity, "connects", p.entity, "pattern:连通A的X", 0.8, a)
+
+
+SETTLE_VERBS = ("落户", "落地", "入驻", "选址")
+_BUILD_AT = re.compile(r"(?:在|于|位于)$")
+
+
+def location_pattern(view: SentenceView) -> None:
+    """X落户(A) / 在A建设X / A、B X项目: a project or organization is located in a place."""
+    text = view.text
+    movable = ("Project", "Organization")
+    for a, b in _triggers(text, SETTLE_VERBS):
+        cs, _ = view.clause_bounds(a)
+        place = view.span_starting(b + (1 if text.startswith(("在", "于"), b) else 0), ("Place",))
+        things = [s for s in view.spans if cs <= s.start and s.end <= a and s.type in movable]
+        if not things:
+            continue
+        group = coordinated_before(view, things[-1], movable)
+        target = place.entity if place is not None else view.home
+        if target is not None:
+            for s in group:
+                view.add(s.entity, "locatedIn", target, "pattern:X落户A", 0.75, a)
+    # 在A(新)建(设)X
+    for s in view.spans:
+        if s.type != "Place" or not _BUILD_AT.search(text[max(0, s.start - 2):s.start]):
+            continue
+        m = re.match(r"(?:新建|建设|建成|开工建设|布局|打造|设立|建立|落地|投资建设|启动建设)", text[s.end:])
+        if not m:
+            continue
+        nxt = view.span_starting(s.end + m.end(), movable)
+        if nxt is not None:
+            for t in coordinated(view, nxt, movable, ("、", "和", "及")):
+                view.add(t.entity, "locatedIn", s.entity, "pattern:在A建设X", 0.8, s.start)
+    # 青湖、白湖水质提升及生态修复项目: places listed right before a project named after the last of them
+    for s in view.spans:
+        if s.type != "Project":
+            continue
+        places, _ = _places_before(view, s)
+        lead = _leading_nested(view, s, ("Place",))
+        if lead is not None and lead.entity not in places:
+            places.append(lead.entity)
+        for p in places:
+            if p.cls not in ("River", "Mountain", "NaturalFeature"):
+                view.add(s.entity, "locatedIn", p, "pattern:A、BX项目", 0.75, s.start)
+
+
+def _leading_nested(view: SentenceView, outer: Span, types: tuple[str, ...]) -> Span | None:
+    """A mention that opens a longer name (白湖 in 白湖水质提升及生态修复项目)."""
+    return next((n for n in view.nested if n.start == outer.start and n.end < outer.end and n.type in types
+                 and _independent(view, n.entity)), None)
+
+
+def _independent(view: SentenceView, e: Entity) -> bool:
+    """True if the entity is a known place (coded) or named somewhere on its own, not only inside longer names."""
+    if e.code:
+        return True
+    outer_spans = [(m.start, m.end) for m in e.mentions]
+    return any(not _inside_other(view, a, b, e) for a, b in outer_spans)
+
+
+def _inside_other(view: SentenceView, a: int, b: int, e: Entity) -> bool:
+    s = view.doc.sentence_at(a)
+    others = view.index.get(s.index, ()) if s is not None else ()
+    return any(x.key != e.key and sa <= a and b <= sb and (sb - sa) > (b - a) for x, sa, sb in others)
+
+
+IMPLEMENT_VERBS = ("贯彻落实", "贯彻实施", "创新实施", "全面实施", "落实", "实施", "推进", "推行", "开展", "深化",
+                   "执行", "推广", "践行", "贯彻", "启动", "试行", "健全", "完善", "建立", "实行", "参与", "构建",
+                   "抓好", "用好")
+
+
+def implementation_pattern(view: SentenceView) -> None:
+    """A、B(镇)X工作 / (subject) 落实/实施/推进/开展/深化 X: the places or the subject implement initiative X."""
+    text = view.text
+    for s in view.spans:
+        if s.type != "Initiative":
+            continue
+        places, target = _places_before(view, s)
+        if target is not None and top_class(target.cls) != "Initiative":
+            target = None
+        for p in places if target is not None else ():
+            view.add(p, "implements", target, "pattern:A、B实施X", 0.75, s.start)
+        if places:
+            continue
+        # a verb of carrying out right before the initiative (or before a list of them)
+        start = coordinated_before(view, s, ("Initiative",), ("、", "和", "及", ""))[0].start
+        verb = next((v for v in _verbs_ending(IMPLEMENT_VERBS, text[max(0, start - 2):start])
+                     if text.endswith(v, 0, start) or text.endswith(v + "好", 0, start)), None)
+        if verb is None:
+            continue
+        at = text.rfind(verb, 0, start)
+        for subj in subject_at(view, at):
+            if top_class(subj.cls) in ACTOR_TYPES:
+                view.add(subj, "implements", s.entity, "pattern:落实X", 0.7, at)
+
+
+@lru_cache(maxsize=4096)
+def _verbs_ending(verbs: tuple[str, ...], tail: str) -> tuple[str, ...]:
+    """The verbs, in their order, that can end `tail` (the two characters before a name), bare or with 好 after
+    them: the others cannot match, and skipping them spares a string comparison per verb and name."""
+    last = tail[-1:]
+    ends = {last} | ({tail[-2:-1]} if last == "好" else set())
+    return tuple(v for v in verbs if v[-1] in ends)
+
+
+def _places_before(view: SentenceView, s: Span) -> tuple[list[Entity], Entity | None]:
+    """Places listed right before a name, and what they go with: 华容镇、庙岭镇村改社区工作 → the whole name;
+    青湖、白港小流域综合治理试点 (the last place opens the name) → the known name inside it (小流域综合治理)."""
+    text = view.text
+    prev = next((p for p in reversed(view.spans) if p.end <= s.start), None)
+    if prev is None or prev.type != "Place" or prev.entity.cls in ("River", "Mountain", "NaturalFeature"):
+        return [], None
+    places = [p.entity for p in coordinated_before(view, prev, ("Place",))]
+    gap = text[prev.end:s.start]
+    if gap == "":
+        return places, s.entity
+    lead = next((n for n in view.nested if n.start == s.start and n.end < s.end and n.type == "Place"), None)
+    if gap != "、" or lead is None:
+        return [], None
+    inner = _known_name_inside(view, s.entity.label[lead.end - lead.start:], s.entity)
+    return places + [lead.entity], inner
+
+
+def _known_name_inside(view: SentenceView, rest: str, outer: Entity) -> Entity | None:
+    """The longest other entity of the same top class whose label the rest of a name contains."""
+    best = None
+    for items in view.index.values():
+        for e, _, _ in items:
+            if e.key != outer.key and top_class(e.cls) == top_class(outer.cls) and len(e.label) >= 3 \
+                    and e.label in rest and (best is None or len(e.label) > len(best.label)):
+                best = e
+    return best
+
+
+CONTRIBUTE_VERBS = ("服务融入", "深度融入", "主动融入", "融入", "服务于", "服务", "助力", "支撑", "服务保障", "对接")
+_FOR = re.compile(r"为[^，,。；;]{0,10}$")
+_FOR_AFTER = re.compile(r"^[^。；;]{0,12}?(?:贡献|作出贡献|打下|奠定|提供支撑|提供保障)")
+
+
+def contribution_pattern(view: SentenceView) -> None:
+    """服务融入X / 助力X / 为(加快建设)X…贡献: the subject contributes to goal, strategy or new city X."""
+    text = view.text
+    for s in view.spans:
+        if s.type not in ("Initiative", "Place", "Project"):
+            continue
+        verb = next((v for v in _verbs_ending(CONTRIBUTE_VERBS, text[max(0, s.start - 2):s.start])
+                     if text.endswith(v, 0, s.start)), None)
+        at = None
+        if verb is not None and (s.type != "Place" or s.entity.cls == "DevelopmentZone"):
+            at = s.start - len(verb)
+        elif _FOR.search(text[:s.start]) and _FOR_AFTER.search(text[s.end:]):
+            at = text.rfind("为", 0, s.start)
+        if at is None:
+            continue
+        for subj in subject_at(view, at):
+            if top_class(subj.cls) in ACTOR_TYPES:
+                view.add(subj, "contributesTo", s.entity, "pattern:服务融入X", 0.7, at)
+
+
+_CLUSTER_TAIL = re.compile(r"^(?:等|等[一二三四五六七八九十两\d]+大|[一二三四五六七八九十两\d]+大)?(?:主导|特色|重点|优势|新兴|支柱)?"
+                           r"(?:产业集群|产业链|产业|集群|行业|板块)")
+
+
+def sector_pattern(view: SentenceView) -> None:
+    """围绕X产业体系, 打造A、B、C等产业集群: sectors A, B, C are part of system X; A、B等X企业: A, B are in sector X."""
+    text = view.text
+    sectors = [s for s in view.spans if s.type == "Sector"]
+    done: set[str] = set()
+    for s in sectors:
+        if s.entity.key in done:
+            continue
+        group = coordinated(view, s, ("Sector",), ("、", "和", "及", "以及"))
+        done.update(g.entity.key for g in group)
+        if len(group) < 2 or not _CLUSTER_TAIL.match(text[group[-1].end:]):
+            continue
+        systems = [x for x in view.spans if x.type in ("Initiative", "Sector") and x.entity.key not in done
+                   and re.search(r"(?:产业|经济)?体系$|产业集群$", x.entity.label)]
+        for system in systems:
+            for g in group:
+                view.add(g.entity, "partOf", system.entity, "pattern:A、B等X产业集群", 0.8, g.start)
+    # 恒盛通、诺思特等上规模电子信息企业 → inSector
+    members = ("Organization", "Project")
+    for s in view.spans:
+        if s.type not in members:
+            continue
+        group = coordinated(view, s, members, ("、", "和", "及"))
+        if group[0] is not s:
+            continue
+        m = re.match(r"等(?:[一二三四五六七八九十两百\d]+[家个批]|一批|上规模|规模以上|重点)*", text[group[-1].end:])
+        if not m:
+            continue
+        pos = group[-1].end + m.end()
+        sector = view.span_starting(pos, ("Sector",))
+        if sector is None or not re.match(r"(?:关联)?(?:产业)?(?:企业|项目|产业项目|龙头企业|公司)", text[sector.end:]):
+            continue
+        for g in group:
+            view.add(g.entity, "inSector", sector.entity, "pattern:A、B等X企业", 0.75, g.start)
+
+
+def named_place_pattern(view: SentenceView) -> None:
+    """A project named after a place it is in (武汉新城展示中心 → 武汉新城): locatedIn, when the place is known on
+    its own (coded, or named elsewhere not inside a longer name)."""
+    if not any(s.type == "Project" for s in view.spans):
+        return  # the document-wide place list is costly: only sentences with a project need it
+    places = _standalone_places(view)
+    for s in view.spans:
+        if s.type != "Project":
+            continue
+        label = s.entity.label
+        found: list[tuple[int, int, Entity]] = []
+        for form, place in places:
+            k = label.find(form)
+            if k >= 0 and len(form) < len(label) and not any(a <= k < b or k <= a < k + len(form) for a, b, _ in found):
+                found.append((k, k + len(form), place))
+        for _, _, place in found:
+            view.add(s.entity, "locatedIn", place, "pattern:A-named project", 0.65, s.start)
+
+
+def _standalone_places(view: SentenceView) -> list[tuple[str, Entity]]:
+    """(name, place) for the document's places named on their own, longest names first (once per document)."""
+    places = view.document_memo.get("standalone_places")
+    if places is None:
+        places = view.document_memo["standalone_places"] = _find_standalone_places(view)
+    return places
+
+
+def _find_standalone_places(view: SentenceView) -> list[tuple[str, Entity]]:
+    seen: dict[str, Entity] = {}
+    for items in view.index.values():
+        for e, _, _ in items:
+            if top_class(e.cls) == "Place" and e.cls not in ("River", "Mountain", "NaturalFeature") \
+                    and _independent(view, e):
+                for form in [e.label, *(a for a in e.aliases if len(a) >= 3)]:  # bare stems (华容) are ambiguous
+                    if len(form) >= 2 and form not in SELF_REFERENCES:
+                        seen.setdefault(form, e)
+    return sorted(seen.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+
+
+PATTERNS: tuple[Callable[[SentenceView], None], ...] = (
+    leads_pattern, recognition_pattern, cooperation_pattern, connection_pattern, location_pattern,
+    implementation_pattern, contribution_pattern, sector_pattern, named_place_pattern)
+
+
+def pattern_relations(doc: Document, entities: list[Entity],
+                      views: list[SentenceView] | None = None) -> list[Relation]:
+    """Typed relations read from sentence patterns, one per (subject, predicate, object, sentence)."""
+    out: list[Relation] = []
+    for view in sentence_views(doc, entities) if views is None else views:
+        for pattern in PATTERNS:
+            pattern(view)
+        out.extend(view.out)
+    return _dedupe(out)
+
+
+def _dedupe(relations: list[Relation]) -> list[Relation]:
+    """Keep the most confident relation per (subject, predicate, object, sentence)."""
+    best: dict[tuple, Relation] = {}
+    for r in relations:
+        k = (r.subject, r.predicate, r.object, r.sentence)
+        if k not in best or r.confidence > best[k].confidence:
+            best[k] = r
+    return sorted(best.values(), key=lambda r: (r.sentence, r.predicate, r.subject, r.object))
+
+
+# ---------------------------------------------------------------- co-occurrence
+
+def cooccurrence_relations(doc: Document, entities: list[Entity],
+                           views: list[SentenceView] | None = None) -> list[Relation]:
+    """relatedTo between entities named side by side in a sentence (not one inside the other), counted."""
+    counts: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for view in sentence_views(doc, entities) if views is None else views:
+        keys = sorted({s.entity.key for s in view.spans})
+        for a, b in combinations(keys, 2):
+            counts[(a, b)].append(view.sentence.index)
+    out = []
+    for (a, b), idxs in sorted(counts.items()):
+        s = doc.sentences[idxs[0]]
+        status, year = fact_context(doc, s.start, s.end)
+        out.append(Relation(a, "relatedTo", b, doc.name, s.index, s.text, s.start, s.end, "cooccurrence:sentence",
+                            0.3, status, year, count=len(idxs)))
+    return out
+
+
+def extract_relations(doc: Document, entities: list[Entity], views: list[SentenceView] | None = None
+                      ) -> list[Relation]:
+    """All relations of one document: typed patterns, the gazetteer's partOf chains, then co-occurrence.
+
+    The places of the partOf chains that the document does not name (鄂州市 above 华容区) are appended to
+    `entities`, so that every relation's ends are entities of the document graph. `views`: the document's
+    sentence views, when the caller already made them for the indicators."""
+    from graph.extract.hierarchy import place_hierarchy
+
+    if views is None:
+        views = sentence_views(doc, entities)
+    typed = pattern_relations(doc, entities, views)
+    ancestors, part_of = place_hierarchy(doc, entities)
+    co = cooccurrence_relations(doc, entities, views)
+    entities.extend(ancestors)
+    return typed + part_of + co
+
+
+# ---------------------------------------------------------------- entities from a list of known names
+
+def entities_named(doc: Document, names: dict[str, tuple[str, str | None]]) -> list[Entity]:
+    """Entities for known names ({label: (class, division code)}), one mention per occurrence of the label, so the
+    relation rules can run on a user's own list of names (or a test's) instead of the extractor's."""
+    from graph.extract.model import Mention
+    from graph.extract.resolve import entity_key
+
+    taken: list[tuple[int, int]] = []
+    out = []
+    for label, (cls, code) in sorted(names.items(), key=lambda kv: -len(kv[0])):
+        mentions = []
+        for m in re.finditer(re.escape(label), doc.text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            sent = doc.sentence_at(m.start())
+            mentions.append(Mention(label, m.start(), m.end(), cls, "given", 0.9, label=label,
+                                    sentence=sent.index if sent else -1))
+        taken.extend((m.start, m.end) for m in mentions)
+        if mentions:
+            out.append(Entity(entity_key(label, cls, code), label, cls, mentions=mentions, confidence=0.9, code=code,
+                              docs=[doc.name]))
+    return sorted(out, key=lambda e: e.mentions[0].start)
+
+
+# ---------------------------------------------------------------- evaluation against hand-made gold
+
+SYMMETRIC = ("cooperatesWith", "relatedTo")
+
+
+@dataclass
+class RelationScore:
+    """Typed relations of one document against gold (by label) and a list of hand judgements."""
+
+    found: list[tuple[str, str, str]] = field(default_factory=list)
+    missed: list[tuple[str, str, str]] = field(default_factory=list)
+    unreachable: list[tuple[str, str, str]] = field(default_factory=list)
+    correct: list[tuple[str, str, str]] = field(default_factory=list)
+    wrong: list[tuple[str, str, str]] = field(default_factory=list)
+    unjudged: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def gold(self) -> int:
+        return len(self.found) + len(self.missed) + len(self.unreachable)
+
+    @property
+    def recall(self) -> float:
+        return len(self.found) / self.gold if self.gold else 0.0
+
+    @property
+    def reachable_recall(self) -> float:
+        """Recall over the gold relations whose two ends the extractor found as entities."""
+        n = len(self.found) + len(self.missed)
+        return len(self.found) / n if n else 0.0
+
+    @property
+    def precision(self) -> float:
+        """Correct typed relations over all typed relations output (unjudged ones count as wrong)."""
+        n = len(self.correct) + len(self.wrong) + len(self.unjudged)
+        return len(self.correct) / n if n else 0.0
+
+
+def _forms(label: str, aliases: list[str]) -> set[str]:
+    from graph.extract.resolve import normalise_label
+
+    return {normalise_label(x) for x in [label, *aliases] if x}
+
+
+def _same(entity: Entity, label: str, gold_aliases: dict[str, list[str]]) -> bool:
+    """An entity names a gold label when its label is one of the gold forms or the gold label one of its forms."""
+    from graph.extract.resolve import normalise_label
+
+    gold = _forms(label, gold_aliases.get(label, []))
+    return normalise_label(entity.label) in gold or normalise_label(label) in _forms(entity.label, entity.aliases)
+
+
+def score_relations(entities: list[Entity], relations: list[Relation], gold: list[dict],
+                    gold_aliases: dict[str, list[str]] | None = None,
+                    judged: dict[tuple[str, str, str], bool] | None = None) -> RelationScore:
+    """Recall of gold relations (subject/predicate/object by label) and precision of all typed relations output."""
+    aliases = gold_aliases or {}
+    by_key = {e.key: e for e in entities}
+    typed = [r for r in relations if r.predicate != "relatedTo" and r.subject in by_key and r.object in by_key]
+    score = RelationScore()
+    matched: set[tuple[str, str, str]] = set()
+    for g in gold:
+        triple = (g["subject"], g["predicate"], g["object"])
+        hits = []
+        for r in typed:
+            s, o = by_key[r.subject], by_key[r.object]
+            if r.predicate != g["predicate"]:
+                continue
+            pairs = [(s, o), (o, s)] if r.predicate in SYMMETRIC else [(s, o)]
+            if any(_same(a, g["subject"], aliases) and _same(b, g["object"], aliases) for a, b in pairs):
+                hits.append((s.label, r.predicate, o.label))
+        if hits:
+            score.found.append(triple)
+            matched.update(hits)
+        elif any(_same(e, g["subject"], aliases) for e in entities) and any(
+                _same(e, g["object"], aliases) for e in entities):
+            score.missed.append(triple)
+        else:
+            score.unreachable.append(triple)
+    verdicts = judged or {}
+    for triple in sorted({(by_key[r.subject].label, r.predicate, by_key[r.object].label) for r in typed}):
+        if triple in matched or verdicts.get(triple) is True:
+            score.correct.append(triple)
+        elif verdicts.get(triple) is False:
+            score.wrong.append(triple)
+        else:
+            score.unjudged.append(triple)
+    return score

@@ -1,0 +1,342 @@
+"""Turn extracted document graphs into an rdflib Dataset: one named graph per document, provenance to the sentence."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import NamedTuple
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from graph.extract.keys import pinyin, slug
+from graph.extract.model import DocumentGraph, Entity, Mention, Relation
+from graph.text.model import Document
+from ontology import DOC, ID, PK, SCHEMA, bind_prefixes, top_class
+
+PINYIN_LANG = "zh-latn-pinyin"
+
+
+def document_id(doc: Document) -> str:
+    """The document's IRI local part, from its file name so a rebuilt document replaces its old graph."""
+    return slug(doc.name.rsplit(".", 1)[0] if "." in doc.name else doc.name, 60)
+
+
+class Lit(NamedTuple):
+    """A literal as plain data, for writers that render Turtle themselves and never build an rdflib graph."""
+
+    lexical: str
+    datatype: str | None = None
+    language: str | None = None
+
+
+_VOCAB = {
+    "type": RDF.type, "label": RDFS.label, "altLabel": SKOS.altLabel, "title": DCTERMS.title, "date": DCTERMS.date,
+    "source": DCTERMS.source, "creator": DCTERMS.creator, "wasDerivedFrom": PROV.wasDerivedFrom,
+    "Statement": RDF.Statement, "subject": RDF.subject, "predicate": RDF.predicate, "object": RDF.object,
+    "about": SCHEMA.about, "Event": SCHEMA.Event, "name": SCHEMA.name, "startDate": SCHEMA.startDate,
+    "location": SCHEMA.location, "maxValue": SCHEMA.maxValue, "minValue": SCHEMA.minValue,
+    **{name: PK[name] for name in (
+        "Document", "sourceFile", "contentHash", "divisionCode", "confidence", "inDocument", "value", "unit",
+        "indicatorKind", "year", "status", "measures", "Mention", "mentionOf", "start", "end", "method", "sentence",
+        "evidence", "count")},
+}
+
+
+class Terms:
+    """How the add_* functions below make RDF terms: rdflib terms for an in-memory Dataset (RDFLIB), or plain
+    strings and Lit tuples (TEXT) for the build, which renders Turtle itself and would spend most of its time
+    constructing and hashing rdflib terms. Both describe the same triples; the vocabulary is written once, here."""
+
+    def __init__(self, iri, literal):
+        self.iri = iri
+        # text(text, lang=None): a string literal, with a language tag or plain; integer(n): an xsd:integer
+        self.text = self.integer = literal  # bound here, not wrapped: they are called for every literal
+        self._pk: dict[str, object] = {}
+        for name, term in _VOCAB.items():
+            setattr(self, name, iri(str(term)))
+
+    def pk(self, local: str):
+        """A term of the ontology namespace (a class or a predicate named at run time)."""
+        term = self._pk.get(local)
+        if term is None:
+            term = self._pk[local] = self.iri(str(PK) + local)
+        return term
+
+    def entity(self, key: str):
+        return self.iri(str(ID) + key)
+
+    def decimal(self, x: float | str):
+        """A decimal rounded to 3 places when it comes from a float."""
+        return _decimal(x) if self is RDFLIB else _decimal_lit(x)
+
+    def gyear(self, year: int):
+        return _year(year) if self is RDFLIB else _year_lit(year)
+
+    def typed(self, lexical: str, datatype: URIRef):
+        """A literal of another datatype (dates): made by rdflib, which may normalise its lexical form."""
+        term = Literal(lexical, datatype=datatype)
+        return term if self is RDFLIB else _as_lit(term)
+
+
+def _as_lit(term: Literal) -> Lit:
+    return Lit(str(term), str(term.datatype) if term.datatype else None, term.language)
+
+
+_XSD_INTEGER = str(XSD.integer)
+
+
+_new_tuple = tuple.__new__  # skips NamedTuple's keyword handling: this is the build's hottest constructor
+
+
+def _text_literal(value, lang: str | None = None) -> Lit:
+    """Lit for a str (with or without language) or an int, as rdflib's Literal(value, lang=lang) would write it."""
+    if type(value) is str:
+        return _new_tuple(Lit, (value, None, lang))
+    if type(value) is int:
+        return _new_tuple(Lit, (str(value), _XSD_INTEGER, None))
+    return _as_lit(Literal(value, lang=lang))
+
+
+RDFLIB = Terms(URIRef, Literal)
+TEXT = Terms(str, _text_literal)
+
+
+def entity_iri(key: str, t: Terms = RDFLIB) -> URIRef | str:
+    return t.entity(key)
+
+
+def document_iri(doc: Document, t: Terms = RDFLIB) -> URIRef | str:
+    return t.iri(str(DOC) + document_id(doc))
+
+
+@lru_cache(maxsize=65536, typed=True)  # typed: 1 and 1.0 are written differently
+def _decimal(x: float | str) -> Literal:
+    try:
+        value = Decimal(str(x))
+    except InvalidOperation:
+        value = Decimal(0)
+    if isinstance(x, float):
+        value = value.quantize(Decimal("0.001"))
+    return Literal(value, datatype=XSD.decimal)
+
+
+@lru_cache(maxsize=4096)
+def _year(year: int) -> Literal:
+    return Literal(f"{int(year):04d}", datatype=XSD.gYear)
+
+
+@lru_cache(maxsize=65536, typed=True)
+def _decimal_lit(x: float | str) -> Lit:
+    return _as_lit(_decimal(x))
+
+
+@lru_cache(maxsize=4096)
+def _year_lit(year: int) -> Lit:
+    return _as_lit(_year(year))
+
+
+def _section_context(doc: Document, start: int, end: int) -> tuple[str | None, int | None]:
+    s = doc.sentence_at(start)
+    return (s.status, s.year) if s else (None, None)
+
+
+@lru_cache(maxsize=1)
+def _context_reader():
+    """The relations module's fact_context (verb cues), imported once; the section's context without it."""
+    try:
+        from graph.extract.relations import fact_context
+    except ImportError:
+        return _section_context
+    return fact_context
+
+
+def _fact_context(doc: Document, start: int, end: int) -> tuple[str | None, int | None]:
+    """Status and year of a span: the relations module's verb cues when present, else the section's context."""
+    return _context_reader()(doc, start, end)
+
+
+def add_document(g: Graph, doc: Document, t: Terms = RDFLIB):
+    """The pk:Document node with Dublin Core metadata and the event it reports."""
+    d = document_iri(doc, t)
+    g.add((d, t.type, t.Document))
+    g.add((d, t.label, t.text(doc.title or doc.name, "zh")))
+    if doc.title:
+        g.add((d, t.title, t.text(doc.title, "zh")))
+    if doc.date:
+        g.add((d, t.date, t.typed(doc.date, XSD.date)))
+    if doc.source:
+        g.add((d, t.source, t.text(doc.source, "zh")))
+    for author in doc.authors:
+        g.add((d, t.creator, t.text(author, "zh")))
+    g.add((d, t.sourceFile, t.text(doc.name)))
+    if doc.content_hash:
+        g.add((d, t.contentHash, t.text(doc.content_hash)))
+    if doc.event:
+        from graph.text.segment import reported_event
+
+        ev = t.iri(f"{d}/event")
+        g.add((d, t.about, ev))
+        g.add((ev, t.type, t.Event))
+        g.add((ev, t.name, t.text(doc.event, "zh")))
+        g.add((ev, t.label, t.text(doc.event, "zh")))
+        details = reported_event(doc.text, doc.date)
+        if details is not None and details.name == doc.event:
+            if details.date:
+                g.add((ev, t.startDate, t.typed(details.date, XSD.date)))
+            if details.venue:
+                g.add((ev, t.location, t.text(details.venue, "zh")))
+    return d
+
+
+_top_class = lru_cache(maxsize=1024)(top_class)
+
+
+def add_entity(g: Graph, e: Entity, d, t: Terms = RDFLIB):
+    """An entity typed with its most specific class, labels, aliases, codes and indicator values."""
+    s = t.entity(e.key)
+    g.add((s, t.type, t.pk(e.cls)))
+    g.add((s, t.type, t.pk(_top_class(e.cls))))  # the top class too, so `?x a pk:Project` works without inference
+    g.add((s, t.label, t.text(e.label, "zh")))
+    py = pinyin(e.label)
+    if py and py != e.label:
+        g.add((s, t.label, t.text(py, PINYIN_LANG)))
+    for alias in sorted(set(e.aliases) - {e.label}):
+        g.add((s, t.altLabel, t.text(alias, "zh")))
+    if e.code:
+        g.add((s, t.divisionCode, t.text(e.code)))
+    if e.confidence:
+        g.add((s, t.confidence, t.decimal(e.confidence)))
+    g.add((s, t.inDocument, d))
+    a = e.attrs or {}
+    if "value" in a:
+        g.add((s, t.value, t.decimal(str(a["value"]))))
+    if a.get("unit"):
+        g.add((s, t.unit, t.text(a["unit"])))
+    if a.get("kind"):
+        g.add((s, t.indicatorKind, t.text(a["kind"])))
+    if a.get("year"):
+        g.add((s, t.year, t.gyear(a["year"])))
+    if a.get("status"):
+        g.add((s, t.status, t.text(a["status"])))
+    if a.get("measures"):
+        g.add((s, t.measures, t.entity(a["measures"])))
+    if a.get("metric"):
+        g.add((s, t.name, t.text(a["metric"], "zh")))
+    if a.get("upper") or a.get("qualifier") in ("以上", "以下"):  # 2-3个, 900家以上: the value is a bound
+        g.add((s, t.maxValue if a.get("qualifier") == "以下" else t.minValue, t.decimal(str(a["value"]))))
+        if a.get("upper"):
+            g.add((s, t.maxValue, t.decimal(str(a["upper"]))))
+    return s
+
+
+@lru_cache(maxsize=65536)
+def _short_hash(text: str, n: int) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
+
+
+def add_mention(g: Graph, doc: Document, d, e, m: Mention, t: Terms = RDFLIB):
+    """A pk:Mention: the exact span, its sentence, the rule and its confidence, with status and year."""
+    node = t.iri(f"{d}/mention/{m.start}-{m.end}-{_short_hash(str(e), 6)}")
+    g.add((node, t.type, t.Mention))
+    g.add((node, t.mentionOf, e))
+    g.add((node, t.inDocument, d))
+    g.add((node, t.label, t.text(m.text, "zh")))
+    g.add((node, t.start, t.integer(m.start)))
+    g.add((node, t.end, t.integer(m.end)))
+    g.add((node, t.method, t.text(m.rule)))
+    g.add((node, t.confidence, t.decimal(m.confidence)))
+    sent = doc.sentence_at(m.start)
+    if sent:
+        g.add((node, t.sentence, t.text(sent.text, "zh")))
+    status, year = _fact_context(doc, m.start, m.end)
+    if status:
+        g.add((node, t.status, t.text(status)))
+    if year:
+        g.add((node, t.year, t.gyear(year)))
+    return node
+
+
+def fact_iri(d, r: Relation, t: Terms = RDFLIB):
+    """A deterministic IRI for one piece of evidence of a relation."""
+    h = hashlib.sha1(f"{r.subject}|{r.predicate}|{r.object}|{r.start}|{r.end}".encode("utf-8")).hexdigest()[:12]
+    return t.iri(f"{d}/fact/{h}")
+
+
+def add_relation(g: Graph, d, r: Relation, t: Terms = RDFLIB):
+    """The plain triple plus its reified evidence (sentence, offsets, rule, confidence, status, year)."""
+    s, p, o = t.entity(r.subject), t.pk(r.predicate), t.entity(r.object)
+    g.add((s, p, o))
+    f = fact_iri(d, r, t)
+    g.add((f, t.type, t.Statement))
+    g.add((f, t.subject, s))
+    g.add((f, t.predicate, p))
+    g.add((f, t.object, o))
+    g.add((f, t.inDocument, d))
+    g.add((f, t.wasDerivedFrom, d))
+    if r.evidence:
+        g.add((f, t.evidence, t.text(r.evidence, "zh")))
+    if r.start >= 0:
+        g.add((f, t.start, t.integer(r.start)))
+        g.add((f, t.end, t.integer(r.end)))
+    if r.rule:
+        g.add((f, t.method, t.text(r.rule)))
+    g.add((f, t.confidence, t.decimal(r.confidence)))
+    if r.status:
+        g.add((f, t.status, t.text(r.status)))
+    if r.year:
+        g.add((f, t.year, t.gyear(r.year)))
+    if r.predicate == "relatedTo" or r.count != 1:
+        g.add((f, t.count, t.integer(r.count)))
+    return f
+
+
+def document_graph(g: Graph, dg: DocumentGraph, entities: dict[str, Entity] | None = None) -> None:
+    """Write one document's entities, mentions and relations into graph g (its named graph)."""
+    doc = dg.document
+    d = add_document(g, doc)
+    merged = entities or {}
+    for e in dg.entities:
+        s = add_entity(g, merged.get(e.key, e), d)
+        for m in e.mentions:
+            add_mention(g, doc, d, s, m)
+    for r in dg.relations:
+        add_relation(g, d, r)
+
+
+def to_dataset(doc_graphs: Iterable[DocumentGraph], entities: Iterable[Entity] | None = None) -> Dataset:
+    """A Dataset with one named graph per document; query it as the union (default_union=True)."""
+    ds = Dataset(default_union=True)
+    bind_prefixes(ds)
+    merged = {e.key: e for e in entities} if entities is not None else None
+    for dg in doc_graphs:
+        g = ds.graph(document_iri(dg.document))
+        document_graph(g, dg, merged)
+    return ds
+
+
+def union_graph(ds: Dataset) -> Graph:
+    """All triples of all named graphs as one plain Graph (what graph.ttl holds)."""
+    g = Graph()
+    bind_prefixes(g)
+    for ctx in ds.graphs():
+        for t in ctx:
+            g.add(t)
+    return g
+
+
+def entity_nodes(g: Graph) -> set[URIRef]:
+    """IRIs of every entity (anything typed with an entity class, not documents or mentions)."""
+    from ontology import TOP_CLASSES
+
+    out = set()
+    for s, o in g.subject_objects(RDF.type):
+        if isinstance(s, URIRef) and str(o).startswith(str(PK)) and str(s).startswith(str(ID)):
+            if top_class(str(o)[len(PK):]) in TOP_CLASSES[:8]:
+                out.add(s)
+    return out
+
+
+__all__ = ["to_dataset", "union_graph", "entity_nodes", "document_id", "document_iri", "entity_iri",
+           "fact_iri", "BNode"]

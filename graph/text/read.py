@@ -1,0 +1,242 @@
+"""Read documents (txt, md, html, pdf, docx in any common Chinese encoding) into text, and find the documents of a
+corpus; `graph.text.segment` turns the text into a Document with sentences and sections."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from graph.text.model import Document, DocumentError
+from graph.text.segment import document_from_text
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx"}
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+# ---------------------------------------------------------------- decoding
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_PLAIN = re.compile(r"[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u2100-\u22ff\u2460-\u27bf\u3000-\u30ff"
+                    r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """The byte order ("utf-16-le"/"utf-16-be") when NUL bytes fall almost only on odd/even positions, as ASCII
+    characters put them in UTF-16 without a byte order mark."""
+    head = data[:8192]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if len(data) % 2 or even + odd < 2:
+        return None
+    if odd > 9 * even:
+        return "utf-16-le"
+    if even > 9 * odd:
+        return "utf-16-be"
+    return None
+
+
+def _plain_share(text: str) -> float:
+    """The share of characters a Chinese report uses (CJK, punctuation, ASCII); low for text decoded wrongly."""
+    sample = text[:20000]
+    return len(_PLAIN.findall(sample)) / max(len(sample), 1)
+
+
+def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
+    """Decode UTF-8 (with or without BOM), UTF-16 (with or without BOM), GB18030/GBK or Big5; return (text, encoding).
+
+    Order: a BOM decides; then NUL bytes on every other position mean UTF-16, anywhere else a binary file; then
+    strict UTF-8; then GB18030 (a superset of GBK and GB2312), Big5 and BOM-less UTF-16 without ASCII compete on how
+    Chinese the text looks."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise DocumentError(f"{name}: starts like {enc.upper()} (byte order mark) but is not valid "
+                                    f"{enc.upper()} at byte {exc.start}") from None
+    utf16 = utf16_without_bom(data)
+    if utf16 is not None:
+        try:
+            text = data.decode(utf16)
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and _plain_share(text) >= 0.9:
+            return text, utf16
+    if b"\x00" in data[:4096]:
+        raise DocumentError(f"{name}: looks like a binary file (NUL bytes), not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    for enc in ("gb18030", "big5", "utf-16-le", "utf-16-be"):
+        if enc.startswith("utf-16") and len(data) % 2:
+            continue
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if enc.startswith("utf-16") and _plain_share(text) < 0.9:
+            continue
+        candidates.append((_chinese_score(text, enc), enc, text))
+    if not candidates:
+        raise DocumentError(f"{name}: cannot decode as UTF-8, UTF-16, GB18030 or Big5")
+    score, enc, text = max(candidates)
+    if score < 0.5:
+        raise DocumentError(f"{name}: does not look like Chinese text in a known encoding "
+                            "(tried UTF-8, GB18030, Big5, UTF-16)")
+    return text, enc
+
+
+_COMMON = set("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面"
+              "而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开"
+              "它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条"
+              "只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边"
+              "流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百"
+              "规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务"
+              "具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越"
+              "织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府"
+              "称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红"
+              "细引听该铁价严龙飞")
+
+
+def _chinese_score(text: str, enc: str) -> float:
+    han = [c for c in text[:20000] if "\u4e00" <= c <= "\u9fff"]
+    if not han:
+        return 0.0
+    common = sum(c in _COMMON for c in han) / len(han)
+    if enc == "big5":
+        from zhconv import convert
+
+        common = sum(c in _COMMON for c in convert("".join(han), "zh-cn")) / len(han) - 0.05
+    return common
+
+
+# ---------------------------------------------------------------- formats
+
+def html_to_text(html: str) -> str:
+    """Main text of an HTML page: drop scripts, styles, navigation and footers, keep block structure."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template", "svg", "iframe", "nav", "header", "footer",
+                     "aside", "form", "button", "select"]):
+        tag.decompose()
+    title = soup.title.get_text(strip=True) if soup.title else ""
+    if soup.title:
+        soup.title.decompose()
+    root = _main_block(soup)
+    for br in root.find_all("br"):
+        br.replace_with("\n")
+    for block in root.find_all(["p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article"]):
+        block.insert_before("\n")
+        block.insert_after("\n")
+    body = root.get_text()
+    lines = [ln.strip() for ln in body.splitlines()]
+    text = "\n".join(ln for ln in lines if ln)
+    if title and title not in text[:200]:
+        text = title + "\n" + text
+    return text
+
+
+def _main_block(soup):
+    """The element holding most of the page's Chinese prose: the article, not the menus around it."""
+    best, best_score = soup.body or soup, 0.0
+    for el in soup.find_all(["article", "main", "div", "section", "td"]):
+        text = el.get_text(" ", strip=True)
+        han = sum("\u4e00" <= c <= "\u9fff" for c in text)
+        if han < 50:
+            continue
+        links = sum(len(a.get_text(strip=True)) for a in el.find_all("a"))
+        punct = sum(text.count(p) for p in "。，,；")
+        score = han * (1 - min(links / max(len(text), 1), 1)) * (1 + min(punct, 50) / 50)
+        # prefer the innermost element that keeps most of the best score
+        if score > best_score * 1.0 or (score > 0.85 * best_score and best is not None and el in best.descendants):
+            best, best_score = el, score
+    return best
+
+
+def pdf_to_text(data: bytes, name: str) -> str:
+    """Text of a PDF's pages in order (text layer only; scanned PDFs need OCR first)."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except (PdfReadError, ValueError, KeyError) as exc:
+        raise DocumentError(f"{name}: not a readable PDF ({exc})") from None
+    if not text.strip():
+        raise DocumentError(f"{name}: the PDF has no text layer (scanned?); run OCR first")
+    return text
+
+
+def docx_to_text(data: bytes, name: str) -> str:
+    """Paragraph and table text of a Word .docx file."""
+    import io
+    import zipfile
+
+    from docx import Document as Docx
+
+    try:
+        d = Docx(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise DocumentError(f"{name}: not a readable .docx file ({exc})") from None
+    parts = [p.text for p in d.paragraphs]
+    for table in d.tables:
+        for row in table.rows:
+            parts.append(" ".join(cell.text for cell in row.cells))
+    return "\n".join(parts)
+
+
+# ---------------------------------------------------------------- entry points
+
+def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read one file of any supported format and encoding into a Document."""
+    p = Path(path)
+    name = p.name
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise DocumentError(f"{p}: {size:,} bytes is over the document size limit of {max_bytes:,} bytes "
+                                "(raise it with --max-doc-bytes)")
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise DocumentError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise DocumentError(f"{p}: is a directory") from None
+    except PermissionError:
+        raise DocumentError(f"{p}: permission denied") from None
+    if not data.strip():
+        raise DocumentError(f"{p}: the file is empty")
+    suffix = p.suffix.lower()
+    encoding = "binary"
+    if suffix == ".pdf" or data[:5] == b"%PDF-":
+        text = pdf_to_text(data, str(p))
+    elif suffix == ".docx" or (data[:2] == b"PK" and suffix not in TEXT_SUFFIXES | HTML_SUFFIXES):
+        text = docx_to_text(data, str(p))
+    else:
+        text, encoding = decode_bytes(data, str(p))
+        if suffix in HTML_SUFFIXES or re.match(r"\s*(<!doctype html|<html)", text[:200], re.I):
+            text = html_to_text(text)
+    return document_from_text(text, name, path=str(p), encoding=encoding)
+
+
+def find_documents(inputs: Iterable[str | Path]) -> list[Path]:
+    """Expand files and folders into a sorted list of document paths (folders recurse, hidden files skipped)."""
+    out: list[Path] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES
+                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise DocumentError(f"{p}: no such file or directory")
+    return list(dict.fromkeys(out))
+
+

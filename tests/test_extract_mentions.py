@@ -1,0 +1,306 @@
+"""Rule families of the extractor on small invented sentences (never the seed), plus the dev-set floor."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graph.extract.mentions import extract_mentions, is_generic
+from graph.text.read import read_document
+from graph.text.segment import document_from_text
+
+from conftest import ROOT, SHARED, run_policykg
+
+
+def spans(text: str) -> dict[str, str]:
+    """{label: class} of the mentions found in a one-line text."""
+    doc = document_from_text(text, "t.txt")
+    return {m.canonical: m.cls for m in extract_mentions(doc)}
+
+
+def test_quoted_initiative_takes_its_tail_noun_and_keeps_the_short_form():
+    found = spans("示例文字标题\n全面推行“三访三评”工作机制,深化“清风行动”。")
+    assert found.get("三访三评工作机制") == "Mechanism"
+    assert "清风行动" in found
+
+
+def test_quotation_after_a_recognition_verb_is_a_designation():
+    found = spans("示例文字标题\n青石镇成功入选“全国乡村治理示范镇”。")
+    assert found.get("全国乡村治理示范镇") == "Designation"
+
+
+def test_problem_quotations_are_not_entities():
+    found = spans("示例文字标题\n着力破解“散小弱”难题,推动产业集聚。")
+    assert not any("散小弱" in k for k in found)
+
+
+def test_place_prefixed_bodies_and_national_bodies():
+    found = spans("示例文字标题\n在省委省政府坚强领导下,青山县委支持人大、政协和法院依法履职,发挥妇联作用。")
+    assert found.get("省委") == "PartyCommittee"
+    assert found.get("省政府") == "Government"
+    assert found.get("青山县委") == "PartyCommittee"
+    for body in ("人大", "政协", "法院", "妇联"):
+        assert body in found
+
+
+def test_people_are_not_bodies():
+    found = spans("示例文字标题\n全体人大代表和政协委员出席会议。")
+    assert "人大" not in found and "政协" not in found
+
+
+def test_suffix_names_stop_at_the_verb_in_front_of_them():
+    found = spans("示例文字标题\n全年签约青禾智能装备产业基地等项目,加快建设滨江大道。")
+    assert "青禾智能装备产业基地" in found
+    assert found.get("滨江大道") == "InfrastructureProject"
+    assert "项目" not in found
+
+
+def test_administrative_units_need_a_real_stem():
+    found = spans("示例文字标题\n全区新建学校两所,城区面貌改善,松岭镇、石门乡入选示范。")
+    assert "全区" not in found and "城区" not in found
+    assert found.get("松岭镇") == "Town"
+    assert found.get("石门乡") == "Township"
+
+
+def test_list_pattern_types_items_by_its_head():
+    found = spans("示例文字标题\n引进蓝鲸科技、和悦微电子、恒达新材等企业落户。")
+    for name in ("蓝鲸科技", "和悦微电子", "恒达新材"):
+        assert found.get(name) == "Company"
+
+
+def test_generic_words_are_not_names():
+    assert is_generic("全区") and is_generic("重点项目") and is_generic("项目")
+    assert not is_generic("滨江大道")
+
+
+def test_mentions_carry_offsets_rule_and_sentence():
+    text = "示例文字标题\n与省农科院签订战略合作协议。"
+    doc = document_from_text(text, "t.txt")
+    for m in extract_mentions(doc):
+        assert doc.text[m.start:m.end] == m.text
+        assert m.rule and 0 < m.confidence <= 1
+        assert doc.sentences[m.sentence].start <= m.start
+
+
+def _score(gold_dir: Path, files: list[Path], tmp_path: Path) -> float:
+    pred = tmp_path / "pred.json"
+    r = run_policykg("extract", *map(str, files), "--format", "json", "--output", str(pred))
+    assert r.returncode == 0, r.stderr
+    out = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), str(gold_dir), str(pred)],
+                         capture_output=True, text=True, check=True).stdout
+    return float(out.strip().splitlines()[-1].split()[-1])
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "seed").is_dir(), reason="../shared/eval is not beside the checkout")
+def test_seed_typed_f1_floor(tmp_path):
+    seed = SHARED / "eval" / "seed"
+    assert _score(seed, sorted(seed.glob("*.txt")), tmp_path) >= 0.92
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "dev").is_dir(), reason="../shared/eval/dev is not beside the checkout")
+def test_dev_typed_f1_floor(tmp_path):
+    # reset to what the 19 dev texts measure (0.779) when the dev set grew from 7 to 19 texts
+    dev = SHARED / "eval" / "dev"
+    assert _score(dev, sorted(dev.glob("*.txt")), tmp_path) >= 0.77
+
+
+def test_extract_json_contract(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text("示例县工作报告\n2023年,青山县委带领全县建成滨江大道。\n", encoding="utf-8")
+    r = run_policykg("extract", str(f), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data[0]["doc"] == "r.txt"
+    ent = next(e for e in data[0]["entities"] if e["label"] == "滨江大道")
+    assert ent["type"] == "Project" and ent["class"] == "InfrastructureProject"
+    assert {"label", "type", "class", "aliases", "mentions", "confidence"} <= set(ent)
+    assert {"text", "start", "end", "sentence"} <= set(ent["mentions"][0])
+    assert isinstance(data[0]["relations"], list)
+    _ = ROOT
+
+
+def test_traditional_text_is_matched_and_keeps_its_characters():
+    found = spans("示例文字標題\n青山縣委推進“三訪三評”工作機制,松嶺鎮建成濱江大道。")
+    assert "青山縣委" in found and found.get("松嶺鎮") == "Town"
+    assert found.get("三訪三評工作機制") == "Mechanism"
+    assert "濱江大道" in found
+    titled = spans("示例文字標題\n印發《關於加快發展數字經濟的實施意見》。")
+    assert "關於加快發展數字經濟的實施意見" in titled  # a title keeps its own characters too
+
+
+def test_enterprise_designation_makes_its_subject_an_organization():
+    found = spans("示例文字标题\n青禾科技入选2024年省级专精特新示范企业名单。")
+    assert found.get("青禾科技") == "Company"
+    assert any(cls == "Designation" for cls in found.values())
+
+
+def test_level_prefixed_designation_without_a_verb():
+    found = spans("示例文字标题\n省级生态文明示范区创建取得阶段性成效。")
+    assert found.get("省级生态文明示范区") == "Designation"
+
+
+def test_versioned_programme_and_counted_quotation():
+    found = spans("示例文字标题\n全力打造优化营商环境6.0版,聚焦两个“一号工程”。")
+    assert found.get("优化营商环境6.0版") == "Programme"
+    assert found.get("两个一号工程") == "Programme"
+
+
+def test_book_title_policy_and_plan_names():
+    found = spans("示例文字标题\n出台《关于加快发展数字经济的实施意见》,编制“十五五”规划。")
+    assert found.get("关于加快发展数字经济的实施意见") == "Policy"
+    assert found.get("十五五规划") == "Plan"
+
+
+def test_counted_industry_list_names_sectors():
+    found = spans("示例文字标题\n围绕装备制造、现代物流和文化旅游三大主导产业精准招商。")
+    for name in ("装备制造", "现代物流", "文化旅游"):
+        assert found.get(name) == "Industry", name
+
+
+def test_programme_works_versus_built_works():
+    found = spans("示例文字标题\n实施全民健康惠民工程,完成老旧管网改造工程。")
+    assert found.get("全民健康惠民工程") == "Programme"
+    assert found.get("老旧管网改造工程") == "InfrastructureProject"
+
+
+def test_expo_is_an_event_project_and_counts_are_not_names():
+    found = spans("示例文字标题\n成功举办第三届江海数字经济博览会,健全六项机制。")
+    assert found.get("江海数字经济博览会") == "Event"
+    assert "六项机制" not in found
+
+
+def test_development_vision_is_not_a_place():
+    found = spans("示例文字标题\n加快建设现代化滨海生态新城。")
+    assert found.get("现代化滨海生态新城") == "Programme"
+
+
+def test_agency_place_prefix_comes_from_the_gazetteer():
+    found = spans("示例文字标题\n在长沙县委领导下,代表县人民政府作报告。")
+    assert found.get("长沙县委") == "PartyCommittee"
+    assert "县人民政府" in found and "代表县人民政府" not in found
+
+
+def test_a_body_named_before_its_heads_title_is_split_from_it():
+    found = spans("示例文字标题\n青山县商务局局长出席签约仪式。")
+    assert found.get("青山县商务局") == "Department"
+
+
+def test_a_phase_or_a_provincial_owner_makes_a_description_a_name():
+    found = spans("示例文字标题\n新材料产业基地(二期)开工建设,与省交通投资集团签订合作协议。")
+    assert found.get("新材料产业基地") == "IndustrialProject"
+    assert found.get("省交通投资集团") is not None
+    assert "省交通" not in found  # a level and a kind inside a company's name is not a place of its own
+
+
+def test_sector_items_in_a_project_list_stay_sectors_and_adverbs_close_no_name():
+    found = spans("示例文字标题\n招引一批高端装备制造等延链项目,主要指标保持中高速增长。")
+    assert found.get("高端装备制造") == "Industry"
+    assert not any(k.endswith("高速") for k in found)
+
+
+def test_a_number_in_quotes_with_a_project_tail_is_a_project():
+    found = spans("示例文字标题\n加快推进青禾“3060”项目建设。")
+    assert found.get("青禾3060项目") == "IndustrialProject"
+
+
+def test_bare_free_trade_zone_and_a_county_known_only_by_its_bare_name_are_places():
+    from graph.extract.pipeline import extract_texts
+
+    text = "示例文字标题\n自贸试验区建设全面起势,推动桐乡由工业大县向工业强县迈进,桐乡丝绸品牌更响。"
+    found = {e.label: e.cls for e in extract_texts([text]).entities}
+    assert found.get("自贸试验区") == "DevelopmentZone"
+    assert found.get("桐乡") == "County"
+
+
+def test_international_conferences_are_events_but_meetings_of_a_body_are_not():
+    found = spans("示例文字标题\n成功举办2023国际湿地生态保护会议,召开县委常委会会议和全县工作会议。")
+    assert found.get("国际湿地生态保护会议") == "Event"
+    assert not any(k.endswith("工作会议") or k.endswith("常委会会议") for k in found)
+
+
+def test_a_valley_named_after_its_city_keeps_the_city_as_a_place():
+    found = spans("示例文字标题\n加快建设苏州芯谷,打造国家生物医药之都。")
+    assert found.get("苏州芯谷") == "DevelopmentZone"
+    assert found.get("苏州") == "City"
+    assert found.get("国家生物医药之都") == "Programme"
+
+
+def test_dashes_between_places_and_capacities_stay_inside_project_names():
+    found = spans("示例文字标题\n建成上海—杭州数字贸易合作示范基地,东滩30万千瓦光伏项目并网。")
+    assert found.get("上海—杭州数字贸易合作示范基地") == "IndustrialProject"
+    assert found.get("东滩30万千瓦光伏项目") == "IndustrialProject"
+
+
+def test_demonstration_construction_is_a_project():
+    found = spans("示例文字标题\n启动实施5万亩水稻绿色种植示范区建设,建成氢能储运示范工程。")
+    assert found.get("水稻绿色种植示范区建设") == "IndustrialProject"
+    assert found.get("氢能储运示范工程") == "InfrastructureProject"
+
+
+def test_items_of_attracted_project_lists_are_companies_and_pilots_granted_are_designations():
+    found = spans("示例文字标题\n引进落地青禾智造、远拓微电等一批新能源关联产业项目。县医院获批国家级医疗服务标准化试点。")
+    assert found.get("青禾智造") == "Company" and found.get("远拓微电") == "Company"
+    assert found.get("国家级医疗服务标准化试点") == "Designation"
+
+
+def test_runs_of_quoted_titles_share_their_verb_and_title_word():
+    found = spans("示例文字标题\n顺利通过“中国陶瓷之都”“全国文明示范县”复评,荣获“全国绿色工厂示范基地”“省级生态农业县”称号。")
+    for title in ("中国陶瓷之都", "全国文明示范县", "全国绿色工厂示范基地", "省级生态农业县"):
+        assert found.get(title) == "Designation", title
+
+
+def test_titles_listed_after_a_conferring_verb_are_each_a_designation():
+    found = spans("示例文字标题\n青石经济开发区获评国家级绿色园区、全省先进开发区。")
+    assert found.get("国家级绿色园区") == "Designation"
+    assert found.get("全省先进开发区") == "Designation"
+
+
+def test_numbered_engineering_bureaus_are_companies_and_split_scope_words_end_names():
+    found = spans("示例文字标题\n引入中建八局、中铁十二局等央企,我区光电子器件产业加快发展。")
+    assert found.get("中建八局") == "Company" and found.get("中铁十二局") == "Company"
+    assert found.get("光电子器件产业") == "Industry"
+
+
+def test_titles_joined_by_a_conjunction_and_measures_and_quoted_manners_are_not_names():
+    found = spans("示例文字标题\n荣获全国绿色高效行动示范县和全省高标准农田改造提升示范区,形成3公里公园景观,"
+                  "按照“10平方公里”的规划建设新区。")
+    assert found.get("全国绿色高效行动示范县") == "Designation"
+    assert found.get("全省高标准农田改造提升示范区") == "Designation"
+    assert not any(k.startswith("公里") for k in found)
+    assert not any(k.endswith("的规划") for k in found)
+
+
+def test_word_splitter_gives_jiebas_words():
+    """Words come from rjieba (jieba-rs) when it is installed; every rule's edges are jieba's, so the two must
+    split the seed, the dev texts and odd characters alike."""
+    import jieba
+
+    from graph.extract.mentions import _word_splitter, tokens
+
+    files = [ROOT / "data" / "seed" / "huarong-2023-12-26.txt", *sorted((SHARED / "eval" / "dev").glob("*.txt"))]
+    texts = [s.text for p in files if p.exists() for s in read_document(p).sentences]
+    texts += ["ABC公司2024年投资１２亿元，建成3.5km道路", "華容區發展", "局局长和处处长", " \t", "emoji😀与全角（）"]
+    jieba.setLogLevel(60)
+    split = _word_splitter()
+    assert [split(t) for t in texts] == [jieba.lcut(t, HMM=False) for t in texts]
+    assert tokens("局局长") == (("局", 0, 1), ("局长", 1, 3))  # a body's name ends before its head's title
+    assert tokens("建设华容区") == (("建设", 0, 2), ("华容区", 2, 5))
+
+
+def test_word_splitter_falls_back_to_jieba_without_rjieba(monkeypatch):
+    """Where rjieba cannot be installed, jieba itself splits the words, and the rules see the same ones."""
+    import graph.extract.mentions as extract
+
+    text = "华容区委、区政府深入实施“三乡工程”，建成华容区葛店开发区产业基地"
+    expected = extract._word_splitter()(text)
+    extract._word_splitter.cache_clear()
+    monkeypatch.setitem(sys.modules, "rjieba", None)  # import rjieba now raises ImportError
+    try:
+        split = extract._word_splitter()
+        assert split.func.__module__.startswith("jieba")
+        assert split(text) == expected
+    finally:
+        extract._word_splitter.cache_clear()
