@@ -30,7 +30,7 @@ run: setup
 
 test: setup system-deps
 	$(BIN)/lint-imports
-	$(BIN)/ruff check .
+	$(BIN)/ruff check --no-cache .
 	$(BIN)/python -m pytest -q
 
 bench: setup system-deps
