@@ -259,12 +259,13 @@ def test_document_from_text_sentences_slice_the_text(text):
 
 @pytest.fixture()
 def previous_out(tmp_path, seed_build):
-    """An OUT from a finished build, and a corpus of 30 renamed seed copies whose build takes a while."""
+    """An OUT from a finished build, and a corpus of 80 renamed seed copies whose build takes a while (long enough
+    that a signal sent once writing has begun lands before the build ends, even on a loaded machine)."""
     out = tmp_path / "outs" / "kg"
     shutil.copytree(seed_build, out)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for i in range(30):
+    for i in range(80):
         (corpus / f"report-{i:02d}.txt").write_bytes(SEED.read_bytes())
     return out, corpus
 
