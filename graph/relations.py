@@ -125,7 +125,8 @@ ADVERBS = tuple(sorted(set(
     "过去一年 始终 紧紧 主动 高标准 高质量 深度 重点 统筹 科学 严格 有效 稳妥 快速 优先 同时 此外 另外 并 又 再 "
     "首批 一举 荣幸 相继 以来 目前 现已 已于 年内 年底前 年底 年初 上半年 下半年 前三季度 五年 三年 两年 一批 "
     "被 获 新 更 大幅 全力以赴 坚定不移 奋力 合力 集中 精准 充分 深度 系统 协同 差异化 高水平 扎扎实实 "
-    "实打实 真抓实干 分类 依法 不折不扣 强力 纵深 忠实 牢牢 高效 坚决 全方位 多渠道 因地制宜".split()), key=len, reverse=True))
+    "实打实 真抓实干 分类 依法 不折不扣 强力 纵深 忠实 牢牢 高效 坚决 全方位 多渠道 因地制宜 坚定 完整准确 "
+    "初步 毫不动摇 持之以恒 久久为功".split()), key=len, reverse=True))
 _TIME_PREFIX = re.compile(r"(?:(?:19|20)\d{2}年(?:[上下]半年|前三季度|底|以来)?|[一二三四五六七八九十两\d]+(?:年|届|次|个季度|批)"
                           r"|\d{1,2}月(?:\d{1,2}日)?(?:上午|下午)?|[\s“”\"'（）()]+)")
 
@@ -366,9 +367,11 @@ def _ends_with_others(view: SentenceView, group: list[Entity], stop: int) -> boo
     return last is not None and view.text.startswith("等", last)
 
 
-def subject_at(view: SentenceView, pos: int) -> list[Entity]:
+def subject_at(view: SentenceView, pos: int, carry: tuple[str, ...] = SUBJECT_TYPES) -> list[Entity]:
     """The subject of the verb at `pos`: an entity list opening its clause (or an earlier clause of the sentence
-    whose subject carries over), the report's own place for a clause with no subject, else nothing."""
+    whose subject carries over), the report's own place for a clause with no subject, else nothing.
+    `carry`: the top classes an earlier clause's subject must have to carry over (加快X项目建设,开展Y: the project
+    opens its clause as the thing built, and does not carry out Y)."""
     cs, _ = view.clause_bounds(pos)
     kind, group = _head_subject(view, cs, pos)
     if kind == "entity":
@@ -382,7 +385,7 @@ def subject_at(view: SentenceView, pos: int) -> list[Entity]:
         _, end = view.clause_bounds(start)
         k, g = _head_subject(view, start, end)
         if k == "entity" and not _ends_with_others(view, g, end):
-            carried = g
+            carried = g if all(top_class(e.cls) in carry for e in g) else None
         elif k == "self":
             carried = None
         start = end + 1
@@ -565,14 +568,28 @@ def _inside_other(view: SentenceView, a: int, b: int, e: Entity) -> bool:
     return any(x.key != e.key and sa <= a and b <= sb and (sb - sa) > (b - a) for x, sa, sb in others)
 
 
-IMPLEMENT_VERBS = ("贯彻落实", "贯彻实施", "创新实施", "全面实施", "落实", "实施", "推进", "推行", "开展", "深化",
-                   "执行", "推广", "践行", "贯彻", "启动", "试行", "健全", "完善", "建立", "实行", "参与", "构建",
-                   "抓好", "用好")
+IMPLEMENT_VERBS = ("贯彻落实", "贯彻实施", "创新实施", "全面实施", "深入实施", "全面落实", "扎实开展", "落实", "实施", "推进",
+                   "推行", "开展", "深化", "执行", "推广", "践行", "贯彻", "启动", "试行", "健全", "完善", "建立", "实行",
+                   "参与", "构建", "构筑", "抓好", "用好", "坚持", "狠抓", "抓实", "按照", "遵循", "围绕", "聚焦", "紧扣",
+                   "把握", "打造", "建设", "创建", "推动", "出台", "制定", "编制", "采取", "强化", "细化", "加强", "统筹",
+                   "探索", "创新", "发起", "完成", "实现", "牢记", "拥护", "做到", "巩固", "打赢", "打好", "形成", "组织")
+# what an initiative that opens its clause does when the place carries it out: 乡村振兴扎实推进, X建设全面起势
+PROGRESS_WORDS = ("推进", "落实", "开展", "实施", "启动", "起势", "推广", "落地", "见效", "破题", "走深走实", "走实",
+                  "蹄疾步稳", "有声有色", "成效", "步伐", "台阶", "突破", "完成", "铺开", "提速", "深化", "显现", "落细")
+_PROGRESS = re.compile("|".join(PROGRESS_WORDS))
+# 以X(、Y)(建设)为主线 / 为牵引 / 为抓手 …
+_THREAD_AFTER = re.compile(r"^(?:、[^，,。；;为]{1,10})*(?:建设|工作)?为(?:主线|牵引|总抓手|抓手|引领|统领|重点|基础|目标|导向"
+                           r"|突破口|切入点)")
+_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、])")
+IMPLEMENTERS = ("Place", "Agency")  # what carries out a policy (an organization joins one only when it says so)
 
 
 def implementation_pattern(view: SentenceView) -> None:
-    """A、B(镇)X工作 / (subject) 落实/实施/推进/开展/深化 X: the places or the subject implement initiative X."""
+    """A、B(镇)X工作 / (subject) 坚持·围绕·落实·推进… X / 以X为主线 / X扎实推进: the places or the clause's subject
+    (else the report's place) implement initiative X."""
     text = view.text
+    verbs = [(a, b) for a, b in _triggers(text, IMPLEMENT_VERBS) if not _inside_span(view, a, b)]
+    others = _triggers(text, RECOGNITION_TRIGGERS + CONTRIBUTE_VERBS)
     for s in view.spans:
         if s.type != "Initiative":
             continue
@@ -583,16 +600,40 @@ def implementation_pattern(view: SentenceView) -> None:
             view.add(p, "implements", target, "pattern:A、B实施X", 0.75, s.start)
         if places:
             continue
-        # a verb of carrying out right before the initiative (or before a list of them)
-        start = coordinated_before(view, s, ("Initiative",), ("、", "和", "及", ""))[0].start
-        verb = next((v for v in _verbs_ending(IMPLEMENT_VERBS, text[max(0, start - 2):start])
-                     if text.endswith(v, 0, start) or text.endswith(v + "好", 0, start)), None)
-        if verb is None:
-            continue
-        at = text.rfind(verb, 0, start)
-        for subj in subject_at(view, at):
-            if top_class(subj.cls) in ACTOR_TYPES:
-                view.add(subj, "implements", s.entity, "pattern:落实X", 0.7, at)
+        cs, ce = view.clause_bounds(s.start)
+        # a verb of carrying out before the initiative in its clause (坚持A、B, 全面落实省委“X”和县委“Y”)
+        i = next((k for k in range(len(verbs) - 1, -1, -1) if cs <= verbs[k][0] and verbs[k][1] <= s.start), None)
+        if i is not None and not any(verbs[i][1] <= a and b <= s.start for a, b in others):
+            while i > 0 and verbs[i - 1][1] == verbs[i][0]:  # 出台落实, 组织开展: the chain's first verb
+                i -= 1
+            at = verbs[i][0]
+            _implemented_by(view, subject_at(view, at, IMPLEMENTERS), s, "pattern:落实X", 0.7, at)
+        elif text.endswith("以", cs, s.start) and _THREAD_AFTER.match(text[s.end:]):  # 以X为主线 / 为牵引
+            _implemented_by(view, subject_at(view, s.start - 1, IMPLEMENTERS), s, "pattern:以X为主线", 0.7,
+                            s.start - 1)
+        elif _opens_clause(view, s, cs) and _PROGRESS.search(text, s.end, ce):  # 乡村振兴扎实推进
+            carried = [e for e in subject_at(view, cs, ("Agency",)) if top_class(e.cls) == "Agency"]
+            _implemented_by(view, carried or ([view.home] if view.home else []), s, "pattern:X扎实推进", 0.65,
+                            s.start)
+
+
+def _implemented_by(view: SentenceView, subjects: list[Entity], s: Span, rule: str, conf: float, at: int) -> None:
+    for subj in subjects:
+        if top_class(subj.cls) in IMPLEMENTERS:
+            view.add(subj, "implements", s.entity, rule, conf, at)
+
+
+def _inside_span(view: SentenceView, a: int, b: int) -> bool:
+    """True if [a, b) lies inside a mention (实施 in …实施方案 is part of a name, not a verb)."""
+    return any(x.start <= a and b <= x.end for x in view.spans)
+
+
+def _opens_clause(view: SentenceView, s: Span, cs: int) -> bool:
+    """True if the span (or the list it starts) opens its clause, after adverbs or an enumerator (二是)."""
+    first = coordinated_before(view, s, ("Initiative",), ("、", "和", "及", ""))[0]
+    head = view.text[cs:first.start]
+    m = _ENUMERATOR.match(head)
+    return is_adverbial(head[m.end():] if m else head)
 
 
 @lru_cache(maxsize=4096)
