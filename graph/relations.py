@@ -337,13 +337,24 @@ def _head_subject(view: SentenceView, start: int, stop: int) -> tuple[str, list[
         pos = named
     ref = next((r for r in SELF_REFERENCES if text.startswith(r, pos) and pos + len(r) <= stop), None)
     if ref:
-        return "self", []
+        return ("other" if _qualifies_a_noun(text[pos + len(ref):stop]) else "self"), []
     first = view.span_starting(pos)
     if first is not None and first.end <= stop:
         return "entity", [s.entity for s in coordinated(view, first)]
     if pos >= stop:
         return "none", []
     return "other", []
+
+
+def _qualifies_a_noun(rest: str) -> bool:
+    """True when what stands between a self-reference and its verb ends with a noun the reference qualifies
+    (我县殡葬改革模式入选…: the model, not the county, is the subject)."""
+    from .extract import tokens, word_tag
+
+    if not rest or is_adverbial(rest):
+        return False
+    toks = tokens(rest[-8:])
+    return bool(toks) and (word_tag(toks[-1][0]) or "").startswith("n")
 
 
 def _is_modifier(view: SentenceView, group: list[Entity], pos: int) -> bool:
@@ -447,6 +458,8 @@ RANKING_TRIGGERS = ("位列", "位居", "稳居", "名列", "居")
 _ATTRIBUTE_HEAD = re.compile(r"(?:县域|区域|城市|全县|全区|全市|经济)?(?:综合)?(?:实力|竞争力|总量|排名|水平|指数)")
 _RANK_AFTER = re.compile(r"^(?:第[一二三四五六七八九十百\d]+(?:位|名)|前[一二三四五六七八九十百\d]+(?:位|名|强)?)")
 _RANKED_IN = re.compile(r"^(?:中)?(?:排名|排|列|位列|位居)第[一二三四五六七八九十百\d]+(?:位|名)")
+# what an earlier clause's subject must be to carry over to a recognition (“十二五”规划开局良好,荣获…: not the plan)
+RECOGNISED = ("Place", "Agency", "Organization", "Project")
 _COUNTED = re.compile(r"^[\d一二三四五六七八九十两百]+(?:个|家|项|所|处|条|座|户)")
 _AWARD_GAP = re.compile(r"[^，,；;。：:！？!?]{0,16}")
 
@@ -466,7 +479,7 @@ def recognition_pattern(view: SentenceView) -> None:
         if not group:
             continue
         taken.update(r.start for r in group)
-        subjects = [e for e in subject_at(view, a) if top_class(e.cls) in SUBJECT_TYPES]
+        subjects = [e for e in subject_at(view, a, RECOGNISED) if top_class(e.cls) in SUBJECT_TYPES]
         cs, _ = view.clause_bounds(a)
         if not subjects and text[a:b] in RANKING_TRIGGERS and _ATTRIBUTE_HEAD.fullmatch(text[cs:a]):
             subjects = subject_at(view, cs)
@@ -506,7 +519,7 @@ def _recognitions_after(view: SentenceView, recs: list[Span], b: int, ce: int, r
 
 
 COOPERATION_CUES = ("签订", "签署", "签约", "合作", "共建", "联建", "联合", "联防联控", "携手", "结对", "协议", "协作",
-                    "共同", "联动", "对口")
+                    "共同", "联动", "对口", "对接")
 _NOT_WITH = ("参", "给", "赋", "授", "相", "干")
 
 
@@ -560,7 +573,7 @@ def connection_pattern(view: SentenceView) -> None:
 
 SETTLE_VERBS = ("落户", "落地", "入驻", "选址")
 # verbs that bring a project or company in, named after them: 引进A、B等企业, 引进落地A项目
-INTRODUCE_VERBS = ("引进落地", "招引落地", "引进", "引入", "招引", "落地")
+INTRODUCE_VERBS = ("引进落地", "招引落地", "引进", "引入", "招引")
 # verbs of a project that starts or runs somewhere: 青山园区,A、B等项目开工
 START_VERBS = ("开工", "投产", "落户", "落地", "入驻", "建成", "开业", "竣工", "达产", "投用", "签约")
 _START = re.compile("|".join(START_VERBS))
@@ -580,8 +593,9 @@ def location_pattern(view: SentenceView) -> None:
         things = [s for s in view.spans if cs <= s.start and s.end <= a and s.type in movable]
         if not things:
             continue
-        if _COUNT_OPENS.match(text[things[-1].end:a]):
-            continue  # 某某中心首批10个项目落地: what settles is the counted projects, not the centre
+        gap = text[things[-1].end:a]
+        if _COUNT_OPENS.match(gap) or (re.search(r"\d", gap) and not gap.startswith("等")):
+            continue  # 某某中心首批10个项目落地 / 某园区3万平方米标房入驻: what settles is not the name
         group = coordinated_before(view, things[-1], movable)
         target = place.entity if place is not None else _home_unless_named(view, group)
         if target is not None:
@@ -684,7 +698,8 @@ _PROGRESS = re.compile("|".join(PROGRESS_WORDS))
 _THREAD_AFTER = re.compile(r"^(?:、[^，,。；;为]{1,10})*(?:建设|工作)?为(?:主线|牵引|总抓手|抓手|引领|统领|重点|基础|目标|导向"
                            r"|突破口|切入点)")
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、])")
-IMPLEMENTERS = ("Place", "Agency")  # what carries out a policy (an organization joins one only when it says so)
+IMPLEMENTERS = ("Place", "Agency")
+ISSUING_PLACES = ("Province", "City", "Country")  # what carries out a policy (an organization joins one only when it says so)
 
 
 def implementation_pattern(view: SentenceView) -> None:
@@ -699,6 +714,8 @@ def implementation_pattern(view: SentenceView) -> None:
         places, target = _places_before(view, s)
         if target is not None and top_class(target.cls) != "Initiative":
             target = None
+        if any(p.cls in ISSUING_PLACES for p in places):  # 青山市城市更新大会: a city names its own policy
+            places, target = [], None
         for p in places if target is not None else ():
             view.add(p, "implements", target, "pattern:A、B实施X", 0.75, s.start)
         if places:
@@ -715,9 +732,18 @@ def implementation_pattern(view: SentenceView) -> None:
             _implemented_by(view, subject_at(view, s.start - 1, IMPLEMENTERS), s, "pattern:以X为主线", 0.7,
                             s.start - 1)
         elif _opens_clause(view, s, cs) and _PROGRESS.search(text, s.end, ce):  # 乡村振兴扎实推进
-            carried = [e for e in subject_at(view, cs, ("Agency",)) if top_class(e.cls) == "Agency"]
-            _implemented_by(view, carried or ([view.home] if view.home else []), s, "pattern:X扎实推进", 0.65,
-                            s.start)
+            actors = _topic_places(view) or ([view.home] if view.home else [])
+            _implemented_by(view, actors, s, "pattern:X扎实推进", 0.65, s.start)
+
+
+def _topic_places(view: SentenceView) -> list[Entity]:
+    """Places that make up the whole first clause of a sentence, as its topic (青山开发区,引进…,X政策突破首单)."""
+    _, end = view.clause_bounds(0)
+    kind, group = _head_subject(view, 0, end)
+    if kind != "entity" or any(top_class(e.cls) != "Place" for e in group):
+        return []
+    last = max((s.end for s in view.spans if s.entity is group[-1] and s.end <= end), default=end)
+    return group if last == end else []
 
 
 def _implemented_by(view: SentenceView, subjects: list[Entity], s: Span, rule: str, conf: float, at: int) -> None:
@@ -778,8 +804,8 @@ def _known_name_inside(view: SentenceView, rest: str, outer: Entity) -> Entity |
 
 
 CONTRIBUTE_VERBS = ("服务融入", "深度融入", "主动融入", "融入", "服务于", "服务", "助力", "支撑", "服务保障", "对接")
-_FOR = re.compile(r"为[^，,。；;]{0,10}$")
-_FOR_AFTER = re.compile(r"^[^。；;]{0,12}?(?:贡献|作出贡献|打下|奠定|提供支撑|提供保障)")
+_FOR = re.compile(r"为[^，,。；;为]{0,20}$")
+_FOR_AFTER = re.compile(r"^[^，,。；;]{0,12}?(?:贡献|作出贡献|打下|奠定|打牢|夯实|筑牢|提供支撑|提供保障)")
 
 
 def contribution_pattern(view: SentenceView) -> None:
