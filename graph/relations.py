@@ -511,7 +511,8 @@ def _recognitions_after(view: SentenceView, recs: list[Span], b: int, ce: int, r
             break
         if out and _triggers(gap, RECOGNITION_TRIGGERS):
             break
-        if (_COUNTED.match(text[r.end:]) and not r.entity.label.endswith("奖")) or (ranking and not _RANK_AFTER.match(text[r.end:])):
+        counted = _COUNTED.match(text[r.end:]) and not r.entity.label.endswith("奖")
+        if counted or (ranking and not _RANK_AFTER.match(text[r.end:])):
             break
         out.append(r)
         last = r.end
@@ -698,8 +699,8 @@ _PROGRESS = re.compile("|".join(PROGRESS_WORDS))
 _THREAD_AFTER = re.compile(r"^(?:、[^，,。；;为]{1,10})*(?:建设|工作)?为(?:主线|牵引|总抓手|抓手|引领|统领|重点|基础|目标|导向"
                            r"|突破口|切入点)")
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、])")
-IMPLEMENTERS = ("Place", "Agency")
-ISSUING_PLACES = ("Province", "City", "Country")  # what carries out a policy (an organization joins one only when it says so)
+IMPLEMENTERS = ("Place", "Agency")  # what carries out a policy (an organization joins one only when it says so)
+ISSUING_PLACES = ("Province", "City", "Country")  # places that name policies of their own (上海市X条例)
 
 
 def implementation_pattern(view: SentenceView) -> None:
@@ -803,9 +804,9 @@ def _known_name_inside(view: SentenceView, rest: str, outer: Entity) -> Entity |
     return best
 
 
-CONTRIBUTE_VERBS = ("服务融入", "深度融入", "主动融入", "融入", "服务于", "服务", "助力", "支撑", "服务保障", "对接")
+CONTRIBUTE_VERBS = ("服务融入", "服务和融入", "服务并融入", "深度融入", "主动融入", "融入", "服务于", "服务", "助力", "支撑", "服务保障", "对接")
 _FOR = re.compile(r"为[^，,。；;为]{0,20}$")
-_FOR_AFTER = re.compile(r"^[^，,。；;]{0,12}?(?:贡献|作出贡献|打下|奠定|打牢|夯实|筑牢|提供支撑|提供保障)")
+_FOR_AFTER = re.compile(r"^[^。；;]{0,12}?(?:贡献|作出贡献|打下|奠定|打牢|夯实|筑牢|提供支撑|提供保障)")
 
 
 def contribution_pattern(view: SentenceView) -> None:
