@@ -698,7 +698,8 @@ _PROGRESS = re.compile("|".join(PROGRESS_WORDS))
 # 以X(、Y)(建设)为主线 / 为牵引 / 为抓手 …
 _THREAD_AFTER = re.compile(r"^(?:、[^，,。；;为]{1,10})*(?:建设|工作)?为(?:主线|牵引|总抓手|抓手|引领|统领|重点|基础|目标|导向"
                            r"|突破口|切入点)")
-_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、])")
+_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、]|[—-]+)")
+_EVENT_AFTER = re.compile(r"[^，,。；;]{0,4}?(?:座谈会|工作会|推进会|现场会|大会|会议|论坛|峰会|博览会)")
 IMPLEMENTERS = ("Place", "Agency")  # what carries out a policy (an organization joins one only when it says so)
 ISSUING_PLACES = ("Province", "City", "Country")  # places that name policies of their own (上海市X条例)
 
@@ -710,8 +711,8 @@ def implementation_pattern(view: SentenceView) -> None:
     verbs = [(a, b) for a, b in _triggers(text, IMPLEMENT_VERBS) if not _inside_span(view, a, b)]
     others = _triggers(text, RECOGNITION_TRIGGERS + CONTRIBUTE_VERBS)
     for s in view.spans:
-        if s.type != "Initiative":
-            continue
+        if s.type != "Initiative" or _EVENT_AFTER.match(text, s.end):
+            continue  # 在深入推进X座谈会上: the initiative names a meeting
         places, target = _places_before(view, s)
         if target is not None and top_class(target.cls) != "Initiative":
             target = None
@@ -723,11 +724,10 @@ def implementation_pattern(view: SentenceView) -> None:
             continue
         cs, ce = view.clause_bounds(s.start)
         # a verb of carrying out before the initiative in its clause (坚持A、B, 全面落实省委“X”和县委“Y”)
-        i = next((k for k in range(len(verbs) - 1, -1, -1) if cs <= verbs[k][0] and verbs[k][1] <= s.start), None)
-        if i is not None and not any(verbs[i][1] <= a and b <= s.start for a, b in others):
-            while i > 0 and verbs[i - 1][1] == verbs[i][0]:  # 出台落实, 组织开展: the chain's first verb
-                i -= 1
-            at = verbs[i][0]
+        before = [v for v in verbs if cs <= v[0] and v[1] <= s.start]
+        if before and not any(before[-1][1] <= a and b <= s.start for a, b in others):
+            # the subject is the one of the clause's first verb: 出台落实X, 落实省委A和市委加快建设B
+            at = before[0][0]
             _implemented_by(view, subject_at(view, at, IMPLEMENTERS), s, "pattern:落实X", 0.7, at)
         elif text.endswith("以", cs, s.start) and _THREAD_AFTER.match(text[s.end:]):  # 以X为主线 / 为牵引
             _implemented_by(view, subject_at(view, s.start - 1, IMPLEMENTERS), s, "pattern:以X为主线", 0.7,

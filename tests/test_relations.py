@@ -149,6 +149,9 @@ SAYINGS = {
     "implements-after-a-project-clause": ("加快滨河大道建设,持续开展“清河行动”。",
                                           {"滨河大道": "InfrastructureProject", "清河行动": "Campaign"},
                                           {("华容区", "implements", "清河行动")}),
+    "implements-first-verb-of-the-clause": ("全面落实省委“五大行动”和市委加快建设“两区一枢纽”决策。",
+                                            {"五大行动": I, "两区一枢纽": I, "省委": "PartyCommittee", "市委": "PartyCommittee"},
+                                            {("华容区", "implements", "两区一枢纽")}),
     "implements-subject-named": ("区政府坚持以“三治融合”为主线,深入实施“强基工程”。",
                                  {"区政府": G, "三治融合": I, "强基工程": "Programme"},
                                  {("区政府", "implements", "三治融合"), ("区政府", "implements", "强基工程")}),
@@ -240,6 +243,8 @@ MISREADINGS = {
                                                     {("武汉新城", "locatedIn", "武汉")}),
     "a-sector's-own-zone-is-not-in-it": ("航空经济加快发展。航空经济区扩区。", {"航空经济": S, "航空经济区": Z},
                                          {("航空经济区", "inSector", "航空经济")}),
+    "an-initiative-naming-a-meeting": ("深入落实在推进中部崛起座谈会上的讲话精神。", {"中部崛起": "Strategy"},
+                                       {("华容区", "implements", "中部崛起")}),
     "with-and-no-cooperation-cue": ("与青石集团相比,我区营收增长更快。", {"青石集团": C},
                                     {("华容区", "cooperatesWith", "青石集团")}),
 }
