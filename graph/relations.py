@@ -935,8 +935,8 @@ def _sector_heading(view: SentenceView, sectors: list[Span]) -> None:
 
 ZONE_CLASSES = ("DevelopmentZone", "Port", "Airport", "Station", "Venue")
 NATURAL_ENDS = ("水库", "湖", "河", "江", "山", "岛", "湾", "溪")
-# where a place name inside a longer name says where the thing is: at its start (青山镇商会), in brackets (无锡(江阴)港),
-# or after an institution's name (某某大学青山校区); not after a verb (守好青山水库 is a phrase, not a name)
+# where a short place name (青山) inside a longer name says where the thing is: at its start (青山宾馆), in brackets
+# (无锡(青山)港), or after an institution's name (某某大学青山校区); not after a verb (守好青山水库 is a phrase)
 _NAME_OPENS = re.compile(r"(?:^|[(（]|大学|学院|集团|公司|银行|医院)$")
 
 
@@ -961,7 +961,7 @@ def named_place_pattern(view: SentenceView) -> None:
         found: list[tuple[int, int, Entity]] = []
         for form, place in places:
             k = label.find(form)
-            if k >= 0 and len(form) < len(label) and _NAME_OPENS.search(label[:k]) \
+            if k >= 0 and len(form) < len(label) and (len(form) > 2 or _NAME_OPENS.search(label[:k])) \
                     and not any(a <= k < b or k <= a < k + len(form) for a, b, _ in found):
                 found.append((k, k + len(form), place))
         if any(label[b:b + 1] in "—-－" for _, b, _ in found):

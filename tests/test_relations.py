@@ -341,13 +341,25 @@ def test_seed_relations_meet_the_recall_and_precision_floors():
 
     _, s = score_file(GOLD, load_judged())
     # recall over the gold relations whose two ends the extractor found (missing entities are the extractor's)
-    # reset to what the completed gold (101 relations) measures: reachable recall 0.523, recall 0.455
-    assert s.reachable_recall >= 0.52, (s.missed, s.unreachable)
-    assert s.recall >= 0.45, s.unreachable
+    # raised with the rules of issue 15 to what they measure less a margin: reachable recall 0.864, recall 0.752,
+    # judged precision 1.000 (were 0.523, 0.455, 0.85)
+    assert s.reachable_recall >= 0.84, (s.missed, s.unreachable)
+    assert s.recall >= 0.73, s.unreachable
     judged = len(s.correct) + len(s.wrong)
-    assert len(s.correct) / judged >= 0.85, s.wrong
+    assert len(s.correct) / judged >= 0.95, s.wrong
     # new relations (after extractor changes) need judging in bench/relations_judged.tsv
     assert judged / (judged + len(s.unjudged)) >= 0.7, s.unjudged
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "dev").is_dir(), reason="../shared/eval/dev is not beside the checkout")
+def test_dev_relations_meet_the_precision_and_recall_floors():
+    # typed relations over every dev text with relation gold, scored as `policykg eval` scores them; floors at
+    # what the rules of issue 15 measure (P 0.794, R 0.427 on 288 gold relations, 120 of them with an end the
+    # extractor does not find) less a margin
+    r = run_policykg("eval", str(SHARED / "eval" / "dev"), "--format", "json", "--no-errors")
+    assert r.returncode == 0, r.stderr
+    total = next(row for row in json.loads(r.stdout) if row["scored"] == "relation" and row["type"] == "ALL")
+    assert float(total["P"]) >= 0.77 and float(total["R"]) >= 0.40, total
 
 
 def test_score_relations_matches_by_label_alias_and_symmetry():
