@@ -587,27 +587,26 @@ def location_pattern(view: SentenceView) -> None:
     """X落户(A) / 引进X / 在A建设X / A、B X项目 / 园区,X等项目开工: a project or organization is located in a
     place."""
     text = view.text
-    movable = MOVABLE
     for a, b in _triggers(text, SETTLE_VERBS):
         cs, _ = view.clause_bounds(a)
         place = view.span_starting(b + (1 if text.startswith(("在", "于"), b) else 0), ("Place",))
-        things = [s for s in view.spans if cs <= s.start and s.end <= a and s.type in movable]
+        things = [s for s in view.spans if cs <= s.start and s.end <= a and s.type in MOVABLE]
         if not things:
             continue
         gap = text[things[-1].end:a]
         if _COUNT_OPENS.match(gap) or (re.search(r"\d", gap) and not gap.startswith("等")):
             continue  # 某某中心首批10个项目落地 / 某园区3万平方米标房入驻: what settles is not the name
-        group = coordinated_before(view, things[-1], movable)
+        group = coordinated_before(view, things[-1], MOVABLE)
         target = place.entity if place is not None else _home_unless_named(view, group)
         if target is not None:
             for s in group:
                 view.add(s.entity, "locatedIn", target, "pattern:X落户A", 0.75, a)
     # 引进(落地)A、B等一批项目: in the place the clause is about (金鳞湖北岸…,引进落地A), else the report's place
     for a, b in _triggers(text, INTRODUCE_VERBS):
-        first = view.span_starting(b, movable)
+        first = view.span_starting(b, MOVABLE)
         if first is None:
             continue
-        group = coordinated(view, first, movable, ("、", "和", "及", "以及"))
+        group = coordinated(view, first, MOVABLE, ("、", "和", "及", "以及"))
         places = [e for e in subject_at(view, a, ("Place",)) if top_class(e.cls) == "Place"]
         for target in places or [_home_unless_named(view, group)]:
             for t in group if target is not None else ():
@@ -620,9 +619,9 @@ def location_pattern(view: SentenceView) -> None:
         m = re.match(r"(?:新建|建设|建成|开工建设|布局|打造|设立|建立|落地|投资建设|启动建设)", text[s.end:])
         if not m:
             continue
-        nxt = view.span_starting(s.end + m.end(), movable)
+        nxt = view.span_starting(s.end + m.end(), MOVABLE)
         if nxt is not None:
-            for t in coordinated(view, nxt, movable, ("、", "和", "及")):
+            for t in coordinated(view, nxt, MOVABLE, ("、", "和", "及")):
                 view.add(t.entity, "locatedIn", s.entity, "pattern:在A建设X", 0.8, s.start)
     # 青湖、白湖水质提升及生态修复项目: places listed right before a project named after the last of them
     for s in view.spans:
@@ -804,7 +803,8 @@ def _known_name_inside(view: SentenceView, rest: str, outer: Entity) -> Entity |
     return best
 
 
-CONTRIBUTE_VERBS = ("服务融入", "服务和融入", "服务并融入", "深度融入", "主动融入", "融入", "服务于", "服务", "助力", "支撑", "服务保障", "对接")
+CONTRIBUTE_VERBS = ("服务融入", "服务和融入", "服务并融入", "深度融入", "主动融入", "融入", "服务于", "服务", "助力", "支撑",
+                    "服务保障", "对接")
 _FOR = re.compile(r"为[^，,。；;为]{0,20}$")
 _FOR_AFTER = re.compile(r"^[^。；;]{0,12}?(?:贡献|作出贡献|打下|奠定|打牢|夯实|筑牢|提供支撑|提供保障)")
 
@@ -868,7 +868,7 @@ def sector_pattern(view: SentenceView) -> None:
         for g in group:
             view.add(g.entity, "inSector", sector.entity, "pattern:A、B等X企业", 0.75, g.start)
     _sector_named_things(view, sectors)
-    _sector_heading(view, sectors)
+    _sector_heading(view)
 
 
 def _sector_named_things(view: SentenceView, sectors: list[Span]) -> None:
@@ -893,6 +893,7 @@ def _sector_named_things(view: SentenceView, sectors: list[Span]) -> None:
 
 
 def _holds_a_sector_name(e: Entity) -> bool:
+    """Things whose name may say their sector: projects and zones (青山新能源产业园)."""
     return top_class(e.cls) == "Project" or e.cls == "DevelopmentZone"
 
 
@@ -909,7 +910,7 @@ def _standalone_sectors(view: SentenceView) -> list[tuple[str, Entity]]:
     return found
 
 
-def _sector_heading(view: SentenceView, sectors: list[Span]) -> None:
+def _sector_heading(view: SentenceView) -> None:
     """新能源产业加快发展,A、B项目投产,引进C、D: a sentence that opens with a sector is about it, and the projects
     and companies that open its later clauses, or that it brings in, are in that sector."""
     text = view.text
