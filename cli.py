@@ -247,21 +247,34 @@ def extract(files, fmt, output):
 @output_options(formats=("table", "csv", "tsv", "json"), default="table")
 @user_errors
 def eval_command(gold_dir, files, errors, types, fmt, output):
-    """Score extraction against hand-made gold: precision, recall and F1 per entity type.
+    """Score extraction against hand-made gold: P, R and F1 per entity type and per relation predicate.
 
-    GOLD_DIR holds <name>.gold.json files ({"doc", "entities": [{"label", "type", "aliases"}]}).
+    GOLD_DIR holds <name>.gold.json files ({"doc", "entities": [{"label", "type", "aliases"}]}) and, optionally,
+    <name>.relations.json beside them ({"doc", "relations": [{"subject", "predicate", "object"}]}).
     FILES are the documents to extract; by default the <name>.txt files beside the gold files.
-    A predicted entity matches when any of its forms (label, aliases, mentions) equals a gold form.
+    A predicted entity matches when any of its forms (label, aliases, mentions) equals a gold form; a fact
+    matches a gold relation with its predicate when both ends match that way (cooperatesWith and connects either
+    way round). relatedTo, hasIndicator and gazetteer parents are not scored; `unreachable` counts gold relations
+    with an end the extractor did not find.
 
     \b
     Example:
       policykg eval ../shared/eval/seed
       policykg eval gold/ reports/*.txt --no-errors --format csv
     """
-    from graph.extract.evaluate import evaluate, load_gold, score_rows
+    from graph.extract.evaluate import (
+        evaluate,
+        evaluate_relations,
+        load_gold,
+        load_relation_gold,
+        relation_score_rows,
+        score_rows,
+    )
     from graph.extract.pipeline import document_record, extract_corpus
 
     gold = load_gold(gold_dir)
+    gold_relations = load_relation_gold(gold_dir)
+    given = bool(files)
     if not files:
         files = [p for p in (Path(gold_dir) / name for name in gold) if p.exists()]
         if not files:
@@ -269,15 +282,24 @@ def eval_command(gold_dir, files, errors, types, fmt, output):
     corpus = extract_corpus(files)
     for w in corpus.errors:
         click.echo(f"warning: {w}", err=True)
-    predicted = {}
-    for dg in corpus.documents:
-        predicted[dg.document.name] = document_record(dg)["entities"]
-    ev = evaluate(gold, predicted, tuple(t.strip() for t in types.split(",") if t.strip()))
-    rows = score_rows(ev)
-    text = format_rows(["type", "gold", "pred", "P", "R", "F1"], rows, fmt)
+    records = {dg.document.name: document_record(dg) for dg in corpus.documents}
+    if given:  # score the documents given, not every gold file of the directory
+        gold = {doc: g for doc, g in gold.items() if doc in records}
+        gold_relations = {doc: g for doc, g in gold_relations.items() if doc in records}
+    ev = evaluate(gold, {doc: r["entities"] for doc, r in records.items()},
+                  tuple(t.strip() for t in types.split(",") if t.strip()))
+    rows = [["entity", *row, ""] for row in score_rows(ev)]
+    rev = evaluate_relations(gold, gold_relations, records) if gold_relations else None
+    if rev is not None:
+        rows += [["relation", *row] for row in relation_score_rows(rev)]
+    text = format_rows(["scored", "type", "gold", "pred", "P", "R", "F1", "unreachable"], rows, fmt)
     if errors and fmt == "table":
         text += "".join(f"FP  {doc}  {t}  {label}\n" for doc, t, label in ev.false_positives)
         text += "".join(f"FN  {doc}  {t}  {label}\n" for doc, t, label in ev.false_negatives)
+        if rev is not None:
+            text += "".join(f"FP  {doc}  {p}  {s} → {o}\n" for doc, p, s, o in rev.false_positives)
+            text += "".join(f"FN  {doc}  {p}  {s} → {o}{'' if ok else '  (unreachable)'}\n"
+                            for doc, p, s, o, ok in rev.false_negatives)
     emit(text, output)
 
 

@@ -134,6 +134,139 @@ def test_pattern_does_not_misread(case):
     assert not got & WRONG
 
 
+# ---------------------------------------------------------------- the ways reports say them (issue 15)
+
+G, I, R, S, Z, U = "Government", "Initiative", "Designation", "Industry", "DevelopmentZone", "University"
+SAYINGS = {
+    "implements-by-verb": ("坚持“两山”理念,聚焦“三个强县”目标,狠抓“百日攻坚”行动。",
+                           {"“两山”理念": I, "“三个强县”": I, "“百日攻坚”行动": "Campaign"},
+                           {("华容区", "implements", "“两山”理念"), ("华容区", "implements", "“三个强县”"),
+                            ("华容区", "implements", "“百日攻坚”行动")}),
+    "implements-issuer-between": ("全面落实省委“五大行动”部署和市委“三城同创”决策。",
+                                  {"五大行动": I, "三城同创": I, "省委": "PartyCommittee", "市委": "PartyCommittee"},
+                                  {("华容区", "implements", "五大行动"), ("华容区", "implements", "三城同创")}),
+    "implements-verb-chain": ("出台实施“稳经济十条”、“助企纾困八条”等措施。", {"稳经济十条": "Policy", "助企纾困八条": "Policy"},
+                              {("华容区", "implements", "稳经济十条"), ("华容区", "implements", "助企纾困八条")}),
+    "implements-as-the-thread": ("以乡村振兴为抓手,以“数字政府”改革为牵引,推动高质量发展。",
+                                 {"乡村振兴": "Strategy", "“数字政府”改革": "Reform"},
+                                 {("华容区", "implements", "乡村振兴"), ("华容区", "implements", "“数字政府”改革")}),
+    "implements-initiative-making-progress": ("二是“放管服”改革扎实推进,营商环境持续优化。", {"“放管服”改革": "Reform"},
+                                              {("华容区", "implements", "“放管服”改革")}),
+    "implements-after-a-project-clause": ("加快滨河大道建设,持续开展“清河行动”。",
+                                          {"滨河大道": "InfrastructureProject", "清河行动": "Campaign"},
+                                          {("华容区", "implements", "清河行动")}),
+    "implements-first-verb-of-the-clause": ("全面落实省委“五大行动”和市委加快建设“两区一枢纽”决策。",
+                                            {"五大行动": I, "两区一枢纽": I, "省委": "PartyCommittee", "市委": "PartyCommittee"},
+                                            {("华容区", "implements", "两区一枢纽")}),
+    "implements-subject-named": ("区政府坚持以“三治融合”为主线,深入实施“强基工程”。",
+                                 {"区政府": G, "三治融合": I, "强基工程": "Programme"},
+                                 {("区政府", "implements", "三治融合"), ("区政府", "implements", "强基工程")}),
+    "recognized-list": ("青石镇获批国家级生态乡镇、全省森林小镇。", {"青石镇": T, "国家级生态乡镇": R, "全省森林小镇": R},
+                        {("青石镇", "recognizedAs", "国家级生态乡镇"), ("青石镇", "recognizedAs", "全省森林小镇")}),
+    "recognized-other-verbs": ("青石镇通过国家卫生镇验收,被命名为省级生态镇。白沙镇成功创建全国文明村镇。",
+                               {"青石镇": T, "白沙镇": T, "国家卫生镇": R, "省级生态镇": R, "全国文明村镇": R},
+                               {("青石镇", "recognizedAs", "国家卫生镇"), ("青石镇", "recognizedAs", "省级生态镇"),
+                                ("白沙镇", "recognizedAs", "全国文明村镇")}),
+    "recognized-respectively": ("青石镇、白沙镇分别入选全国农业产业强镇、全国乡村治理示范镇。",
+                                {"青石镇": T, "白沙镇": T, "全国农业产业强镇": R, "全国乡村治理示范镇": R},
+                                {("青石镇", "recognizedAs", "全国农业产业强镇"),
+                                 ("白沙镇", "recognizedAs", "全国乡村治理示范镇")}),
+    "recognized-ranking": ("县域综合实力位居全国百强区第45位、中部百强区第12位。在全国投资潜力百强区排名第20位。",
+                           {"全国百强区": R, "中部百强区": R, "全国投资潜力百强区": R},
+                           {("华容区", "recognizedAs", "全国百强区"), ("华容区", "recognizedAs", "中部百强区"),
+                            ("华容区", "recognizedAs", "全国投资潜力百强区")}),
+    "recognized-award-counted": ("荣获省科技进步奖3项。", {"省科技进步奖": "Award"},
+                                 {("华容区", "recognizedAs", "省科技进步奖")}),
+    "leads-every-body-past-the-supervisors": (
+        "在省委省政府、市委市政府和区委的坚强领导下,在区人大、区政协的监督支持下,区政府团结带领全区人民砥砺奋进。",
+        {"省委": "PartyCommittee", "省政府": G, "市委": "PartyCommittee", "市政府": G, "区委": "PartyCommittee",
+         "区人大": "PeoplesCongress", "区政协": "CPPCC", "区政府": G},
+        {("省委", "leads", "区政府"), ("省政府", "leads", "区政府"), ("市委", "leads", "区政府"),
+         ("市政府", "leads", "区政府"), ("区委", "leads", "区政府")}),
+    "leads-we-the-place": ("我们坚持稳中求进,在市委、市政府和区委的坚强领导下,较好完成了各项任务。",
+                           {"市委": "PartyCommittee", "市政府": G, "区委": "PartyCommittee"},
+                           {("市委", "leads", "华容区"), ("市政府", "leads", "华容区"), ("区委", "leads", "华容区")}),
+    "located-introduced": ("引进宏达新材料、华泰电子等企业。", {"宏达新材料": C, "华泰电子": C},
+                           {("宏达新材料", "locatedIn", "华容区"), ("华泰电子", "locatedIn", "华容区")}),
+    "located-topic-zone": ("青石工业园,宏达新材料等5个项目开工,远航光伏项目投产。",
+                           {"青石工业园": Z, "宏达新材料": "IndustrialProject", "远航光伏项目": "IndustrialProject"},
+                           {("宏达新材料", "locatedIn", "青石工业园"), ("远航光伏项目", "locatedIn", "青石工业园")}),
+    "located-place-inside-a-name": ("青石镇推进美丽乡村建设。青石镇商会成立,华容宾馆完成改造。",
+                                    {"青石镇": T, "青石镇商会": "IndustryAssociation", "华容宾馆": "PublicServiceProject"},
+                                    {("青石镇商会", "locatedIn", "青石镇"), ("华容宾馆", "locatedIn", "华容区")}),
+    "sector-listed-before-a-project": ("集成电路、生物医药千亩产业园加快建设。",
+                                       {"集成电路": S, "生物医药": S, "千亩产业园": "IndustrialProject"},
+                                       {("千亩产业园", "inSector", "集成电路"), ("千亩产业园", "inSector", "生物医药")}),
+    "sector-heading": ("新能源产业加快发展,引进星辰储能、晶耀光电等企业,远航光伏项目投产。",
+                       {"新能源": S, "星辰储能": C, "晶耀光电": C, "远航光伏项目": "IndustrialProject"},
+                       {("星辰储能", "inSector", "新能源"), ("晶耀光电", "inSector", "新能源"),
+                        ("远航光伏项目", "inSector", "新能源")}),
+    "sector-inside-a-name": ("新能源装机规模扩大。青石新能源产业园开工。", {"新能源": S, "青石新能源产业园": "IndustrialProject"},
+                             {("青石新能源产业园", "inSector", "新能源")}),
+    "cooperates-list-and-docking": ("与北方大学、省农科院签约共建研发中心。与青石集团深度对接。",
+                                    {"北方大学": U, "省农科院": "ResearchInstitute", "青石集团": C},
+                                    {("华容区", "cooperatesWith", "北方大学"), ("华容区", "cooperatesWith", "省农科院"),
+                                     ("华容区", "cooperatesWith", "青石集团")}),
+    "contributes": ("助力长江经济带发展。为“十五五”良好开局打牢基础。",
+                    {"长江经济带发展": "Strategy", "十五五": "Plan"},
+                    {("华容区", "contributesTo", "长江经济带发展"), ("华容区", "contributesTo", "十五五")}),
+}
+
+
+@pytest.mark.parametrize("case", SAYINGS, ids=list(SAYINGS))
+def test_each_way_of_saying_a_relation_is_read(case):
+    body, names, expected = SAYINGS[case]
+    got = _triples(body, {k: (v, None) for k, v in names.items()})
+    assert expected <= got, expected - got
+
+
+MISREADINGS = {
+    "counted-titles-are-not-the-subject's": ("创成省级绿色港口4个。", {"省级绿色港口": R},
+                                             {("华容区", "recognizedAs", "省级绿色港口")}),
+    "a-plan-is-not-recognised": ("“十四五”规划开局良好,荣获全国文明城区称号。", {"十四五规划": "Plan", "全国文明城区": R},
+                                 {("十四五规划", "recognizedAs", "全国文明城区")}),
+    "our-district's-model-is-the-subject": ("我区殡葬改革模式入选全国优秀案例。", {"全国优秀案例": R},
+                                            {("华容区", "recognizedAs", "全国优秀案例")}),
+    "respectively-is-not-crossed": ("青石镇、白沙镇分别入选全国农业产业强镇、全国乡村治理示范镇。",
+                                    {"青石镇": T, "白沙镇": T, "全国农业产业强镇": R, "全国乡村治理示范镇": R},
+                                    {("青石镇", "recognizedAs", "全国乡村治理示范镇"),
+                                     ("白沙镇", "recognizedAs", "全国农业产业强镇")}),
+    "a-ranking-verb-needs-a-rank": ("经济总量位居全国百强区方阵。", {"全国百强区": R},
+                                    {("华容区", "recognizedAs", "全国百强区")}),
+    "a-city-names-its-own-policy": ("上海市城市更新大会在此召开。", {"上海市": "City", "城市更新": "Programme"},
+                                    {("上海市", "implements", "城市更新")}),
+    "a-contribution-is-not-implementing": ("深入推进服务融入“一带一路”建设。", {"一带一路": "Strategy"},
+                                           {("华容区", "implements", "一带一路")}),
+    "a-project-clause-does-not-implement": ("加快滨河大道建设,持续开展“清河行动”。",
+                                            {"滨河大道": "InfrastructureProject", "清河行动": "Campaign"},
+                                            {("滨河大道", "implements", "清河行动")}),
+    "a-verb-phrase-is-not-a-name": ("提升华容老街风貌。", {"提升华容老街": "PublicServiceProject"},
+                                    {("提升华容老街", "locatedIn", "华容区")}),
+    "a-park-hosting-companies-does-not-settle": ("青石工业园3万平方米标房入驻企业20家。", {"青石工业园": "IndustrialProject"},
+                                                 {("青石工业园", "locatedIn", "华容区")}),
+    "counted-projects-settle-not-their-centre": ("青石创新中心首批10个项目落地。", {"青石创新中心": "ResearchInstitute"},
+                                                 {("青石创新中心", "locatedIn", "华容区")}),
+    "a-link-between-two-places": ("武汉—鄂州合作示范基地揭牌。武汉、鄂州携手发展。",
+                                  {"武汉": "City", "鄂州": "City", "武汉—鄂州合作示范基地": "IndustrialProject"},
+                                  {("武汉—鄂州合作示范基地", "locatedIn", "武汉"), ("武汉—鄂州合作示范基地", "locatedIn", "鄂州")}),
+    "a-zone-named-after-a-city-may-reach-beyond-it": ("武汉新城加快建设。武汉加快发展。", {"武汉新城": Z, "武汉": "City"},
+                                                    {("武汉新城", "locatedIn", "武汉")}),
+    "a-sector's-own-zone-is-not-in-it": ("航空经济加快发展。航空经济区扩区。", {"航空经济": S, "航空经济区": Z},
+                                         {("航空经济区", "inSector", "航空经济")}),
+    "an-initiative-naming-a-meeting": ("深入落实在推进中部崛起座谈会上的讲话精神。", {"中部崛起": "Strategy"},
+                                       {("华容区", "implements", "中部崛起")}),
+    "with-and-no-cooperation-cue": ("与青石集团相比,我区营收增长更快。", {"青石集团": C},
+                                    {("华容区", "cooperatesWith", "青石集团")}),
+}
+
+
+@pytest.mark.parametrize("case", MISREADINGS, ids=list(MISREADINGS))
+def test_lookalikes_give_no_relation(case):
+    body, names, wrong = MISREADINGS[case]
+    got = _triples(body, {k: (v, None) for k, v in names.items()})
+    assert not got & wrong, got & wrong
+
+
 def test_every_relation_cites_its_sentence_rule_status_and_year():
     doc = _doc("2023年,与省农科院签订战略合作协议。")
     ents = entities_named(doc, {**HOME, "省农科院": ("ResearchInstitute", None)})
@@ -218,13 +351,25 @@ def test_seed_relations_meet_the_recall_and_precision_floors():
 
     _, s = score_file(GOLD, load_judged())
     # recall over the gold relations whose two ends the extractor found (missing entities are the extractor's)
-    # reset to what the completed gold (101 relations) measures: reachable recall 0.523, recall 0.455
-    assert s.reachable_recall >= 0.52, (s.missed, s.unreachable)
-    assert s.recall >= 0.45, s.unreachable
+    # raised with the rules of issue 15 to what they measure less a margin: reachable recall 0.864, recall 0.752,
+    # judged precision 1.000 (were 0.523, 0.455, 0.85)
+    assert s.reachable_recall >= 0.84, (s.missed, s.unreachable)
+    assert s.recall >= 0.73, s.unreachable
     judged = len(s.correct) + len(s.wrong)
-    assert len(s.correct) / judged >= 0.85, s.wrong
+    assert len(s.correct) / judged >= 0.95, s.wrong
     # new relations (after extractor changes) need judging in bench/relations_judged.tsv
     assert judged / (judged + len(s.unjudged)) >= 0.7, s.unjudged
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "dev").is_dir(), reason="../shared/eval/dev is not beside the checkout")
+def test_dev_relations_meet_the_precision_and_recall_floors():
+    # typed relations over every dev text with relation gold, scored as `policykg eval` scores them; floors at
+    # what the rules of issue 15 measure (P 0.794, R 0.427 on 288 gold relations, 120 of them with an end the
+    # extractor does not find) less a margin
+    r = run_policykg("eval", str(SHARED / "eval" / "dev"), "--format", "json", "--no-errors")
+    assert r.returncode == 0, r.stderr
+    total = next(row for row in json.loads(r.stdout) if row["scored"] == "relation" and row["type"] == "ALL")
+    assert float(total["P"]) >= 0.77 and float(total["R"]) >= 0.40, total
 
 
 def test_score_relations_matches_by_label_alias_and_symmetry():

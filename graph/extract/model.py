@@ -18,7 +18,7 @@ class Mention:
     confidence: float
     label: str = ""
     sentence: int = -1
-    doc: str = ""  # the name of the document it was read from (set by graph.pipeline.process_document)
+    doc: str = ""  # the name of the document it was read from (set by graph.extract.pipeline.process_document)
 
     @property
     def canonical(self) -> str:

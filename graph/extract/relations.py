@@ -128,7 +128,8 @@ ADVERBS = tuple(sorted(set(
     "过去一年 始终 紧紧 主动 高标准 高质量 深度 重点 统筹 科学 严格 有效 稳妥 快速 优先 同时 此外 另外 并 又 再 "
     "首批 一举 荣幸 相继 以来 目前 现已 已于 年内 年底前 年底 年初 上半年 下半年 前三季度 五年 三年 两年 一批 "
     "被 获 新 更 大幅 全力以赴 坚定不移 奋力 合力 集中 精准 充分 深度 系统 协同 差异化 高水平 扎扎实实 "
-    "实打实 真抓实干 分类 依法 不折不扣 强力 纵深 忠实 牢牢 高效 坚决 全方位 多渠道 因地制宜".split()), key=len, reverse=True))
+    "实打实 真抓实干 分类 依法 不折不扣 强力 纵深 忠实 牢牢 高效 坚决 全方位 多渠道 因地制宜 坚定 完整准确 "
+    "初步 毫不动摇 持之以恒 久久为功".split()), key=len, reverse=True))
 _TIME_PREFIX = re.compile(r"(?:(?:19|20)\d{2}年(?:[上下]半年|前三季度|底|以来)?|[一二三四五六七八九十两\d]+(?:年|届|次|个季度|批)"
                           r"|\d{1,2}月(?:\d{1,2}日)?(?:上午|下午)?|[\s“”\"'（）()]+)")
 
@@ -334,15 +335,29 @@ def _head_subject(view: SentenceView, start: int, stop: int) -> tuple[str, list[
     adverbs precede the verb, ('other', []) when some other noun is the subject."""
     text = view.text
     pos = start + adverbial_length(text[start:stop])
+    named = next((s.start for s in view.spans if start <= s.start < pos), None)
+    if named is not None and is_adverbial(text[start:named]):  # 大足高新区: a name, though 大足 reads as an adverb
+        pos = named
     ref = next((r for r in SELF_REFERENCES if text.startswith(r, pos) and pos + len(r) <= stop), None)
     if ref:
-        return "self", []
+        return ("other" if _qualifies_a_noun(text[pos + len(ref):stop]) else "self"), []
     first = view.span_starting(pos)
     if first is not None and first.end <= stop:
         return "entity", [s.entity for s in coordinated(view, first)]
     if pos >= stop:
         return "none", []
     return "other", []
+
+
+def _qualifies_a_noun(rest: str) -> bool:
+    """True when what stands between a self-reference and its verb ends with a noun the reference qualifies
+    (我县殡葬改革模式入选…: the model, not the county, is the subject)."""
+    from graph.extract.mentions import tokens, word_tag
+
+    if not rest or is_adverbial(rest):
+        return False
+    toks = tokens(rest[-8:])
+    return bool(toks) and (word_tag(toks[-1][0]) or "").startswith("n")
 
 
 def _is_modifier(view: SentenceView, group: list[Entity], pos: int) -> bool:
@@ -369,9 +384,11 @@ def _ends_with_others(view: SentenceView, group: list[Entity], stop: int) -> boo
     return last is not None and view.text.startswith("等", last)
 
 
-def subject_at(view: SentenceView, pos: int) -> list[Entity]:
+def subject_at(view: SentenceView, pos: int, carry: tuple[str, ...] = SUBJECT_TYPES) -> list[Entity]:
     """The subject of the verb at `pos`: an entity list opening its clause (or an earlier clause of the sentence
-    whose subject carries over), the report's own place for a clause with no subject, else nothing."""
+    whose subject carries over), the report's own place for a clause with no subject, else nothing.
+    `carry`: the top classes an earlier clause's subject must have to carry over (加快X项目建设,开展Y: the project
+    opens its clause as the thing built, and does not carry out Y)."""
     cs, _ = view.clause_bounds(pos)
     kind, group = _head_subject(view, cs, pos)
     if kind == "entity":
@@ -385,7 +402,7 @@ def subject_at(view: SentenceView, pos: int) -> list[Entity]:
         _, end = view.clause_bounds(start)
         k, g = _head_subject(view, start, end)
         if k == "entity" and not _ends_with_others(view, g, end):
-            carried = g
+            carried = g if all(top_class(e.cls) in carry for e in g) else None
         elif k == "self":
             carried = None
         start = end + 1
@@ -410,13 +427,22 @@ def _trigger_pattern(words: tuple[str, ...]) -> re.Pattern:
 _LEADS = re.compile(r"在((?:(?!在)[^，,。；;：:]){1,40}?)的?(?:坚强|正确|统一|直接|亲切|全面)?领导下[，,]?")
 
 
+_UNDER = re.compile(r"在[^，,。；;：:]{1,40}?下[，,]")
+
+
 def leads_pattern(view: SentenceView) -> None:
-    """在X(的坚强)领导下, Y …: X leads Y (Y: the clause's subject, an earlier clause's, or the report's place)."""
-    for m in _LEADS.finditer(view.text):
+    """在X、Y和Z(的坚强)领导下, (在…监督支持下,) W …: each of X, Y, Z leads W (W: the subject named after the
+    在…下 phrases, else the clause's subject, an earlier clause's, or the report's place)."""
+    text = view.text
+    for m in _LEADS.finditer(text):
         leaders = view.spans_in(m.start(1), m.end(1), ("Agency",))
         if not leaders:
             continue
-        led = view.span_starting(m.end(), ("Agency", "Place", "Organization"))
+        after = m.end()
+        while (u := _UNDER.match(text, after)) is not None:  # 在区人大、区政协的监督支持下, 在全县人民的共同努力下
+            after = u.end()
+        after += adverbial_length(text[after:after + 12])
+        led = view.span_starting(after, ("Agency", "Place", "Organization"))
         if led is not None:  # 在市委领导下,华容区委…
             targets = [s.entity for s in coordinated(view, led, ("Agency", "Place", "Organization"))]
         else:  # 县政府…,在县委的领导下,… or no subject at all
@@ -426,34 +452,78 @@ def leads_pattern(view: SentenceView) -> None:
                 view.add(a.entity, "leads", b, "pattern:在X领导下Y", 0.85, m.start())
 
 
-RECOGNITION_TRIGGERS = ("入选", "获评", "获批", "荣获", "被评为", "评为", "被命名为", "命名为", "被列为", "列为", "入列",
-                        "入围", "荣登", "跻身", "成为", "获得", "被授予", "授予", "被确定为", "确定为", "创成",
-                        "成功创建", "获")
+RECOGNITION_TRIGGERS = ("入选", "获评", "获批", "荣获", "被评为", "评为", "被命名为", "命名为", "被列为", "列为", "列入",
+                        "入列", "入围", "荣登", "跻身", "成为", "获得", "被授予", "授予", "被确定为", "确定为", "创成",
+                        "成功创建", "通过", "获")
+# a place in a ranking is recognised by the list it ranks in: 位列全国百强县第32位, 在X百强县排名第68位
+RANKING_TRIGGERS = ("位列", "位居", "稳居", "名列", "居")
+# what is ranked when a clause opens with it is the place itself: 县域综合实力位居…, 经济总量居…
+_ATTRIBUTE_HEAD = re.compile(r"(?:县域|区域|城市|全县|全区|全市|经济)?(?:综合)?(?:实力|竞争力|总量|排名|水平|指数)")
+_RANK_AFTER = re.compile(r"^(?:第[一二三四五六七八九十百\d]+(?:位|名)|前[一二三四五六七八九十百\d]+(?:位|名|强)?)")
+_RANKED_IN = re.compile(r"^(?:中)?(?:排名|排|列|位列|位居)第[一二三四五六七八九十百\d]+(?:位|名)")
+# what an earlier clause's subject must be to carry over to a recognition (“十二五”规划开局良好,荣获…: not the plan)
+RECOGNISED = ("Place", "Agency", "Organization", "Project")
+_COUNTED = re.compile(r"^[\d一二三四五六七八九十两百]+(?:个|家|项|所|处|条|座|户)")
+_AWARD_GAP = re.compile(r"[^，,；;。：:！？!?]{0,16}")
 
 
 def recognition_pattern(view: SentenceView) -> None:
-    """X(连续三年)入选/获评/获批 Y, with Y a recognition: X recognizedAs Y; no X in the clause → the report's place."""
+    """X(连续三年)入选/获评/获批/位列 Y(、Z): each subject is recognised as each recognition of the list; A、B分别
+    入选X、Y pairs them in order; no subject in the clause → the report's place."""
     text = view.text
-    trig = _triggers(text, RECOGNITION_TRIGGERS)
-    for rec in [s for s in view.spans if s.type == "Recognition"]:
-        cs, _ = view.clause_bounds(rec.start)
-        before = [(a, b) for a, b in trig if cs <= a and b <= rec.start]
-        if not before:
+    recs = [s for s in view.spans if s.type == "Recognition"]
+    if not recs:
+        return
+    taken: set[int] = set()
+    for a, b in _triggers(text, RECOGNITION_TRIGGERS + RANKING_TRIGGERS):
+        _, ce = view.clause_bounds(a)
+        group = _recognitions_after(view, recs, b, ce, ranking=text[a:b] in RANKING_TRIGGERS)
+        group = [r for r in group if r.start not in taken]
+        if not group:
             continue
-        a, b = before[-1]
-        gap = text[b:rec.start]
-        others = [s for s in view.spans if b <= s.start and s.end <= rec.start]
-        if len(gap) > 16 or any(s.type != "Recognition" for s in others):
+        taken.update(r.start for r in group)
+        subjects = [e for e in subject_at(view, a, RECOGNISED) if top_class(e.cls) in SUBJECT_TYPES]
+        cs, _ = view.clause_bounds(a)
+        if not subjects and text[a:b] in RANKING_TRIGGERS and _ATTRIBUTE_HEAD.fullmatch(text[cs:a]):
+            subjects = subject_at(view, cs)
+        pairs = [(x, r) for x in subjects for r in group]
+        if len(subjects) == len(group) > 1 and "分别" in text[max(0, a - 4):a]:  # A、B分别入选X、Y
+            pairs = list(zip(subjects, group))
+        for subj, r in pairs:
+            view.add(subj, "recognizedAs", r.entity, "pattern:X入选Y", 0.85, a)
+    for r in recs:  # 在X百强县排名第68位
+        if r.start not in taken and text.endswith("在", 0, r.start) and _RANKED_IN.match(text[r.end:]):
+            for subj in subject_at(view, r.start - 1):
+                if top_class(subj.cls) in SUBJECT_TYPES:
+                    view.add(subj, "recognizedAs", r.entity, "pattern:在X排名第N", 0.8, r.start - 1)
+
+
+def _recognitions_after(view: SentenceView, recs: list[Span], b: int, ce: int, ranking: bool) -> list[Span]:
+    """The recognitions a trigger ending at b names in its clause: the first within a few words (首批, 2022年度…),
+    then those listed after it (、全省首批Z / 和W / 第14位、V); none once another name or verb comes between, and
+    none counted (创成省级绿色港口4个: the harbours, not the subject, are recognised; but 荣获X奖2个)."""
+    text = view.text
+    out: list[Span] = []
+    last = b
+    for r in recs:
+        if r.start < b or r.end > ce:
             continue
-        if others and not re.fullmatch(r"[^，,；;。]*", gap):
-            continue
-        for subj in subject_at(view, a):
-            if top_class(subj.cls) in SUBJECT_TYPES:
-                view.add(subj, "recognizedAs", rec.entity, "pattern:X入选Y", 0.85, a)
+        gap = text[last:r.start]
+        if not _AWARD_GAP.fullmatch(gap) or any(last <= s.start and s.end <= r.start for s in view.spans
+                                                if s.type != "Recognition"):
+            break
+        if out and _triggers(gap, RECOGNITION_TRIGGERS):
+            break
+        counted = _COUNTED.match(text[r.end:]) and not r.entity.label.endswith("奖")
+        if counted or (ranking and not _RANK_AFTER.match(text[r.end:])):
+            break
+        out.append(r)
+        last = r.end
+    return out
 
 
 COOPERATION_CUES = ("签订", "签署", "签约", "合作", "共建", "联建", "联合", "联防联控", "携手", "结对", "协议", "协作",
-                    "共同", "联动", "对口")
+                    "共同", "联动", "对口", "对接")
 _NOT_WITH = ("参", "给", "赋", "授", "相", "干")
 
 
@@ -506,24 +576,45 @@ def connection_pattern(view: SentenceView) -> None:
 
 
 SETTLE_VERBS = ("落户", "落地", "入驻", "选址")
+# verbs that bring a project or company in, named after them: 引进A、B等企业, 引进落地A项目
+INTRODUCE_VERBS = ("引进落地", "招引落地", "引进", "引入", "招引")
+# verbs of a project that starts or runs somewhere: 青山园区,A、B等项目开工
+START_VERBS = ("开工", "投产", "落户", "落地", "入驻", "建成", "开业", "竣工", "达产", "投用", "签约")
+_START = re.compile("|".join(START_VERBS))
 _BUILD_AT = re.compile(r"(?:在|于|位于)$")
+_COUNT_OPENS = re.compile(r"(?:首批|第[一二三四五六七八九十]+批)?[\d一二三四五六七八九十两百]+(?:个|家|项)")
+MOVABLE = ("Project", "Organization")
 
 
 def location_pattern(view: SentenceView) -> None:
-    """X落户(A) / 在A建设X / A、B X项目: a project or organization is located in a place."""
+    """X落户(A) / 引进X / 在A建设X / A、B X项目 / 园区,X等项目开工: a project or organization is located in a
+    place."""
     text = view.text
-    movable = ("Project", "Organization")
     for a, b in _triggers(text, SETTLE_VERBS):
         cs, _ = view.clause_bounds(a)
         place = view.span_starting(b + (1 if text.startswith(("在", "于"), b) else 0), ("Place",))
-        things = [s for s in view.spans if cs <= s.start and s.end <= a and s.type in movable]
+        things = [s for s in view.spans if cs <= s.start and s.end <= a and s.type in MOVABLE]
         if not things:
             continue
-        group = coordinated_before(view, things[-1], movable)
-        target = place.entity if place is not None else view.home
+        gap = text[things[-1].end:a]
+        if _COUNT_OPENS.match(gap) or (re.search(r"\d", gap) and not gap.startswith("等")):
+            continue  # 某某中心首批10个项目落地 / 某园区3万平方米标房入驻: what settles is not the name
+        group = coordinated_before(view, things[-1], MOVABLE)
+        target = place.entity if place is not None else _home_unless_named(view, group)
         if target is not None:
             for s in group:
                 view.add(s.entity, "locatedIn", target, "pattern:X落户A", 0.75, a)
+    # 引进(落地)A、B等一批项目: in the place the clause is about (金鳞湖北岸…,引进落地A), else the report's place
+    for a, b in _triggers(text, INTRODUCE_VERBS):
+        first = view.span_starting(b, MOVABLE)
+        if first is None:
+            continue
+        group = coordinated(view, first, MOVABLE, ("、", "和", "及", "以及"))
+        places = [e for e in subject_at(view, a, ("Place",)) if top_class(e.cls) == "Place"]
+        for target in places or [_home_unless_named(view, group)]:
+            for t in group if target is not None else ():
+                view.add(t.entity, "locatedIn", target, "pattern:引进X", 0.75, a)
+    _topic_location(view)
     # 在A(新)建(设)X
     for s in view.spans:
         if s.type != "Place" or not _BUILD_AT.search(text[max(0, s.start - 2):s.start]):
@@ -531,9 +622,9 @@ def location_pattern(view: SentenceView) -> None:
         m = re.match(r"(?:新建|建设|建成|开工建设|布局|打造|设立|建立|落地|投资建设|启动建设)", text[s.end:])
         if not m:
             continue
-        nxt = view.span_starting(s.end + m.end(), movable)
+        nxt = view.span_starting(s.end + m.end(), MOVABLE)
         if nxt is not None:
-            for t in coordinated(view, nxt, movable, ("、", "和", "及")):
+            for t in coordinated(view, nxt, MOVABLE, ("、", "和", "及")):
                 view.add(t.entity, "locatedIn", s.entity, "pattern:在A建设X", 0.8, s.start)
     # 青湖、白湖水质提升及生态修复项目: places listed right before a project named after the last of them
     for s in view.spans:
@@ -541,11 +632,40 @@ def location_pattern(view: SentenceView) -> None:
             continue
         places, _ = _places_before(view, s)
         lead = _leading_nested(view, s, ("Place",))
-        if lead is not None and lead.entity not in places:
+        if lead is not None and lead.entity not in places and view.text[lead.end:lead.end + 1] not in "—-－":
             places.append(lead.entity)
         for p in places:
             if p.cls not in ("River", "Mountain", "NaturalFeature"):
                 view.add(s.entity, "locatedIn", p, "pattern:A、BX项目", 0.75, s.start)
+
+
+def _home_unless_named(view: SentenceView, group: list[Span]) -> Entity | None:
+    """The report's place as where a list of things settles, unless a name of the list says another place
+    (武汉大学长三角科技创新中心…落地: the name tells where)."""
+    places = [form for form, _ in _standalone_places(view)]
+    if any(form in s.entity.label for s in group for form in places) or any(
+            n.type == "Place" and any(s.start <= n.start and n.end <= s.end for s in group) for n in view.nested):
+        return None
+    return view.home
+
+
+def _topic_location(view: SentenceView) -> None:
+    """青山园区,A、B等17个项目开工,C项目投产: a place that opens the sentence as its topic (not the report's own
+    place) is where the projects and companies opening its later clauses start, settle or run."""
+    text = view.text
+    _, first_end = view.clause_bounds(0)
+    kind, topic = _head_subject(view, 0, first_end)
+    if kind != "entity" or any(top_class(e.cls) != "Place" or e is view.home for e in topic):
+        return
+    start = first_end + 1
+    while start < len(text):
+        _, end = view.clause_bounds(start)
+        k, group = _head_subject(view, start, end)
+        if k == "entity" and all(top_class(e.cls) in MOVABLE for e in group) and _START.search(text, start, end):
+            for thing in group:
+                for place in topic:
+                    view.add(thing, "locatedIn", place, "pattern:园区,X开工", 0.7, start)
+        start = end + 1
 
 
 def _leading_nested(view: SentenceView, outer: Span, types: tuple[str, ...]) -> Span | None:
@@ -568,34 +688,84 @@ def _inside_other(view: SentenceView, a: int, b: int, e: Entity) -> bool:
     return any(x.key != e.key and sa <= a and b <= sb and (sb - sa) > (b - a) for x, sa, sb in others)
 
 
-IMPLEMENT_VERBS = ("贯彻落实", "贯彻实施", "创新实施", "全面实施", "落实", "实施", "推进", "推行", "开展", "深化",
-                   "执行", "推广", "践行", "贯彻", "启动", "试行", "健全", "完善", "建立", "实行", "参与", "构建",
-                   "抓好", "用好")
+IMPLEMENT_VERBS = ("贯彻落实", "贯彻实施", "创新实施", "全面实施", "深入实施", "全面落实", "扎实开展", "落实", "实施", "推进",
+                   "推行", "开展", "深化", "执行", "推广", "践行", "贯彻", "启动", "试行", "健全", "完善", "建立", "实行",
+                   "参与", "构建", "构筑", "抓好", "用好", "坚持", "狠抓", "抓实", "按照", "遵循", "围绕", "聚焦", "紧扣",
+                   "把握", "打造", "建设", "创建", "推动", "出台", "制定", "编制", "采取", "强化", "细化", "加强", "统筹",
+                   "探索", "创新", "发起", "完成", "实现", "牢记", "拥护", "做到", "巩固", "打赢", "打好", "形成", "组织")
+# what an initiative that opens its clause does when the place carries it out: 乡村振兴扎实推进, X建设全面起势
+PROGRESS_WORDS = ("推进", "落实", "开展", "实施", "启动", "起势", "推广", "落地", "见效", "破题", "走深走实", "走实",
+                  "蹄疾步稳", "有声有色", "成效", "步伐", "台阶", "突破", "完成", "铺开", "提速", "深化", "显现", "落细")
+_PROGRESS = re.compile("|".join(PROGRESS_WORDS))
+# 以X(、Y)(建设)为主线 / 为牵引 / 为抓手 …
+_THREAD_AFTER = re.compile(r"^(?:、[^，,。；;为]{1,10})*(?:建设|工作)?为(?:主线|牵引|总抓手|抓手|引领|统领|重点|基础|目标|导向"
+                           r"|突破口|切入点)")
+_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、]|[—-]+)")
+_EVENT_AFTER = re.compile(r"[^，,。；;]{0,4}?(?:座谈会|工作会|推进会|现场会|大会|会议|论坛|峰会|博览会)")
+IMPLEMENTERS = ("Place", "Agency")  # what carries out a policy (an organization joins one only when it says so)
+ISSUING_PLACES = ("Province", "City", "Country")  # places that name policies of their own (上海市X条例)
 
 
 def implementation_pattern(view: SentenceView) -> None:
-    """A、B(镇)X工作 / (subject) 落实/实施/推进/开展/深化 X: the places or the subject implement initiative X."""
+    """A、B(镇)X工作 / (subject) 坚持·围绕·落实·推进… X / 以X为主线 / X扎实推进: the places or the clause's subject
+    (else the report's place) implement initiative X."""
     text = view.text
+    verbs = [(a, b) for a, b in _triggers(text, IMPLEMENT_VERBS) if not _inside_span(view, a, b)]
+    others = _triggers(text, RECOGNITION_TRIGGERS + CONTRIBUTE_VERBS)
     for s in view.spans:
-        if s.type != "Initiative":
-            continue
+        if s.type != "Initiative" or _EVENT_AFTER.match(text, s.end):
+            continue  # 在深入推进X座谈会上: the initiative names a meeting
         places, target = _places_before(view, s)
         if target is not None and top_class(target.cls) != "Initiative":
             target = None
+        if any(p.cls in ISSUING_PLACES for p in places):  # 青山市城市更新大会: a city names its own policy
+            places, target = [], None
         for p in places if target is not None else ():
             view.add(p, "implements", target, "pattern:A、B实施X", 0.75, s.start)
         if places:
             continue
-        # a verb of carrying out right before the initiative (or before a list of them)
-        start = coordinated_before(view, s, ("Initiative",), ("、", "和", "及", ""))[0].start
-        verb = next((v for v in _verbs_ending(IMPLEMENT_VERBS, text[max(0, start - 2):start])
-                     if text.endswith(v, 0, start) or text.endswith(v + "好", 0, start)), None)
-        if verb is None:
-            continue
-        at = text.rfind(verb, 0, start)
-        for subj in subject_at(view, at):
-            if top_class(subj.cls) in ACTOR_TYPES:
-                view.add(subj, "implements", s.entity, "pattern:落实X", 0.7, at)
+        cs, ce = view.clause_bounds(s.start)
+        # a verb of carrying out before the initiative in its clause (坚持A、B, 全面落实省委“X”和县委“Y”)
+        before = [v for v in verbs if cs <= v[0] and v[1] <= s.start]
+        if before and not any(before[-1][1] <= a and b <= s.start for a, b in others):
+            # the subject is the one of the clause's first verb: 出台落实X, 落实省委A和市委加快建设B
+            at = before[0][0]
+            _implemented_by(view, subject_at(view, at, IMPLEMENTERS), s, "pattern:落实X", 0.7, at)
+        elif text.endswith("以", cs, s.start) and _THREAD_AFTER.match(text[s.end:]):  # 以X为主线 / 为牵引
+            _implemented_by(view, subject_at(view, s.start - 1, IMPLEMENTERS), s, "pattern:以X为主线", 0.7,
+                            s.start - 1)
+        elif _opens_clause(view, s, cs) and _PROGRESS.search(text, s.end, ce):  # 乡村振兴扎实推进
+            actors = _topic_places(view) or ([view.home] if view.home else [])
+            _implemented_by(view, actors, s, "pattern:X扎实推进", 0.65, s.start)
+
+
+def _topic_places(view: SentenceView) -> list[Entity]:
+    """Places that make up the whole first clause of a sentence, as its topic (青山开发区,引进…,X政策突破首单)."""
+    _, end = view.clause_bounds(0)
+    kind, group = _head_subject(view, 0, end)
+    if kind != "entity" or any(top_class(e.cls) != "Place" for e in group):
+        return []
+    last = max((s.end for s in view.spans if s.entity is group[-1] and s.end <= end), default=end)
+    return group if last == end else []
+
+
+def _implemented_by(view: SentenceView, subjects: list[Entity], s: Span, rule: str, conf: float, at: int) -> None:
+    for subj in subjects:
+        if top_class(subj.cls) in IMPLEMENTERS:
+            view.add(subj, "implements", s.entity, rule, conf, at)
+
+
+def _inside_span(view: SentenceView, a: int, b: int) -> bool:
+    """True if [a, b) lies inside a mention (实施 in …实施方案 is part of a name, not a verb)."""
+    return any(x.start <= a and b <= x.end for x in view.spans)
+
+
+def _opens_clause(view: SentenceView, s: Span, cs: int) -> bool:
+    """True if the span (or the list it starts) opens its clause, after adverbs or an enumerator (二是)."""
+    first = coordinated_before(view, s, ("Initiative",), ("、", "和", "及", ""))[0]
+    head = view.text[cs:first.start]
+    m = _ENUMERATOR.match(head)
+    return is_adverbial(head[m.end():] if m else head)
 
 
 @lru_cache(maxsize=4096)
@@ -636,9 +806,10 @@ def _known_name_inside(view: SentenceView, rest: str, outer: Entity) -> Entity |
     return best
 
 
-CONTRIBUTE_VERBS = ("服务融入", "深度融入", "主动融入", "融入", "服务于", "服务", "助力", "支撑", "服务保障", "对接")
-_FOR = re.compile(r"为[^，,。；;]{0,10}$")
-_FOR_AFTER = re.compile(r"^[^。；;]{0,12}?(?:贡献|作出贡献|打下|奠定|提供支撑|提供保障)")
+CONTRIBUTE_VERBS = ("服务融入", "服务和融入", "服务并融入", "深度融入", "主动融入", "融入", "服务于", "服务", "助力", "支撑",
+                    "服务保障", "对接")
+_FOR = re.compile(r"为[^，,。；;为]{0,20}$")
+_FOR_AFTER = re.compile(r"^[^。；;]{0,12}?(?:贡献|作出贡献|打下|奠定|打牢|夯实|筑牢|提供支撑|提供保障)")
 
 
 def contribution_pattern(view: SentenceView) -> None:
@@ -699,25 +870,110 @@ def sector_pattern(view: SentenceView) -> None:
             continue
         for g in group:
             view.add(g.entity, "inSector", sector.entity, "pattern:A、B等X企业", 0.75, g.start)
+    _sector_named_things(view, sectors)
+    _sector_heading(view)
+
+
+def _sector_named_things(view: SentenceView, sectors: list[Span]) -> None:
+    """集成电路、基因科技千亩产业园 / 青山海上风电项目: a project or zone named after its sectors (listed right
+    before its name, or inside it when the document names that sector on its own) is in them."""
+    for s in view.spans:
+        if not _holds_a_sector_name(s.entity):
+            continue
+        prev = next((x for x in reversed(sectors) if x.end <= s.start), None)
+        found = []
+        if prev is not None and prev.end == s.start:
+            found = [g.entity for g in coordinated_before(view, prev, ("Sector",))]
+        label = s.entity.label
+        for form, sector in _standalone_sectors(view):
+            k = label.find(form)
+            # the sector and at least a two-character name after it (航空经济区 is the sector's zone, not in it)
+            if k >= 0 and len(label) - k - len(form) >= 2 and sector not in found \
+                    and not any(form in e.label for e in found):
+                found.append(sector)
+        for sector in found:
+            view.add(s.entity, "inSector", sector, "pattern:X产业园", 0.7, s.start)
+
+
+def _holds_a_sector_name(e: Entity) -> bool:
+    """Things whose name may say their sector: projects and zones (青山新能源产业园)."""
+    return top_class(e.cls) == "Project" or e.cls == "DevelopmentZone"
+
+
+def _standalone_sectors(view: SentenceView) -> list[tuple[str, Entity]]:
+    """(name, sector) for the document's sectors named on their own, longest first (once per document)."""
+    found = view.document_memo.get("standalone_sectors")
+    if found is None:
+        seen: dict[str, Entity] = {}
+        for items in view.index.values():
+            for e, _, _ in items:
+                if top_class(e.cls) == "Sector" and len(e.label) >= 2 and _independent(view, e):
+                    seen.setdefault(e.label, e)
+        found = view.document_memo["standalone_sectors"] = sorted(seen.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+    return found
+
+
+def _sector_heading(view: SentenceView) -> None:
+    """新能源产业加快发展,A、B项目投产,引进C、D: a sentence that opens with a sector is about it, and the projects
+    and companies that open its later clauses, or that it brings in, are in that sector."""
+    text = view.text
+    _, first_end = view.clause_bounds(0)
+    kind, heading = _head_subject(view, 0, first_end)
+    if kind != "entity" or any(top_class(e.cls) != "Sector" for e in heading):
+        return
+    intro = _triggers(text, INTRODUCE_VERBS)
+    start = first_end + 1
+    while start < len(text):
+        _, end = view.clause_bounds(start)
+        k, group = _head_subject(view, start, end)
+        members = group if k == "entity" and all(top_class(e.cls) in MOVABLE for e in group) else []
+        for a, b in intro:
+            first = view.span_starting(b, MOVABLE) if start <= a < end else None
+            if first is not None:
+                members = members + [x.entity for x in coordinated(view, first, MOVABLE, ("、", "和", "及", "以及"))]
+        for thing in members:
+            for sector in heading:
+                view.add(thing, "inSector", sector, "pattern:X产业…A项目", 0.7, start)
+        start = end + 1
+
+
+ZONE_CLASSES = ("DevelopmentZone", "Port", "Airport", "Station", "Venue")
+NATURAL_ENDS = ("水库", "湖", "河", "江", "山", "岛", "湾", "溪")
+# where a short place name (青山) inside a longer name says where the thing is: at its start (青山宾馆), in brackets
+# (无锡(青山)港), or after an institution's name (某某大学青山校区); not after a verb (守好青山水库 is a phrase)
+_NAME_OPENS = re.compile(r"(?:^|[(（]|大学|学院|集团|公司|银行|医院)$")
+
+
+def _holds_a_place_name(e: Entity) -> bool:
+    """Things whose name may say where they are: projects, organizations, zones, ports and venues."""
+    return top_class(e.cls) in MOVABLE or (e.cls in ZONE_CLASSES and not e.code)
 
 
 def named_place_pattern(view: SentenceView) -> None:
-    """A project named after a place it is in (武汉新城展示中心 → 武汉新城): locatedIn, when the place is known on
-    its own (coded, or named elsewhere not inside a longer name)."""
-    if not any(s.type == "Project" for s in view.spans):
-        return  # the document-wide place list is costly: only sentences with a project need it
+    """A project, organization or zone named after a place it is in (武汉新城展示中心 → 武汉新城, 青山镇商会 →
+    青山镇, 大足高新区 → 大足区): locatedIn, when the place is known on its own (coded, or named elsewhere not
+    inside a longer name); the report's own place also by its short name when no place above it shares it."""
+    if not any(_holds_a_place_name(s.entity) for s in view.spans):
+        return  # the document-wide place list is costly: only sentences with such a name need it
     places = _standalone_places(view)
     for s in view.spans:
-        if s.type != "Project":
+        if not _holds_a_place_name(s.entity):
             continue
         label = s.entity.label
+        if label.endswith(NATURAL_ENDS):
+            continue  # 青山水库: a lake or reservoir named after its place is a place of its own, not a thing in it
         found: list[tuple[int, int, Entity]] = []
         for form, place in places:
             k = label.find(form)
-            if k >= 0 and len(form) < len(label) and not any(a <= k < b or k <= a < k + len(form) for a, b, _ in found):
+            if k >= 0 and len(form) < len(label) and (len(form) > 2 or _NAME_OPENS.search(label[:k])) \
+                    and not any(a <= k < b or k <= a < k + len(form) for a, b, _ in found):
                 found.append((k, k + len(form), place))
+        if any(label[b:b + 1] in "—-－" for _, b, _ in found):
+            continue  # 青山—白水合作基地: a link between two places, not a thing in one of them
         for _, _, place in found:
-            view.add(s.entity, "locatedIn", place, "pattern:A-named project", 0.65, s.start)
+            # a zone named after a city (青山新城) may reach beyond it: only the report's own place is taken
+            if place.key != s.entity.key and (top_class(s.entity.cls) != "Place" or place is view.home):
+                view.add(s.entity, "locatedIn", place, "pattern:A-named project", 0.65, s.start)
 
 
 def _standalone_places(view: SentenceView) -> list[tuple[str, Entity]]:
@@ -737,7 +993,25 @@ def _find_standalone_places(view: SentenceView) -> list[tuple[str, Entity]]:
                 for form in [e.label, *(a for a in e.aliases if len(a) >= 3)]:  # bare stems (华容) are ambiguous
                     if len(form) >= 2 and form not in SELF_REFERENCES:
                         seen.setdefault(form, e)
+    stem = _home_stem(view.home)
+    if stem:
+        seen.setdefault(stem, view.home)
     return sorted(seen.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+
+
+def _home_stem(home: Entity | None) -> str | None:
+    """The report's place by its short name (江阴 for 江阴市), unless a place above it has the same one (长沙 is
+    长沙市 before it is 长沙县)."""
+    from graph.extract import gazetteer
+
+    if home is None or not home.code:
+        return None
+    div = gazetteer.get(home.code)
+    if div is None or len(div.short) < 2 or div.short == home.label:
+        return None
+    if any(a.short == div.short for a in gazetteer.ancestors(home.code)):
+        return None
+    return div.short
 
 
 PATTERNS: tuple[Callable[[SentenceView], None], ...] = (
