@@ -515,16 +515,46 @@ def _gazetteer_name(text: str, sfx_start: int, end: int) -> int | None:
     gz = _gazetteer()
     if gz is None:
         return None
-    for n in range(5, 1, -1):
+    longest = 12 if text.startswith("自治", sfx_start) else 5  # 道真仡佬族苗族自治县
+    # 镇, 乡, 街道 name township-level units; 区, 县, 市 … county-level ones (高新园区 is a township-level statistical unit)
+    town_level = text.startswith(("镇", "乡", "街道", "苏木"), sfx_start)
+    for n in range(longest, 1, -1):
         a = sfx_start - n
         if a < 0:
             continue
         cand = text[a:end]
         if not all(_is_han(c) for c in cand):
             continue
-        if gz.by_name(cand):
+        if any(d.level != "town" or town_level for d in gz.by_name(cand)):
             return a
     return None
+
+
+# Administrative units the gazetteer lists (GB/T 2260 and the township codes): a name with one of these suffixes that
+# it does not know is a slogan or a kind (生态立县, 增速高于自治区, 一屏三区), not a division.
+CODED_ADMIN = {"Province", "City", "District", "County", "Town", "Township", "Subdistrict"}
+_ADMIN_ENDS = ("自治区", "自治州", "自治县", "自治旗", "街道", "苏木", "省", "市", "区", "县", "旗", "州", "盟", "镇", "乡")
+
+
+@lru_cache(maxsize=1)
+def _township_stems() -> frozenset[str]:
+    """Names of township-level divisions without their suffix (华容镇 → 华容), for 镇/乡/街道 upgraded or renamed."""
+    gz = _gazetteer()
+    return frozenset(gz.short_name(d.name) for d in gz.load_divisions().values() if d.level == "town") if gz else frozenset()
+
+
+@lru_cache(maxsize=8192)
+def admin_known(name: str) -> bool:
+    """Is `name` a division the gazetteer knows, by its full name, its short name, or its stem with another suffix
+    (双流县 is now 双流区, 某某乡 became 某某镇)?"""
+    gz = _gazetteer()
+    if gz is None:
+        return True  # without the gazetteer nothing can be checked
+    if gz.by_name(name) or gz.by_short(name):
+        return True
+    end = next((x for x in _ADMIN_ENDS if name.endswith(x)), "")
+    stem = name[: len(name) - len(end)]
+    return len(stem) >= 2 and bool(gz.by_short(stem) or stem in _township_stems())
 
 
 @lru_cache(maxsize=1)
@@ -569,6 +599,8 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
         return None
     if w == suffix.text and word_tag(w) in ("d", "ad") and word_tag(nxt) in ("v", "vn"):
         return None  # 保持中高速增长: the suffix word is an adverb here
+    if suffix.cls in PLACE_CLASSES and nxt.startswith(BRAND_HEADS):
+        return None  # 青岛啤酒, 黄山旅游股份: a brand named after a place
     if suffix.admin or suffix.cls in PLACE_CLASSES:
         a = _gazetteer_name(text, sfx_start, e) if suffix.admin else None
         if a is not None:
@@ -578,7 +610,9 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
         if word_tag(w) in PROPER_POS and len(w) > len(suffix.text) and suffix.text != "山" and (
                 suffix.cls in PLACE_CLASSES or word_tag(w) == "ns"):
             # a known place word (湖北省, 陆丰市, 灵山岛): the name is the word itself
-            return (s, suffix.cls, suffix.confidence) if not is_generic(w) else None
+            if is_generic(w) or (suffix.admin and suffix.cls in CODED_ADMIN and not admin_known(w)):
+                return None
+            return s, suffix.cls, suffix.confidence
         if not (len(w) == len(suffix.text) or numbered or (word_tag(w) == "nt" and top_class(suffix.cls) == "Agency")):
             return None  # 商务局 (an institution word) still takes the place named before it
     # the word where the suffix starts; its head (产业 of 产业基地) belongs to the stem unless it is a verb (深化改革)
@@ -610,6 +644,8 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     if all(word_tag(t[0]) in ("q", "m") for t in stem_toks):
         return None  # 3公里公园景观: a measure, not a name
     if not _valid_name(stem, name, suffix):
+        return None
+    if suffix.admin and suffix.cls in CODED_ADMIN and not admin_known(name):
         return None
     cls, conf = suffix.cls, suffix.confidence
     proper = _proper_part(stem_toks)
@@ -674,8 +710,22 @@ def _gazetteer_shorts() -> frozenset[str]:
     return frozenset(gz._short_index()) if gz is not None else frozenset()
 
 
+# Heads of company and brand names: a place right before one names the brand, not a place of the report (青岛啤酒,
+# 福田汽车, 宁德时代, 南京银行).
+BRAND_HEADS = ("银行", "啤酒", "汽车", "集团", "股份", "控股", "时代", "钢铁", "电气", "电器", "重工", "药业", "乳业",
+               "保险", "证券", "航空", "石化", "实业", "制药", "酒业", "卷烟", "农商行", "商行")
+# The jieba tags of a bare place name that can stand on its own; a city whose bare name is a common word (长治,
+# 来宾 n, 新余 b, 清远 a) needs the evidence a county's bare name needs.
+_PROPER_TAGS = ("ns", "nr", "nrt", "nz", "j", None)
+BARE_RULE = "gazetteer:short"
+FEATURE_CLASSES = frozenset({"River", "Lake", "Mountain", "NaturalFeature"})
+_NUMERALS = frozenset("一二三四五六七八九十两百千万")
+BARE_COUNTY_RULE = "gazetteer:short-county"
+
+
 def gazetteer_mentions(sent: Sentence) -> list[Mention]:
-    """Bare province and city names (浙江, 成都, 青岛); county short names join their full form in resolve."""
+    """Bare province and city names (浙江, 成都, 青岛), and bare county names that jieba knows as places (延庆, 桐乡):
+    the latter are kept only with evidence from the whole document (see PlaceGuard)."""
     gz = _gazetteer()
     if gz is None:
         return []
@@ -689,18 +739,84 @@ def gazetteer_mentions(sent: Sentence) -> list[Mention]:
         before = toks[k - 1][0] if k else ""
         if all(len(x) == 1 and _is_han(x) and x not in FUNC_CHARS for x in (before, after)) and after not in "省市":
             continue  # 金鳞湖北岸: single characters on both sides, 湖北 is not meant
+        if after.startswith(BRAND_HEADS) or word_tag(before) == "m":
+            continue  # 青岛啤酒 is a brand; 突破百亿元大关 is a threshold, not 大关县
         divs = [d for d in gz.by_short(w) if d.short == w]
         if not divs or w in generic_words() or w in boundary_words():
             continue
         top = [d for d in divs if d.level in ("province", "city")]
+        rule = BARE_RULE
+        if top and top[0].level == "city" and word_tag(w) not in _PROPER_TAGS:
+            rule = BARE_COUNTY_RULE
         if not top and word_tag(w) == "ns":
-            # a county's bare name jieba also knows as a place (延庆, 桐乡); one county only, else it is ambiguous
-            top = [d for d in divs if d.level == "county"][:2]
-            top = top if len(top) == 1 else []
+            top = [d for d in divs if d.level == "county"]  # 延庆, 桐乡: the document decides if and which
+            rule = BARE_COUNTY_RULE
         if top:
             d = top[0]
-            out.append(_m(sent.start, sent, s, e, gz.level_class(d.level, d.name, d.code), "gazetteer:short", 0.75))
+            out.append(_m(sent.start, sent, s, e, gz.level_class(d.level, d.name, d.code), rule, 0.75))
     return out
+
+
+def _glued_to_numeral(m: Mention, sent: Sentence) -> bool:
+    k = m.start - sent.start
+    return k > 0 and sent.text[k - 1] in _NUMERALS
+
+
+class PlaceGuard:
+    """Document-wide evidence for bare county names (and cities whose name is a common word): the report's own region
+    (the province of the place its header names, else of the places it names with their suffix), a parent named in
+    the same sentence, the full name elsewhere in the report, or, when no region is known, two mentions."""
+
+    def __init__(self, doc: Document, sentences: list[Sentence], cands: list[list[Mention]]):
+        from .own_place import header_division
+
+        self.gz = _gazetteer()
+        self.text = doc.text
+        home = header_division(doc.text)
+        provinces: set[str] = set()
+        if home is not None:
+            provinces.add(home.code[:2])
+        elif self.gz is not None:
+            for sent, ms in zip(sentences, cands):
+                for m in ms:
+                    if m.rule.startswith("suffix:") and m.cls in CODED_ADMIN and not _glued_to_numeral(m, sent):
+                        found = {d.code[:2] for d in self.gz.by_name(m.text) if d.level != "town"}
+                        if len(found) == 1:
+                            provinces |= found
+        self.provinces = provinces
+        self.bare_counts: dict[str, int] = {}
+        for ms in cands:
+            for m in ms:
+                if m.rule == BARE_COUNTY_RULE:
+                    self.bare_counts[m.text] = self.bare_counts.get(m.text, 0) + 1
+
+    def keeps(self, m: Mention, sentence: str) -> bool:
+        """Is a bare county name in this sentence a place of this report?"""
+        divs = [d for d in self.gz.by_short(m.text) if d.short == m.text and d.level in ("city", "county")]
+        for d in divs:
+            if d.code[:2] in self.provinces or d.name in self.text:
+                return True
+            if any(len(a.short) >= 2 and a.short in sentence for a in self.gz.ancestors(d.code)):
+                return True
+        return not self.provinces and self.bare_counts.get(m.text, 0) >= 2
+
+    def counted(self, m: Mention, sent: Sentence) -> bool:
+        """A county or city of another province glued to a numeral: 一屏三区六宜城市 is a slogan, not 宜城市."""
+        if m.cls not in ("City", "District", "County") or not m.rule.startswith("suffix:") \
+                or not _glued_to_numeral(m, sent):
+            return False
+        return not any(d.code[:2] in self.provinces for d in self.gz.by_name(m.text))
+
+    def filter(self, sent: Sentence, cands: list[Mention]) -> list[Mention]:
+        """The candidates of one sentence without the places the document gives no evidence for."""
+        if self.gz is None:
+            return cands
+        kept = [m for m in cands if not (m.rule == BARE_COUNTY_RULE and not self.keeps(m, sent.text)
+                                         or self.counted(m, sent))]
+        named = {(m.start, m.end) for m in kept if m.rule.startswith("gazetteer:")}
+        if named:  # 九江, 桃江 (when the report's region has it): the division, not a river of that name
+            kept = [m for m in kept if m.cls not in FEATURE_CLASSES or (m.start, m.end) not in named]
+        return kept
 
 
 _FEATURE_ENDS = frozenset("江河湖海")
@@ -953,11 +1069,11 @@ def extract_mentions(doc: Document) -> list[Mention]:
         stext = simplified(doc.text)
         view = replace(doc, text=stext, sentences=[replace(x, text=stext[x.start:x.end]) for x in doc.sentences])
     out: list[Mention] = []
-    for sent in view.sentences:
-        if _HEADER.match(sent.text):
-            continue
-        cands = [m for rule in RULES for m in rule(sent)]
-        out.extend(select_mentions(cands))
+    sentences = [sent for sent in view.sentences if not _HEADER.match(sent.text)]
+    cands = [[m for rule in RULES for m in rule(sent)] for sent in sentences]
+    guard = PlaceGuard(view, sentences, cands)
+    for sent, found in zip(sentences, cands):
+        out.extend(select_mentions(guard.filter(sent, found)))
     if view is not doc:
         out = [_original(doc.text, view.text, m) for m in out]
     return out

@@ -303,3 +303,45 @@ def test_word_splitter_falls_back_to_jieba_without_rjieba(monkeypatch):
         assert split(text) == expected
     finally:
         extract._word_splitter.cache_clear()
+
+
+# ---------------------------------------------------------------- the place guard: a county's name inside another word
+
+def _places(text: str) -> dict[str, str | None]:
+    """{label: division code} of the places a text gives, after resolution."""
+    from graph.pipeline import extract_texts
+
+    return {e.label: e.code for e in extract_texts({"t.txt": text}).entities if e.type == "Place" and e.mentions}
+
+
+@pytest.mark.parametrize("sentence", [
+    "全面落实富民政策,开创富民兴业新局面。",        # 富民县, 兴业县
+    "坚持和平发展,推进长寿之乡建设。",              # 和平县, 长寿区
+    "长安汽车项目投产,兴业银行设立分行。",          # 长安区, 兴业县
+    "青岛啤酒扩大产能,福田汽车增资扩产。",          # 青岛, 福田区
+    "全县生产总值稳定突破百亿元大关。",              # 大关县
+    "坚持生态立县,增速高于自治区平均水平。",        # 立县, 自治区 are no names
+    "打造一屏三区六宜城市。",                        # 宜城市
+])
+def test_a_place_name_inside_another_word_gives_no_place(sentence):
+    assert _places("示例文字标题\n" + sentence) == {}
+
+
+def test_a_new_area_is_a_zone_and_not_the_district_its_name_starts_with():
+    found = _places("示例文字标题\n江北新区建设加快。")
+    assert "江北新区" in found and not any(code for code in found.values())
+
+
+def test_a_bare_county_name_needs_the_reports_region():
+    body = "与桃江共建产业园,桃江物流园开工。"
+    home = _places("政府工作报告\n——2024年1月5日在安化县第十八届人民代表大会第三次会议上\n" + body)
+    assert home.get("桃江") == "430922"  # 桃江县, in the same province (湖南) as the header's county
+    away = _places("政府工作报告\n——2024年1月5日在双柏县第十八届人民代表大会第三次会议上\n" + body)
+    assert "430922" not in away.values()
+    parent = _places("政府工作报告\n——2024年1月5日在双柏县第十八届人民代表大会第三次会议上\n与益阳桃江共建产业园。")
+    assert parent.get("桃江") == "430922"  # its city named beside it
+
+
+def test_a_long_autonomous_county_name_is_found_whole():
+    found = _places("示例文字标题\n道真仡佬族苗族自治县建成物流园。")
+    assert found.get("道真仡佬族苗族自治县") == "520325"
