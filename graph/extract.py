@@ -53,7 +53,7 @@ NESTABLE = {"Province", "City", "District", "County", "Town", "Township", "Subdi
 _HEADER = re.compile(r"^(?:信息来源|来源|稿源|日期|发布时间|发布日期|作者|编辑|责任编辑|语音|字号|浏览次数)\s*[:：]")
 PLACE_CLASSES = {"Province", "City", "District", "County", "Town", "Township", "Subdistrict", "Village", "Community",
                  "DevelopmentZone", "NaturalFeature", "Lake", "River", "Mountain", "Port", "Airport", "Station",
-                 "Venue", "Place"}
+                 "Venue", "Place", "Region"}
 
 
 # ---------------------------------------------------------------- tokens
@@ -391,6 +391,11 @@ def term_mentions(sent: Sentence) -> list[Mention]:
     """National policy vocabulary (乡村振兴, 一网通办, 双碳 …) and 十四五规划-style plan names."""
     text, out = sent.text, []
     for a, b, cls in _lexicon_hits("terms", text):
+        if cls == "Region":
+            edges = {x for _, s, e in tokens(text) for x in (s, e)}
+            if a in edges and b in edges:  # 成渝, 长三角 as words, not inside one (完成渝…)
+                out.append(_m(sent.start, sent, a, b, cls, "lexicon:region", 0.8))
+            continue
         out.append(_m(sent.start, sent, a, b, cls, "lexicon:policy", 0.8))
     for m in _FIVE_YEAR_PLAN.finditer(text) if "五" in text else ():
         label = m.group(1) + "规划"
@@ -404,7 +409,7 @@ PROPER_POS = {"ns", "nr", "nz", "nt", "nrt", "nrfg", "j"}
 # Suffixes whose names must contain a proper part (a place or an unknown word), else they are generic
 # descriptions (重大项目, 种子繁育基地) rather than names.
 PROPER_REQUIRED = {"项目", "基地", "公司", "集团", "码头", "泊位", "工船",
-                   "产业基地", "示范基地", "有限公司", "数据中心"}
+                   "产业基地", "示范基地", "有限公司", "数据中心", "都市圈", "城市群", "经济圈", "经济带"}
 # Place-like names built from words of aspiration are development visions, not places: 现代化滨江临港产业生态新城.
 VISION_CLASSES = {"DevelopmentZone"}
 VISION_WORDS = ("现代化", "高质量", "一流", "国际化", "宜居", "幸福", "美丽", "创新型", "先进", "示范", "先行", "高地",
@@ -603,7 +608,7 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
         return None  # 青岛啤酒, 黄山旅游股份: a brand named after a place
     if suffix.admin or suffix.cls in PLACE_CLASSES:
         a = _gazetteer_name(text, sfx_start, e) if suffix.admin else None
-        if a is not None:
+        if a is not None and any(t[1] == a for t in toks):  # 南昌都市圈 holds no 昌都市: a name starts a word
             return a, suffix.cls, min(0.95, suffix.confidence + 0.15)
     if suffix.weak:
         numbered = w.endswith(suffix.text) and bool(_NUMERAL_RUN.fullmatch(w[:-len(suffix.text)]))
@@ -757,6 +762,13 @@ def gazetteer_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+_PERSON_TITLE = re.compile(r"(?:县长|区长|市长|旗长|州长|省长|主席|书记|主任)\s*$")
+
+
+def _after_a_title(m: Mention, sent: Sentence) -> bool:
+    return top_class(m.cls) in ("Place", "Organization") and bool(_PERSON_TITLE.search(sent.text, 0, m.start - sent.start))
+
+
 def _glued_to_numeral(m: Mention, sent: Sentence) -> bool:
     k = m.start - sent.start
     return k > 0 and sent.text[k - 1] in _NUMERALS
@@ -808,11 +820,12 @@ class PlaceGuard:
         return not any(d.code[:2] in self.provinces for d in self.gz.by_name(m.text))
 
     def filter(self, sent: Sentence, cands: list[Mention]) -> list[Mention]:
-        """The candidates of one sentence without the places the document gives no evidence for."""
+        """The candidates of one sentence without the places the document gives no evidence for, nor people's names
+        after their title (县长 阿卜拉江·萨迪克 is no river)."""
         if self.gz is None:
             return cands
         kept = [m for m in cands if not (m.rule == BARE_COUNTY_RULE and not self.keeps(m, sent.text)
-                                         or self.counted(m, sent))]
+                                         or self.counted(m, sent) or _after_a_title(m, sent))]
         named = {(m.start, m.end) for m in kept if m.rule.startswith("gazetteer:")}
         if named:  # 九江, 桃江 (when the report's region has it): the division, not a river of that name
             kept = [m for m in kept if m.cls not in FEATURE_CLASSES or (m.start, m.end) not in named]
@@ -820,6 +833,7 @@ class PlaceGuard:
 
 
 _FEATURE_ENDS = frozenset("江河湖海")
+_BESIDE = frozenset("滨沿临环傍近")
 
 
 def feature_mentions(sent: Sentence) -> list[Mention]:
@@ -828,7 +842,8 @@ def feature_mentions(sent: Sentence) -> list[Mention]:
     if _FEATURE_ENDS.isdisjoint(text):
         return out
     for w, s, e in tokens(text):
-        if len(w) >= 2 and w[-1] in _FEATURE_ENDS and word_tag(w) == "ns" and not is_generic(w):
+        if len(w) >= 2 and w[-1] in _FEATURE_ENDS and word_tag(w) == "ns" and not is_generic(w) \
+                and not (len(w) == 2 and w[0] in _BESIDE):  # 滨海, 沿江: beside a sea or river, not its name
             cls = {"江": "River", "河": "River", "湖": "Lake", "海": "NaturalFeature"}[w[-1]]
             out.append(_m(sent.start, sent, s, e, cls, "pos:ns-feature", 0.7))
     return out
@@ -1019,6 +1034,8 @@ def select_mentions(cands: list[Mention]) -> list[Mention]:
                 nest = (m.cls in NESTABLE or (m.cls in PLACE_CLASSES and k.cls not in PLACE_CLASSES and m.start == k.start)) \
                     and m.text[:1] not in ADMIN_ABBR and m.end - m.start <= 6 \
                     and (m.rule.startswith("suffix:") or m.rule.startswith("gazetteer:") and m.cls in ("Province", "City"))
+                if m.cls == "Region":  # inside a title or a project's name (长三角百强县), not the strategy it names
+                    nest = top_class(k.cls) not in ("Initiative", "Place")
                 if inside and (m.rule == "quote:alias" or nest) and (m.start, m.end) != (k.start, k.end):
                     continue
                 ok = False

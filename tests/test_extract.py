@@ -345,3 +345,17 @@ def test_a_bare_county_name_needs_the_reports_region():
 def test_a_long_autonomous_county_name_is_found_whole():
     found = _places("示例文字标题\n道真仡佬族苗族自治县建成物流园。")
     assert found.get("道真仡佬族苗族自治县") == "520325"
+
+
+def test_national_regions_and_city_clusters_are_places_but_not_inside_their_strategy():
+    found = spans("示例文字标题\n链接成渝的桥头堡,主动融入粤港澳大湾区,建设南昌都市圈和北部湾城市群,融入都市圈,"
+                  "入选长三角百强县,推进京津冀协同发展。")
+    for region in ("成渝", "粤港澳大湾区", "南昌都市圈", "北部湾城市群", "长三角"):
+        assert found.get(region) == "Region"
+    assert "都市圈" not in found and "昌都市" not in found  # no name, and no 昌都市 inside 南昌都市圈
+    assert found.get("京津冀协同发展") == "Strategy" and "京津冀" not in found
+
+
+def test_people_after_their_title_and_places_beside_a_sea_are_not_places():
+    found = spans("示例文字标题\n县长 阿卜拉江·萨迪克\n打造滨海城市带。")
+    assert not any(cls in ("River", "NaturalFeature", "City") for cls in found.values())
