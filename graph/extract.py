@@ -416,6 +416,7 @@ VISION_WORDS = ("现代化", "高质量", "一流", "国际化", "宜居", "幸�
                 "标杆", "协同发展")
 # What a built 工程 names: 道路, 桥, 管网, 改造 … (without one, 工程 is a programme: 文化惠民工程).
 CONSTRUCTION_WORDS = ("路", "桥", "隧", "管网", "管道", "水利", "供水", "排水", "污水", "电网", "电站", "堤", "闸", "渠",
+                      "变电", "输电", "光伏", "风电", "储能", "发电", "供热", "燃气", "管廊",
                       "码头", "港", "机场", "铁路", "轨道", "地铁", "站", "楼", "馆", "园", "房", "厂", "改扩建", "扩建",
                       "新建", "改造", "提升", "修复", "整治", "治理", "建设", "安装", "设施", "场", "库", "厅")
 # A suffix word followed by one of these is not the end of a name (战略新兴产业, 改革事项, 体系化).
@@ -454,17 +455,30 @@ FACILITY_ENDS = ("产业园", "工业园", "科技园", "创新园", "园区", "
 _BIG_NUMBER = re.compile(r"[万亿千百]")
 _DATE_WORD = re.compile(r"\d{4}年?|年|月|日")
 _QUANTITY = re.compile(r"[\d.]+|[\d.]*[万亿千百十]+[^\u4e00-\u9fff]*")
-_CAPACITY = re.compile(r"[万亿千百十]*(?:千瓦|兆瓦|吉瓦|千伏|吨|平方米|立方米|方|标箱)")
-_NUMBER = re.compile(r"[\d.]+")
+_CAPACITY = re.compile(r"[万亿千百十]*(?:千瓦|兆瓦|吉瓦|千伏|吨|平方米|立方米|方|标箱|台|套|辆|片|头)")
+_NUMBER = re.compile(r"[\d.]+|[一二三四五六七八九十百千万亿两]+")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[届次期批轮]")
 
 
-def _capacity_start(toks: list[tuple[str, int, int]], i: int) -> int | None:
-    """Index of the number of a capacity that a place's name stands before (阳江 / 50 / 万千瓦 …项目), else None."""
-    if i >= 2 and _CAPACITY.fullmatch(toks[i][0]) and _NUMBER.fullmatch(toks[i - 1][0]) \
-            and word_tag(toks[i - 2][0]) in ("ns", "nz", "nr", "nt"):
-        return i - 1
+def _capacity_start(toks: list[tuple[str, int, int]], i: int) -> tuple[int, bool] | None:
+    """(index of its number, whether a name stands before it) for a capacity at token i: 东滩 / 50 / 万千瓦 …项目
+    goes on to 东滩; 建成 / 30 / 兆瓦 …电站 starts the name at 30."""
+    if i >= 1 and _CAPACITY.fullmatch(toks[i][0]) and _NUMBER.fullmatch(toks[i - 1][0]):
+        return i - 1, i >= 2 and word_tag(toks[i - 2][0]) in ("ns", "nz", "nr", "nt", "j")
     return None
+
+
+_MEASURE_NOUNS = ("产能", "面积", "规模", "用地", "总量", "产值", "产量", "能力")
+
+
+def _capacity_names(stem_toks: list[tuple[str, int, int]]) -> bool:
+    """Does a capacity with its number make the stem particular, followed by what is made (2万吨碳纤维, not
+    3万平方米改造 or 3万吨产能)?"""
+    for j in range(1, len(stem_toks)):
+        if _CAPACITY.fullmatch(stem_toks[j][0]) and _NUMBER.fullmatch(stem_toks[j - 1][0]):
+            return any(word_tag(w) in ("n", "nz", "ns", "nr", "nt", "j", "l") and w not in _MEASURE_NOUNS
+                       for w, _, _ in stem_toks[j + 1:])
+    return False
 
 
 def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool, max_chars: int,
@@ -495,10 +509,13 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
             break  # 我/区, 本/市: a scope word jieba split in two
         if stop_at_facility and first < end_tok + 1 and w.endswith(FACILITY_ENDS) and i < end_tok - 0:
             break
-        k = _capacity_start(toks, i) if capacity else None
-        if k is not None:
-            first, i = k, k - 1  # 东滩50万千瓦光伏项目: a capacity inside a project's name
-            continue
+        cap = _capacity_start(toks, i) if capacity else None
+        if cap is not None:
+            first, i = cap[0], cap[0] - 1  # 东滩50万千瓦光伏项目: a capacity inside a project's name
+            if cap[1]:
+                continue
+            break  # 2万吨碳纤维项目: the capacity opens the name
+
         if word_tag(w) == "m" and _BIG_NUMBER.search(w):
             break
         if _DATE_WORD.fullmatch(w):
@@ -655,8 +672,9 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     cls, conf = suffix.cls, suffix.confidence
     proper = _proper_part(stem_toks)
     if suffix.text in PROPER_REQUIRED and not proper and not _PHASE_AFTER.match(text, e) and not (
-            suffix.cls == "Company" and stem[:1] in "省市" and len(stem) >= 3):
-        return None  # 海洋工程基地(一期) has a phase, 省机场集团 is a provincial company: both are names
+            suffix.cls == "Company" and stem[:1] in "省市" and len(stem) >= 3) and not (
+            top_class(suffix.cls) == "Project" and _capacity_names(stem_toks)):
+        return None  # 海洋工程基地(一期) has a phase, 省机场集团 is a provincial company, 2万吨碳纤维项目 a capacity
     if suffix.text == "局" and _NUMBERED_BUREAU.search(stem):
         cls = "Company"  # 中建三局, 中铁十一局: numbered engineering bureaus are state-owned companies
     if cls in VISION_CLASSES and any(v in stem for v in VISION_WORDS):
@@ -849,6 +867,25 @@ def feature_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+_UNITS = re.compile(r"[\d一二三四五六七八九十]+(?:[、和及至—-][\d一二三四五六七八九十]+)*号(?:机组|线|泊位|高炉)")
+
+
+def numbered_unit_mentions(sent: Sentence) -> list[Mention]:
+    """Numbered units of a plant named before them: 核电5、6号机组, 华能电厂3号机组 (a list of numbers, one name)."""
+    text, out = sent.text, []
+    if "号" not in text:
+        return out
+    toks = tokens(text)
+    for m in _UNITS.finditer(text):
+        j = next((i for i, (_, s, _) in enumerate(toks) if s == m.start()), None)
+        if j is None or j == 0:
+            continue
+        first = _walk_left(toks, j, False, 10)
+        if first < j and not is_generic(text[toks[first][1]:m.start()]):
+            out.append(_m(sent.start, sent, toks[first][1], m.end(), "InfrastructureProject", "pattern:X号机组", 0.75))
+    return out
+
+
 _SENTENCE_MARKS = re.compile(r"[，,。；;]")
 _DESIGNATION_LEAD = re.compile(r"^(?:了|为|成为|连续\S{1,2}年|\d{4}年度?|首批|第[一二三四五六七八九十]+批)*")
 
@@ -1009,7 +1046,7 @@ def list_mentions(sent: Sentence) -> list[Mention]:
 
 
 RULES = (quoted_mentions, title_mentions, version_mentions, sector_list_mentions, body_mentions, agency_mentions, term_mentions, designation_mentions,
-         suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions)
+         suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions, numbered_unit_mentions)
 
 # Quotations and titles mark their own edges and win over anything crossing them; among the other rules
 # the longer name wins (长江经济带发展战略 over 长江经济带), then the more reliable rule.

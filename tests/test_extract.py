@@ -359,3 +359,12 @@ def test_national_regions_and_city_clusters_are_places_but_not_inside_their_stra
 def test_people_after_their_title_and_places_beside_a_sea_are_not_places():
     found = spans("示例文字标题\n县长 阿卜拉江·萨迪克\n打造滨海城市带。")
     assert not any(cls in ("River", "NaturalFeature", "City") for cls in found.values())
+
+
+def test_a_capacity_or_unit_numbers_make_a_project_name():
+    found = spans("示例文字标题\n青禾能源50万千瓦风电项目并网,2万吨碳纤维项目投产,建成30兆瓦光伏电站,"
+                  "核电5、6号机组开工,新建220千伏输变电工程。完成3万平方米改造项目,新增3万吨产能项目。")
+    for name in ("青禾能源50万千瓦风电项目", "2万吨碳纤维项目", "30兆瓦光伏电站", "核电5、6号机组"):
+        assert name in found and found[name].endswith("Project")
+    assert found.get("220千伏输变电工程") == "InfrastructureProject"
+    assert not any(k.endswith(("改造项目", "产能项目")) for k in found)  # a size of what is done, no name
