@@ -462,9 +462,9 @@ _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[届次期批�
 
 def _capacity_start(toks: list[tuple[str, int, int]], i: int) -> tuple[int, bool] | None:
     """(index of its number, whether a name stands before it) for a capacity at token i: 东滩 / 50 / 万千瓦 …项目
-    goes on to 东滩; 建成 / 30 / 兆瓦 …电站 starts the name at 30."""
+    goes on to 东滩 (a noun before it), 建成 / 30 / 兆瓦 …电站 starts the name at 30."""
     if i >= 1 and _CAPACITY.fullmatch(toks[i][0]) and _NUMBER.fullmatch(toks[i - 1][0]):
-        return i - 1, i >= 2 and word_tag(toks[i - 2][0]) in ("ns", "nz", "nr", "nt", "j")
+        return i - 1, i >= 2 and word_tag(toks[i - 2][0]) in ("ns", "nz", "nr", "nt", "j", "n", "nrt", None)
     return None
 
 
