@@ -100,17 +100,31 @@ def word_tag(word: str) -> str | None:
 
 
 _TAGS: dict[str, str] = {}
+# Words jieba's dictionary counts 1,000 times or more: common words (智慧, 阳光, 联想), never a bare brand on their own.
+COMMON_FREQ = 1000
+_COMMON: set[str] = set()
 
 
 def _load_tags() -> dict[str, str]:
     """jieba's dictionary part-of-speech tags, read from its dictionary file (no prefix dictionary is built) into
-    a module global, because every rule asks it for every word."""
+    a module global, because every rule asks it for every word; and its common words."""
     import jieba
 
     jieba.setLogLevel(60)
     with jieba.dt.get_dict_file() as fh:
-        _TAGS.update((parts[0], parts[2]) for parts in (line.decode("utf-8").split() for line in fh) if len(parts) == 3)
+        for parts in (line.decode("utf-8").split() for line in fh):
+            if len(parts) == 3:
+                _TAGS[parts[0]] = parts[2]
+                if int(parts[1]) >= COMMON_FREQ:
+                    _COMMON.add(parts[0])
     return _TAGS
+
+
+def is_common_word(word: str) -> bool:
+    """A word jieba's dictionary counts often (see COMMON_FREQ)."""
+    if not _TAGS:
+        _load_tags()
+    return word in _COMMON
 
 
 # ---------------------------------------------------------------- helpers
@@ -404,7 +418,7 @@ def term_mentions(sent: Sentence) -> list[Mention]:
 
 
 # One-character words that never sit inside a name's stem: measure words, particles, prepositions.
-FUNC_CHARS = set("个项条座所批位次届居占按以和与及的了在为对把将被向从由于至到是有各每本我该其此这那等让使给并或且而又也都还就已亦即亩米吨元入出进")
+FUNC_CHARS = set("个项条座所批位次届居占按以和与及的了在为对把将被向从由于至到是有各每本我该其此这那等让使给并或且而又也都还就已亦即亩米吨元入出进受")
 PROPER_POS = {"ns", "nr", "nz", "nt", "nrt", "nrfg", "j"}
 # Suffixes whose names must contain a proper part (a place or an unknown word), else they are generic
 # descriptions (重大项目, 种子繁育基地) rather than names.
@@ -1028,14 +1042,15 @@ def list_mentions(sent: Sentence) -> list[Mention]:
         items = chunk.split("、")
         toks = tokens(items[0])
         cut = 0
-        for w, _, e in toks:
+        for w, _, e in toks[:-1]:  # the item's own last word ends it (德迈仕生产线扩建) even when it is a verb
             if w in boundary_words() or (len(w) == 1 and w in FUNC_CHARS):
                 cut = e
         attracted = cls == "IndustrialProject" and any(v in items[0][:cut] for v in ATTRACT_VERBS)
         items[0] = items[0][cut:]
         pos = m.start() - len("、".join(items))
         for item in items:
-            if 2 <= len(item) <= 10 and not is_generic(item) and item not in boundary_words() and _HAN.search(item) \
+            if 2 <= len(item) <= (16 if cls == "IndustrialProject" else 10) and not is_generic(item) \
+                    and item not in boundary_words() and _HAN.search(item) \
                     and not _NOT_AN_ITEM.search(item):
                 own = class_of_name(item, "")
                 if own != "Industry":  # 新能源装备制造等项目: a sector; 引进青禾科技等项目: the investor
@@ -1045,8 +1060,110 @@ def list_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+# ---------------------------------------------------------------- organizations outside lists
+
+# Words that end a company's bare brand (利欧泵业, 宁德时代, 洪韵科技) besides the brand heads above.
+COMPANY_WORDS = BRAND_HEADS + ("科技", "泵业", "矿业", "纸业", "牧业", "茶业", "电子", "光电", "化工", "新材料", "能源",
+                               "生物", "智能", "机械", "装备", "食品", "电建", "建工", "物流", "智造")
+_BRAND_TAGS = ("nr", "nz", "nt", "j", "nrt")
+# Verbs before a partner or an investor (与A签约, 引进A, 携手A) and what must follow a partner after 与.
+PARTNER_VERBS = ("引进", "引入", "招引", "携手", "牵手", "联合")
+_WITH_WORDS = ("与", "同")
+_COOPERATE_AFTER = re.compile(r"^(?:[、和及][^，,。；;]{2,12}?)?(?:成功|正式|顺利)?(?:签约|签订|签署|合作|共建|达成|对接|携手)")
+# Words of works and phases that follow a project's owner: 利欧泵业二期, 德迈仕生产线扩建, 中石化…技改.
+WORKS_WORDS = ("生产线", "改扩建", "扩建", "技改", "技术改造", "改造", "扩能", "扩产", "搬迁", "新建", "续建", "增资",
+               "一期", "二期", "三期", "四期", "二期工程", "三期工程")
+
+
+def brand_end(toks: list[tuple[str, int, int]], k: int) -> int:
+    """Index after a bare company name starting at token k: characters jieba does not know as words (德迈仕), proper
+    nouns that are no place (华为, 中石化, 京东方), and a company word closing them (利欧泵业, 宁德时代); k if none."""
+    j, proper = k, False
+    while j < len(toks):
+        w = toks[j][0]
+        tag = word_tag(w)
+        if len(w) == 1 and _is_han(w) and w not in "的了在与和及、等是为将":
+            pass
+        elif len(w) > 1 and tag in _BRAND_TAGS:
+            proper = True
+        elif j > k and w in COMPANY_WORDS:
+            j += 1
+            break
+        else:
+            break
+        j += 1
+    run = toks[k:j]
+    if not run or (not proper and sum(len(t[0]) == 1 for t in run) < 2):
+        return k  # one known word alone is a common word, not a brand
+    if len(run) == 1 and is_common_word(run[0][0]):
+        return k  # 智慧, 阳光: jieba tags them as names, but they are words
+    return j
+
+
+def _brand(text: str, toks, k: int) -> tuple[int, int] | None:
+    """(start, end) of a bare company name at token k that is no place, body or generic word."""
+    j = brand_end(toks, k)
+    if j == k:
+        return None
+    a, b = toks[k][1], toks[j - 1][2]
+    name = text[a:b]
+    if not 2 <= len(name) <= 10 or is_generic(name) or name in _gazetteer_shorts() or name in named_bodies() \
+            or any(len(t[0]) > 1 and word_tag(t[0]) == "ns" for t in toks[k:j]):
+        return None
+    return a, b
+
+
+def partner_mentions(sent: Sentence) -> list[Mention]:
+    """Companies named by what is done with them, outside A、B等企业 lists: 与A(、B)签约/合作, 引进A、B, 携手A."""
+    text, out = sent.text, []
+    if not any(v in text for v in PARTNER_VERBS + _WITH_WORDS):
+        return out
+    toks = tokens(text)
+    for i, (w, _, e) in enumerate(toks[:-1]):
+        if w in _WITH_WORDS:
+            span = _brand(text, toks, i + 1)
+            if span is not None and _COOPERATE_AFTER.match(text[span[1]:]):
+                out.append(_m(sent.start, sent, *span, "Company", "pattern:与A签约", 0.65))
+        elif w in PARTNER_VERBS:
+            k = i + 1
+            while k < len(toks):
+                span = _brand(text, toks, k)
+                if span is None:
+                    break
+                out.append(_m(sent.start, sent, *span, "Company", f"pattern:{w}A", 0.65))
+                k = next((n for n, t in enumerate(toks) if t[1] == span[1]), len(toks))
+                if k >= len(toks) or toks[k][0] not in ("、", "和", "及"):
+                    break
+                k += 1
+    return out
+
+
+def owner_mentions(project: Mention, text: str, offset: int) -> Mention | None:
+    """The company a project is named after (德迈仕生产线扩建 → 德迈仕, 利欧泵业二期 → 利欧泵业), when what follows the
+    owner is works or a phase."""
+    label = text[project.start - offset:project.end - offset]
+    toks = tokens(label)
+    span = _brand(label, toks, 0)
+    if span is None:
+        return None
+    owner = label
+    while owner.endswith(WORKS_WORDS):  # 德迈仕生产线扩建 → 德迈仕, 并盛熔盐技改 → 并盛熔盐
+        owner = owner[:-len(next(w for w in sorted(WORKS_WORDS, key=len, reverse=True) if owner.endswith(w)))]
+    extra = owner[span[1]:]
+    if owner == label or not (extra == "" or (len(extra) == 2 and len(owner) <= 6 and extra in {t[0] for t in toks})):
+        owner = label[:span[1]]  # 中石化加氢催化剂研究平台技改 → 中石化: the brand alone
+        rest = label[span[1]:]
+        if len(rest) < 2 or not (rest.startswith(WORKS_WORDS) or rest.endswith(WORKS_WORDS)):
+            return None
+    if len(owner) < 2 or is_generic(owner) or any(c in owner for c in ("高速", "铁路", "公路", "大道", "大桥", "机场")) \
+            or top_class(class_of_name(owner, "Company")) in ("Project", "Place", "Initiative"):
+        return None  # 沪昆高速改扩建 widens a road, 智慧农业产业园一期 is a park's phase
+    return Mention(owner, project.start, project.start + len(owner), "Company", "pattern:owner+works", 0.6,
+                   sentence=project.sentence)
+
+
 RULES = (quoted_mentions, title_mentions, version_mentions, sector_list_mentions, body_mentions, agency_mentions, term_mentions, designation_mentions,
-         suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions, numbered_unit_mentions)
+         suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions, numbered_unit_mentions, partner_mentions)
 
 # Quotations and titles mark their own edges and win over anything crossing them; among the other rules
 # the longer name wins (长江经济带发展战略 over 长江经济带), then the more reliable rule.
@@ -1057,6 +1174,9 @@ def _priority(m: Mention) -> tuple:
     fam = m.rule.split(":")[0].split("+")[0]
     rank = RULE_PRIORITY.get(fam, 1)
     return (rank >= 6, m.end - m.start, rank, m.confidence)
+
+
+INSTITUTIONS = frozenset({"University", "Hospital", "ResearchInstitute"})
 
 
 def select_mentions(cands: list[Mention]) -> list[Mention]:
@@ -1073,6 +1193,9 @@ def select_mentions(cands: list[Mention]) -> list[Mention]:
                     and (m.rule.startswith("suffix:") or m.rule.startswith("gazetteer:") and m.cls in ("Province", "City"))
                 if m.cls == "Region":  # inside a title or a project's name (长三角百强县), not the strategy it names
                     nest = top_class(k.cls) not in ("Initiative", "Place")
+                elif m.cls in INSTITUTIONS:  # 江南大学江阴校区一期: the university opens the project's name
+                    nest = top_class(k.cls) == "Project" and m.start == k.start and m.rule.startswith("suffix:") \
+                        and m.text[:1] not in ADMIN_ABBR  # 区人民医院改扩建 is the works, not a named hospital
                 if inside and (m.rule == "quote:alias" or nest) and (m.start, m.end) != (k.start, k.end):
                     continue
                 ok = False
@@ -1127,7 +1250,10 @@ def extract_mentions(doc: Document) -> list[Mention]:
     cands = [[m for rule in RULES for m in rule(sent)] for sent in sentences]
     guard = PlaceGuard(view, sentences, cands)
     for sent, found in zip(sentences, cands):
-        out.extend(select_mentions(guard.filter(sent, found)))
+        chosen = select_mentions(guard.filter(sent, found))
+        owners = [o for m in chosen if top_class(m.cls) == "Project"
+                  for o in [owner_mentions(m, sent.text, sent.start)] if o is not None]
+        out.extend(sorted(chosen + owners, key=lambda m: (m.start, -m.end)) if owners else chosen)
     if view is not doc:
         out = [_original(doc.text, view.text, m) for m in out]
     return out

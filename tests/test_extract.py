@@ -368,3 +368,17 @@ def test_a_capacity_or_unit_numbers_make_a_project_name():
         assert name in found and found[name].endswith("Project")
     assert found.get("220千伏输变电工程") == "InfrastructureProject"
     assert not any(k.endswith(("改造项目", "产能项目")) for k in found)  # a size of what is done, no name
+
+
+def test_companies_named_by_what_is_done_with_them_and_as_owners_of_works():
+    found = spans("示例文字标题\n与华为签约,引进比亚迪、京东方,携手青禾共建产业园。德迈仕生产线扩建、利欧泵业二期等6个项目投产,"
+                  "青禾化工、并盛熔盐技改等一批项目建成,江南大学东校区一期封顶。")
+    for company in ("华为", "比亚迪", "京东方", "德迈仕", "利欧泵业", "并盛熔盐"):
+        assert found.get(company) == "Company", company
+    assert found.get("江南大学") == "University"
+
+
+def test_places_common_words_and_works_of_roads_are_no_companies():
+    found = spans("示例文字标题\n与上海合作,与周边县市合作,引进高层次人才,引进外资,沪昆高速改扩建开工,"
+                  "智慧农业产业园一期建成,区人民医院改扩建完工。")
+    assert not any(cls in ("Company", "Hospital") for cls in found.values())
