@@ -225,13 +225,24 @@ _DEGREE = re.compile(r"[一二三四五六七八九十百千万亿\d]+级")
 _COUNT_BEFORE = re.compile(r"(?<![\d一二三四五六七八九十百千万])[一二三四五六七八九十两][个大项条张类]$")
 
 
+_SLOGAN_ITEM = re.compile(r"[\u4e00-\u9fff]{2,8}")
+
+
+def _slogan(content: str) -> bool:
+    """A quotation of parallel short phrases is one slogan (“保水、护山、守规、兴城”, “学思想、强党性、重实践”), unless
+    its items are places (“北京、上海”)."""
+    items = re.split(r"[、，,]", content)
+    return len(items) >= 2 and all(_SLOGAN_ITEM.fullmatch(x) for x in items) \
+        and not all(x in _gazetteer_shorts() or admin_known(x) for x in items)
+
+
 def quoted_mentions(sent: Sentence) -> list[Mention]:
     """“…” names: initiatives with their tail noun (“四下基层”工作制度), designations after 入选/获评, projects by suffix."""
     text, out = sent.text, []
     toks = tokens(text)
     for m in _QUOTE.finditer(text):
         content = m.group(1).strip()
-        if len(content) < 2 and not content.isdigit() or _LIST_MARKS.search(content):
+        if len(content) < 2 and not content.isdigit() or (_LIST_MARKS.search(content) and not _slogan(content)):
             continue
         if _DEGREE.fullmatch(content) or (
                 len(content) <= 3 and word_tag(content) in ("v", "a", "d", "ad", "vd")):
@@ -257,8 +268,9 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
                     break
                 acc += w
                 s_ = longest_suffix(acc)
-                if s_ is not None and acc.endswith(s_.text) and s_.cls not in PLACE_CLASSES:
-                    tail_end = toks[j][2]
+                if s_ is not None and acc.endswith(s_.text) and s_.cls not in PLACE_CLASSES and (
+                        s_.text == acc or not _LIST_MARKS.search(content)):
+                    tail_end = toks[j][2]  # a slogan takes a bare tail (“…、…”行动), not a name of its own after it
                 if w in boundary_words() and j > k:
                     break
         # prefix: a noun glued to the opening quote (能耗“双控”), or a count (三个“一号工程”)
@@ -674,6 +686,9 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
                 word_tag(toks[first][0]) in ("v", "vd", "vn", "d", "ad") or is_generic(toks[first][0])):
             first += 1
         start = toks[first][1] if first < j else toks[j][1]
+    if top_class(suffix.cls) == "Initiative" and 0 < start < sfx_start - 2 and text[start - 1] == "、" \
+            and text[start] in "省市县区" and first < j and len(toks[first][0]) == 1:
+        start, first = start + 1, first + 1  # 国家、省、市稳增长一揽子政策: the levels are a list before the name
     stem = text[start:sfx_start]
     name = text[start:e]
     stem_toks = list(toks[first:j]) + ([(head, toks[j][1], sfx_start)] if head else [])
@@ -897,6 +912,32 @@ def numbered_unit_mentions(sent: Sentence) -> list[Mention]:
         first = _walk_left(toks, j, False, 10)
         if first < j and not is_generic(text[toks[first][1]:m.start()]):
             out.append(_m(sent.start, sent, toks[first][1], m.end(), "InfrastructureProject", "pattern:X号机组", 0.75))
+    return out
+
+
+_PACKAGE = re.compile(r"(\d+)条(措施|政策|意见|举措)?")
+_PACKAGE_VERBS = ("出台", "实施", "落实", "制定", "印发", "推出", "兑现", "用好")
+# What is counted, not decreed, when it stands before N条 (地铁6条, 航线20条).
+_COUNTED_THINGS = ("线", "路", "地铁", "街", "巷", "河", "渠", "隧道", "通道", "生产线", "航线", "线路", "道路")
+
+
+def package_mentions(sent: Sentence) -> list[Mention]:
+    """Numbered policy packages: (出台)稳经济47条、助企纾困22条 (措施), 支持民营经济发展21条措施."""
+    text, out = sent.text, []
+    if "条" not in text or not any(v in text for v in _PACKAGE_VERBS):
+        return out
+    toks = tokens(text)
+    for m in _PACKAGE.finditer(text):
+        j = next((i for i, (_, s, _) in enumerate(toks) if s == m.start()), None)
+        if j is None or j == 0:
+            continue
+        first = _walk_left(toks, j, False, 16)
+        stem = text[toks[first][1]:m.start()] if first < j else ""
+        clause = _CLAUSE_MARKS.split(text[:m.start()])[-1]
+        if len(stem) < 2 or is_generic(stem) or stem.endswith(_COUNTED_THINGS) \
+                or not any(v in clause for v in _PACKAGE_VERBS) and not m.group(2):
+            continue
+        out.append(_m(sent.start, sent, toks[first][1], m.end(), "Policy", "pattern:X条", 0.75))
     return out
 
 
@@ -1163,7 +1204,8 @@ def owner_mentions(project: Mention, text: str, offset: int) -> Mention | None:
 
 
 RULES = (quoted_mentions, title_mentions, version_mentions, sector_list_mentions, body_mentions, agency_mentions, term_mentions, designation_mentions,
-         suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions, numbered_unit_mentions, partner_mentions)
+         suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions, numbered_unit_mentions, partner_mentions,
+         package_mentions)
 
 # Quotations and titles mark their own edges and win over anything crossing them; among the other rules
 # the longer name wins (长江经济带发展战略 over 长江经济带), then the more reliable rule.

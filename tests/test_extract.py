@@ -382,3 +382,20 @@ def test_places_common_words_and_works_of_roads_are_no_companies():
     found = spans("示例文字标题\n与上海合作,与周边县市合作,引进高层次人才,引进外资,沪昆高速改扩建开工,"
                   "智慧农业产业园一期建成,区人民医院改扩建完工。")
     assert not any(cls in ("Company", "Hospital") for cls in found.values())
+
+
+def test_a_quoted_slogan_of_parallel_phrases_is_one_initiative_and_takes_a_bare_tail_only():
+    found = spans("示例文字标题\n坚持“护山、兴水、强村”,开展“提速度、优服务”行动,落实“思想领先、学习在前”第一议题制度,"
+                  "对接“北京、上海”。")
+    assert found.get("护山、兴水、强村") == "Programme"
+    assert "提速度、优服务行动" in found
+    assert "第一议题制度" in found and "思想领先、学习在前第一议题制度" not in found
+    assert "北京、上海" not in found
+
+
+def test_numbered_policy_packages_are_policies_but_counted_lines_are_not():
+    found = spans("示例文字标题\n出台实施稳经济30条、助企纾困12条等措施,推动国家、省、市稳增长一揽子政策落地。"
+                  "开通地铁6条,新增航线20条。")
+    for name in ("稳经济30条", "助企纾困12条", "稳增长一揽子政策"):
+        assert found.get(name) == "Policy", name
+    assert not any(k.endswith(("6条", "20条")) for k in found)
