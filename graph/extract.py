@@ -283,7 +283,9 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             if j is not None:
                 w = toks[j][0]
                 if (len(content) <= 3 and len(w) >= 2 and w not in boundary_words() and not is_generic(w)
-                        and word_tag(w) in ("n", "vn", "nz", None)):
+                        and word_tag(w) in ("n", "vn", "nz", None)
+                        and top_class((longest_suffix(w) or Suffix("", "", 0)).cls) not in ("Organization", "Agency")):
+                    # a noun glued to the quote, but no company or body word (有限公司“三产”)
                     pre_start = toks[j][1]
         if not _HAN.search(content) and tail_end is None:
             continue  # a bare number in quotes (“125”) names something only with its tail noun
@@ -791,8 +793,8 @@ def gazetteer_mentions(sent: Sentence) -> list[Mention]:
         before = toks[k - 1][0] if k else ""
         if all(len(x) == 1 and _is_han(x) and x not in FUNC_CHARS for x in (before, after)) and after not in "省市":
             continue  # 金鳞湖北岸: single characters on both sides, 湖北 is not meant
-        if after.startswith(BRAND_HEADS) or word_tag(before) == "m":
-            continue  # 青岛啤酒 is a brand; 突破百亿元大关 is a threshold, not 大关县
+        if after.startswith(BRAND_HEADS) or word_tag(before) == "m" or after[:1].isdigit():
+            continue  # 青岛啤酒 is a brand; 突破百亿元大关 a threshold, not 大关县; 林芝1万段 a crop counted
         divs = [d for d in gz.by_short(w) if d.short == w]
         if not divs or w in generic_words() or w in boundary_words():
             continue
