@@ -593,6 +593,17 @@ def _township_stems() -> frozenset[str]:
     return frozenset(gz.short_name(d.name) for d in gz.load_divisions().values() if d.level == "town") if gz else frozenset()
 
 
+@lru_cache(maxsize=4096)
+def _bare_county_only(word: str) -> bool:
+    """Is `word` no division's full name, and only county-level divisions' short name (红旗 → 红旗区; 贵州 is a
+    province's)?"""
+    gz = _gazetteer()
+    if gz is None or gz.by_name(word):
+        return False
+    divs = gz.by_short(word)
+    return bool(divs) and all(d.level == "county" for d in divs)
+
+
 @lru_cache(maxsize=8192)
 def admin_known(name: str) -> bool:
     """Is `name` a division the gazetteer knows, by its full name, its short name, or its stem with another suffix
@@ -662,6 +673,8 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
             # a known place word (湖北省, 陆丰市, 灵山岛): the name is the word itself
             if is_generic(w) or (suffix.admin and suffix.cls in CODED_ADMIN and not admin_known(w)):
                 return None
+            if suffix.admin and _bare_county_only(w):
+                return None  # 红旗 (红旗区) is a county's bare name: the guard decides, not the suffix 旗
             return s, suffix.cls, suffix.confidence
         if not (len(w) == len(suffix.text) or numbered or (word_tag(w) == "nt" and top_class(suffix.cls) == "Agency")):
             return None  # 商务局 (an institution word) still takes the place named before it
@@ -772,7 +785,7 @@ BRAND_HEADS = ("银行", "啤酒", "汽车", "集团", "股份", "控股", "时�
 # 来宾 n, 新余 b, 清远 a) needs the evidence a county's bare name needs.
 _PROPER_TAGS = ("ns", "nr", "nrt", "nz", "j", None)
 BARE_RULE = "gazetteer:short"
-FEATURE_CLASSES = frozenset({"River", "Lake", "Mountain", "NaturalFeature"})
+FEATURE_CLASSES = frozenset({"River", "Lake", "Mountain", "NaturalFeature", "Port"})
 _NUMERALS = frozenset("一二三四五六七八九十两百千万")
 BARE_COUNTY_RULE = "gazetteer:short-county"
 
@@ -1033,7 +1046,8 @@ def _subject_before(text: str, pos: int) -> tuple[int, int] | None:
         start = s
         i -= 1
     name = text[start:pos]
-    if 2 <= len(name) <= 10 and not is_generic(name) and _HAN.search(name):
+    if 2 <= len(name) <= 10 and not is_generic(name) and _HAN.search(name) and not _NOT_AN_ITEM.search(name) \
+            and not re.search(r"\d|[一二三四五六七八九十两多]+[家个批]", name):  # 5家企业 counts, names none
         return start, pos
     return None
 

@@ -399,3 +399,9 @@ def test_numbered_policy_packages_are_policies_but_counted_lines_are_not():
     for name in ("稳经济30条", "助企纾困12条", "稳增长一揽子政策"):
         assert found.get(name) == "Policy", name
     assert not any(k.endswith(("6条", "20条")) for k in found)
+
+
+def test_a_county_short_name_ending_like_a_suffix_and_counted_subjects_are_not_names():
+    found = spans("示例文字标题\n红旗大桥通车,红旗品牌汽车销量增长。中车长客等5家企业入选国家制造业单项冠军示范企业。")
+    assert "红旗" not in found  # 红旗区's bare name read through the suffix 旗
+    assert "5家企业" not in found
