@@ -374,6 +374,9 @@ def _lexicon_hits(kind: str, text: str):
                     yield a, a + n, names[text[a:a + n]]
 
 
+_SESSION_AFTER = re.compile(r"[一二三四五六七八九十\d]+次(?:全体)?会议")
+
+
 def body_mentions(sent: Sentence) -> list[Mention]:
     """National bodies by their standing names (党中央, 国务院, 人大, 政协, 工会, 妇联 …)."""
     text, out = sent.text, []
@@ -382,6 +385,8 @@ def body_mentions(sent: Sentence) -> list[Mention]:
             continue
         if a and text[a - 1] in ADMIN_ABBR:
             continue  # 市人大, 县政协: the place-prefixed rule takes them whole
+        if a and text[a - 1] == "届" or _SESSION_AFTER.match(text, b):
+            continue  # 区三届人大三次会议 names the session the report is given at, not the body
         out.append(_m(sent.start, sent, a, b, cls, "lexicon:body", 0.9))
     return out
 
@@ -408,6 +413,8 @@ def agency_mentions(sent: Sentence) -> list[Mention]:
                 start = m.start() - len(w)
             elif text[start - 1] in "全城超都":
                 continue
+        if start >= 2 and text[start - 2:start] == "中共" and head in ("委", "纪委"):
+            start -= 2  # 中共江阴市委: the party's name belongs to its committee's
         out.append(_m(sent.start, sent, start, m.end(), AGENCY_CLASS[head], "pattern:place+body", 0.9))
     return out
 

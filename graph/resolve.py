@@ -70,7 +70,9 @@ def key_scope(label: str, cls: str, code: str | None, home_scope: str) -> str | 
         return None
     top = top_class(cls)
     if top == "Agency" and label not in NATIONAL_BODIES:
-        bare = label in named_bodies() or (label[:1] in "省市区县州镇乡" and label[1:] in BODY_SUFFIXES)
+        # a ministry (外交部, named_bodies' Departments) is the State Council's everywhere
+        bare = label in named_bodies() and named_bodies()[label] != "Department" or (
+            label[:1] in "省市区县州镇乡" and label[1:] in BODY_SUFFIXES)
         if bare:
             return home_scope
     if cls in LOCAL_CLASSES:
@@ -200,6 +202,7 @@ def _home_labels(gz, label: str | None, home_div) -> dict[str, str]:
 
 
 def _agency_code(gz, label: str, context: list[str]) -> str | None:
+    label = label.removeprefix("中共")  # 中共江阴市委 is 江阴市委
     for body in BODY_SUFFIXES:
         if label.endswith(body) and len(label) > len(body) + 1:
             div = _division_for(gz, label[: -len(body)], context)

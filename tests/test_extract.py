@@ -405,3 +405,10 @@ def test_a_county_short_name_ending_like_a_suffix_and_counted_subjects_are_not_n
     found = spans("示例文字标题\n红旗大桥通车,红旗品牌汽车销量增长。中车长客等5家企业入选国家制造业单项冠军示范企业。")
     assert "红旗" not in found  # 红旗区's bare name read through the suffix 旗
     assert "5家企业" not in found
+
+
+def test_a_congress_named_in_its_session_is_no_body_and_ministries_and_prefecture_bodies_are():
+    found = spans("示例文字标题\n完成了区三届人大三次会议确定的目标。在中共青山市委和地委的领导下,外交部、农业农村部支持。")
+    assert "人大" not in found
+    assert found.get("中共青山市委") == "PartyCommittee" and found.get("地委") == "PartyCommittee"
+    assert found.get("外交部") == "Department" and found.get("农业农村部") == "Department"
