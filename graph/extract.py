@@ -236,6 +236,36 @@ def _slogan(content: str) -> bool:
         and not all(x in _gazetteer_shorts() or admin_known(x) for x in items)
 
 
+# Nouns that frame a quotation without being part of its name.
+FRAMING_WORDS = ("目标", "定位", "主题", "优势", "作风", "开局", "工作", "目录", "具体", "要求", "部署", "思路", "举措",
+                 "理念", "氛围", "局面", "格局", "态势", "成效", "成果", "任务", "主攻", "文件", "总要求", "标准")
+_NOT_TAIL_TAGS = ("d", "ad", "p", "c", "u", "uj", "r", "m", "q", "t", "f", "y", "e")
+TAIL_NOUN_CHARS = 6
+
+
+def _noun_tail(toks, k: int) -> int | None:
+    """End of a short noun phrase glued to a closing quote that closes the clause: “三长”联动, “泡泡”闭环管理,
+    “两高”桥头堡 are one name each; “吉林一号”在轨运行 and “四好农村路”省级示范县 are not."""
+    j, size = k, 0
+    while j < len(toks) and j - k < 3:
+        w = toks[j][0]
+        if not _PUNCT.isdisjoint(w) or is_boundary(w) or w in ("的", "等") or w.startswith(LEVEL_PREFIXES) \
+                or word_tag(w) in _NOT_TAIL_TAGS or len(w) == 1 and (not _is_han(w) or w in FUNC_CHARS):
+            break
+        size += len(w)
+        j += 1
+    after = toks[j][0] if j < len(toks) else "。"
+    tail = "".join(t[0] for t in toks[k:j])
+    if tail.endswith(FRAMING_WORDS) or is_generic(tail):
+        return None  # “三干”作风, “作示范、勇争先”目标定位: the quotation is named, the noun only frames it
+    if j == k or size > TAIL_NOUN_CHARS or tail.endswith(DESIGNATION_HEADS) \
+            or word_tag(toks[j - 1][0]) in ("v", "vd") and after not in ("、", "等", "和", "及"):
+        return None  # “生产大托管”示范县 is a title; “数链空间”揭牌, a predicate (but “三长”联动、… is a name)
+    if _PUNCT.isdisjoint(after) and not is_boundary(after) and after not in ("的", "等", "和", "及", "与"):
+        return None
+    return toks[j - 1][2]
+
+
 def quoted_mentions(sent: Sentence) -> list[Mention]:
     """“…” names: initiatives with their tail noun (“四下基层”工作制度), designations after 入选/获评, projects by suffix."""
     text, out = sent.text, []
@@ -273,6 +303,8 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
                     tail_end = toks[j][2]  # a slogan takes a bare tail (“…、…”行动), not a name of its own after it
                 if w in boundary_words() and j > k:
                     break
+            if tail_end is None:
+                tail_end = _noun_tail(toks, k)
         # prefix: a noun glued to the opening quote (能耗“双控”), or a count (三个“一号工程”)
         pre_start = start
         count = _COUNT_BEFORE.search(text[max(0, start - 4):start])  # 三个“一号工程”; 144个“三张清单” is a quantity

@@ -412,3 +412,11 @@ def test_a_congress_named_in_its_session_is_no_body_and_ministries_and_prefectur
     assert "人大" not in found
     assert found.get("中共青山市委") == "PartyCommittee" and found.get("地委") == "PartyCommittee"
     assert found.get("外交部") == "Department" and found.get("农业农村部") == "Department"
+
+
+def test_a_short_noun_glued_to_a_quotation_is_part_of_its_name_but_framing_words_and_predicates_are_not():
+    found = spans("示例文字标题\n推行“三岗”联动、“五步”闭环管理等机制,建强“两高”桥头堡。坚持“三实”作风,“云谷”揭牌,"
+                  "成功创建“八好乡村路”示范县。")
+    for name in ("三岗联动", "五步闭环管理", "两高桥头堡"):
+        assert name in found, name
+    assert "三实作风" not in found and "云谷揭牌" not in found and "八好乡村路示范县" not in found
