@@ -625,11 +625,7 @@ CODED_ADMIN = {"Province", "City", "District", "County", "Town", "Township", "Su
 _ADMIN_ENDS = ("自治区", "自治州", "自治县", "自治旗", "街道", "苏木", "省", "市", "区", "县", "旗", "州", "盟", "镇", "乡")
 
 
-@lru_cache(maxsize=1)
-def _township_stems() -> frozenset[str]:
-    """Names of township-level divisions without their suffix (华容镇 → 华容), for 镇/乡/街道 upgraded or renamed."""
-    gz = _gazetteer()
-    return frozenset(gz.short_name(d.name) for d in gz.load_divisions().values() if d.level == "town") if gz else frozenset()
+_TOWN_ENDS = ("镇", "乡", "街道", "街道办事处", "苏木", "民族乡")
 
 
 @lru_cache(maxsize=4096)
@@ -654,7 +650,7 @@ def admin_known(name: str) -> bool:
         return True
     end = next((x for x in _ADMIN_ENDS if name.endswith(x)), "")
     stem = name[: len(name) - len(end)]
-    return len(stem) >= 2 and bool(gz.by_short(stem) or stem in _township_stems())
+    return len(stem) >= 2 and bool(gz.by_short(stem) or any(gz.by_name(stem + x) for x in _TOWN_ENDS))
 
 
 @lru_cache(maxsize=1)
