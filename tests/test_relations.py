@@ -212,8 +212,9 @@ def test_seed_relations_meet_the_recall_and_precision_floors():
 
     _, s = score_file(GOLD, load_judged())
     # recall over the gold relations whose two ends the extractor found (missing entities are the extractor's)
-    # reset to what the completed gold (101 relations) measures: reachable recall 0.523, recall 0.455
-    assert s.reachable_recall >= 0.52, (s.missed, s.unreachable)
+    # reset to what the completed gold (101 relations) measures: reachable recall 0.523, recall 0.455; issue 15's
+    # entity rules made 3 more gold relations reachable (quoted slogans) and found one more: 0.516 and 0.465
+    assert s.reachable_recall >= 0.51, (s.missed, s.unreachable)
     assert s.recall >= 0.45, s.unreachable
     judged = len(s.correct) + len(s.wrong)
     assert len(s.correct) / judged >= 0.85, s.wrong
