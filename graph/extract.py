@@ -956,13 +956,19 @@ def numbered_unit_mentions(sent: Sentence) -> list[Mention]:
         return out
     toks = tokens(text)
     for m in _UNITS.finditer(text):
-        j = next((i for i, (_, s, _) in enumerate(toks) if s == m.start()), None)
-        if j is None or j == 0:
-            continue
-        first = _walk_left(toks, j, False, 10)
-        if first < j and not is_generic(text[toks[first][1]:m.start()]):
-            out.append(_m(sent.start, sent, toks[first][1], m.end(), "InfrastructureProject", "pattern:X号机组", 0.75))
+        a = _name_start_before(toks, m.start(), 10)
+        if a is not None and not is_generic(text[a:m.start()]):
+            out.append(_m(sent.start, sent, a, m.end(), "InfrastructureProject", "pattern:X号机组", 0.75))
     return out
+
+
+def _name_start_before(toks, pos: int, max_chars: int) -> int | None:
+    """Where the name that ends at `pos` (a word boundary) starts, walking left to a boundary word; None if none."""
+    j = next((i for i, (_, s, _) in enumerate(toks) if s == pos), None)
+    if not j:
+        return None
+    first = _walk_left(toks, j, False, max_chars)
+    return toks[first][1] if first < j else None
 
 
 _PACKAGE = re.compile(r"(\d+)条(措施|政策|意见|举措)?")
@@ -978,16 +984,13 @@ def package_mentions(sent: Sentence) -> list[Mention]:
         return out
     toks = tokens(text)
     for m in _PACKAGE.finditer(text):
-        j = next((i for i, (_, s, _) in enumerate(toks) if s == m.start()), None)
-        if j is None or j == 0:
-            continue
-        first = _walk_left(toks, j, False, 16)
-        stem = text[toks[first][1]:m.start()] if first < j else ""
+        a = _name_start_before(toks, m.start(), 16)
+        stem = text[a:m.start()] if a is not None else ""
         clause = _CLAUSE_MARKS.split(text[:m.start()])[-1]
         if len(stem) < 2 or is_generic(stem) or stem.endswith(_COUNTED_THINGS) \
                 or not any(v in clause for v in _PACKAGE_VERBS) and not m.group(2):
             continue
-        out.append(_m(sent.start, sent, toks[first][1], m.end(), "Policy", "pattern:X条", 0.75))
+        out.append(_m(sent.start, sent, a, m.end(), "Policy", "pattern:X条", 0.75))
     return out
 
 

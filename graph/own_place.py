@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .extract import _gazetteer
+
 _NUM = r"[一二三四五六七八九十百〇零\d]+"
 _NAME = r"[\u4e00-\u9fff（）()]{2,24}?"
 # In order of trust: the session a report is given at, the signature, the opening line, the title.
@@ -22,16 +24,6 @@ HEADER_PATTERNS = tuple(re.compile(p) for p in (
 ))
 HEAD_CHARS = 600
 ADMIN_ENDS = ("自治区", "自治州", "自治县", "自治旗", "省", "市", "区", "县", "旗", "州", "盟")
-
-
-def _gazetteer():
-    try:
-        from . import gazetteer
-
-        gazetteer.load_divisions()
-        return gazetteer
-    except (ImportError, OSError, ValueError):
-        return None
 
 
 def _divisions_ending(gz, text: str):
