@@ -316,8 +316,7 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
                 w = toks[j][0]
                 if (len(content) <= 3 and len(w) >= 2 and w not in boundary_words() and not is_generic(w)
                         and word_tag(w) in ("n", "vn", "nz", None)
-                        and top_class((longest_suffix(w) or Suffix("", "", 0)).cls) not in ("Organization", "Agency")):
-                    # a noun glued to the quote, but no company or body word (有限公司“三产”)
+                        and not _names_a_body(w)):  # a noun glued to the quote, but no company word (有限公司“三产”)
                     pre_start = toks[j][1]
         if not _HAN.search(content) and tail_end is None:
             continue  # a bare number in quotes (“125”) names something only with its tail noun
@@ -355,6 +354,12 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             out.append(_m(sent.start, sent, m.start() + 1, m.end() - 1, cls, "quote:alias", conf * 0.9,
                           label=_clean(label)))
     return out
+
+
+def _names_a_body(word: str) -> bool:
+    """Is `word` itself a company's or a body's suffix word (有限公司, 委员会)?"""
+    sfx = longest_suffix(word)
+    return sfx is not None and top_class(sfx.cls) in ("Organization", "Agency")
 
 
 _VERSION = re.compile(r"(\d+(?:\.\d+)?版)")
