@@ -102,9 +102,9 @@ def test_seed_typed_f1_floor(tmp_path):
 
 @pytest.mark.skipif(not (SHARED / "eval" / "dev").is_dir(), reason="../shared/eval/dev is not beside the checkout")
 def test_dev_typed_f1_floor(tmp_path):
-    # reset to what the 19 dev texts measure (0.779) when the dev set grew from 7 to 19 texts
+    # the 19 dev texts measured 0.779 when the set grew from 7 to 19 texts, 0.847 after the rules of issue 15
     dev = SHARED / "eval" / "dev"
-    assert _score(dev, sorted(dev.glob("*.txt")), tmp_path) >= 0.77
+    assert _score(dev, sorted(dev.glob("*.txt")), tmp_path) >= 0.83
 
 
 def test_extract_json_contract(tmp_path):
@@ -304,3 +304,120 @@ def test_word_splitter_falls_back_to_jieba_without_rjieba(monkeypatch):
         assert split(text) == expected
     finally:
         extract._word_splitter.cache_clear()
+
+
+# ---------------------------------------------------------------- the place guard: a county's name inside another word
+
+def _places(text: str) -> dict[str, str | None]:
+    """{label: division code} of the places a text gives, after resolution."""
+    from graph.extract.pipeline import extract_texts
+
+    return {e.label: e.code for e in extract_texts({"t.txt": text}).entities if e.type == "Place" and e.mentions}
+
+
+@pytest.mark.parametrize("sentence", [
+    "全面落实富民政策,开创富民兴业新局面。",        # 富民县, 兴业县
+    "坚持和平发展,推进长寿之乡建设。",              # 和平县, 长寿区
+    "长安汽车项目投产,兴业银行设立分行。",          # 长安区, 兴业县
+    "青岛啤酒扩大产能,福田汽车增资扩产。",          # 青岛, 福田区
+    "全县生产总值稳定突破百亿元大关。",              # 大关县
+    "坚持生态立县,增速高于自治区平均水平。",        # 立县, 自治区 are no names
+    "打造一屏三区六宜城市。",                        # 宜城市
+])
+def test_a_place_name_inside_another_word_gives_no_place(sentence):
+    assert _places("示例文字标题\n" + sentence) == {}
+
+
+def test_a_new_area_is_a_zone_and_not_the_district_its_name_starts_with():
+    found = _places("示例文字标题\n江北新区建设加快。")
+    assert "江北新区" in found and not any(code for code in found.values())
+
+
+def test_a_bare_county_name_needs_the_reports_region():
+    body = "与桃江共建产业园,桃江物流园开工。"
+    home = _places("政府工作报告\n——2024年1月5日在安化县第十八届人民代表大会第三次会议上\n" + body)
+    assert home.get("桃江") == "430922"  # 桃江县, in the same province (湖南) as the header's county
+    away = _places("政府工作报告\n——2024年1月5日在双柏县第十八届人民代表大会第三次会议上\n" + body)
+    assert "430922" not in away.values()
+    parent = _places("政府工作报告\n——2024年1月5日在双柏县第十八届人民代表大会第三次会议上\n与益阳桃江共建产业园。")
+    assert parent.get("桃江") == "430922"  # its city named beside it
+
+
+def test_a_long_autonomous_county_name_is_found_whole():
+    found = _places("示例文字标题\n道真仡佬族苗族自治县建成物流园。")
+    assert found.get("道真仡佬族苗族自治县") == "520325"
+
+
+def test_national_regions_and_city_clusters_are_places_but_not_inside_their_strategy():
+    found = spans("示例文字标题\n链接成渝的桥头堡,主动融入粤港澳大湾区,建设南昌都市圈和北部湾城市群,融入都市圈,"
+                  "入选长三角百强县,推进京津冀协同发展。")
+    for region in ("成渝", "粤港澳大湾区", "南昌都市圈", "北部湾城市群", "长三角"):
+        assert found.get(region) == "Region"
+    assert "都市圈" not in found and "昌都市" not in found  # no name, and no 昌都市 inside 南昌都市圈
+    assert found.get("京津冀协同发展") == "Strategy" and "京津冀" not in found
+
+
+def test_people_after_their_title_and_places_beside_a_sea_are_not_places():
+    found = spans("示例文字标题\n县长 阿卜拉江·萨迪克\n打造滨海城市带。")
+    assert not any(cls in ("River", "NaturalFeature", "City") for cls in found.values())
+
+
+def test_a_capacity_or_unit_numbers_make_a_project_name():
+    found = spans("示例文字标题\n青禾能源50万千瓦风电项目并网,2万吨碳纤维项目投产,建成30兆瓦光伏电站,"
+                  "核电5、6号机组开工,新建220千伏输变电工程。完成3万平方米改造项目,新增3万吨产能项目。")
+    for name in ("青禾能源50万千瓦风电项目", "2万吨碳纤维项目", "30兆瓦光伏电站", "核电5、6号机组"):
+        assert name in found and found[name].endswith("Project")
+    assert found.get("220千伏输变电工程") == "InfrastructureProject"
+    assert not any(k.endswith(("改造项目", "产能项目")) for k in found)  # a size of what is done, no name
+
+
+def test_companies_named_by_what_is_done_with_them_and_as_owners_of_works():
+    found = spans("示例文字标题\n与华为签约,引进比亚迪、京东方,携手青禾共建产业园。德迈仕生产线扩建、利欧泵业二期等6个项目投产,"
+                  "青禾化工、并盛熔盐技改等一批项目建成,江南大学东校区一期封顶。")
+    for company in ("华为", "比亚迪", "京东方", "德迈仕", "利欧泵业", "并盛熔盐"):
+        assert found.get(company) == "Company", company
+    assert found.get("江南大学") == "University"
+
+
+def test_places_common_words_and_works_of_roads_are_no_companies():
+    found = spans("示例文字标题\n与上海合作,与周边县市合作,引进高层次人才,引进外资,沪昆高速改扩建开工,"
+                  "智慧农业产业园一期建成,区人民医院改扩建完工。")
+    assert not any(cls in ("Company", "Hospital") for cls in found.values())
+
+
+def test_a_quoted_slogan_of_parallel_phrases_is_one_initiative_and_takes_a_bare_tail_only():
+    found = spans("示例文字标题\n坚持“护山、兴水、强村”,开展“提速度、优服务”行动,落实“思想领先、学习在前”第一议题制度,"
+                  "对接“北京、上海”。")
+    assert found.get("护山、兴水、强村") == "Programme"
+    assert "提速度、优服务行动" in found
+    assert "第一议题制度" in found and "思想领先、学习在前第一议题制度" not in found
+    assert "北京、上海" not in found
+
+
+def test_numbered_policy_packages_are_policies_but_counted_lines_are_not():
+    found = spans("示例文字标题\n出台实施稳经济30条、助企纾困12条等措施,推动国家、省、市稳增长一揽子政策落地。"
+                  "开通地铁6条,新增航线20条。")
+    for name in ("稳经济30条", "助企纾困12条", "稳增长一揽子政策"):
+        assert found.get(name) == "Policy", name
+    assert not any(k.endswith(("6条", "20条")) for k in found)
+
+
+def test_a_county_short_name_ending_like_a_suffix_and_counted_subjects_are_not_names():
+    found = spans("示例文字标题\n红旗大桥通车,红旗品牌汽车销量增长。中车长客等5家企业入选国家制造业单项冠军示范企业。")
+    assert "红旗" not in found  # 红旗区's bare name read through the suffix 旗
+    assert "5家企业" not in found
+
+
+def test_a_congress_named_in_its_session_is_no_body_and_ministries_and_prefecture_bodies_are():
+    found = spans("示例文字标题\n完成了区三届人大三次会议确定的目标。在中共青山市委和地委的领导下,外交部、农业农村部支持。")
+    assert "人大" not in found
+    assert found.get("中共青山市委") == "PartyCommittee" and found.get("地委") == "PartyCommittee"
+    assert found.get("外交部") == "Department" and found.get("农业农村部") == "Department"
+
+
+def test_a_short_noun_glued_to_a_quotation_is_part_of_its_name_but_framing_words_and_predicates_are_not():
+    found = spans("示例文字标题\n推行“三岗”联动、“五步”闭环管理等机制,建强“两高”桥头堡。坚持“三实”作风,“云谷”揭牌,"
+                  "成功创建“八好乡村路”示范县。")
+    for name in ("三岗联动", "五步闭环管理", "两高桥头堡"):
+        assert name in found, name
+    assert "三实作风" not in found and "云谷揭牌" not in found and "八好乡村路示范县" not in found

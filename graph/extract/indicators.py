@@ -329,7 +329,7 @@ def extract_indicators(doc: Document, entities: list[Entity], views: list | None
 
     if views is None:
         views = sentence_views(doc, entities)
-    home = views[0].home if views else home_place(entities)
+    home = views[0].home if views else home_place(entities, doc)
     views = {v.sentence.index: v for v in views}
     out: list[Entity] = []
     rels: list[Relation] = []

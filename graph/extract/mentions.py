@@ -56,7 +56,7 @@ NESTABLE = {"Province", "City", "District", "County", "Town", "Township", "Subdi
 _HEADER = re.compile(r"^(?:信息来源|来源|稿源|日期|发布时间|发布日期|作者|编辑|责任编辑|语音|字号|浏览次数)\s*[:：]")
 PLACE_CLASSES = {"Province", "City", "District", "County", "Town", "Township", "Subdistrict", "Village", "Community",
                  "DevelopmentZone", "NaturalFeature", "Lake", "River", "Mountain", "Port", "Airport", "Station",
-                 "Venue", "Place"}
+                 "Venue", "Place", "Region"}
 
 
 # ---------------------------------------------------------------- tokens
@@ -103,17 +103,31 @@ def word_tag(word: str) -> str | None:
 
 
 _TAGS: dict[str, str] = {}
+# Words jieba's dictionary counts 1,000 times or more: common words (智慧, 阳光, 联想), never a bare brand on their own.
+COMMON_FREQ = 1000
+_COMMON: set[str] = set()
 
 
 def _load_tags() -> dict[str, str]:
     """jieba's dictionary part-of-speech tags, read from its dictionary file (no prefix dictionary is built) into
-    a module global, because every rule asks it for every word."""
+    a module global, because every rule asks it for every word; and its common words."""
     import jieba
 
     jieba.setLogLevel(60)
     with jieba.dt.get_dict_file() as fh:
-        _TAGS.update((parts[0], parts[2]) for parts in (line.decode("utf-8").split() for line in fh) if len(parts) == 3)
+        for parts in (line.decode("utf-8").split() for line in fh):
+            if len(parts) == 3:
+                _TAGS[parts[0]] = parts[2]
+                if int(parts[1]) >= COMMON_FREQ:
+                    _COMMON.add(parts[0])
     return _TAGS
+
+
+def is_common_word(word: str) -> bool:
+    """A word jieba's dictionary counts often (see COMMON_FREQ)."""
+    if not _TAGS:
+        _load_tags()
+    return word in _COMMON
 
 
 # ---------------------------------------------------------------- helpers
@@ -214,13 +228,54 @@ _DEGREE = re.compile(r"[一二三四五六七八九十百千万亿\d]+级")
 _COUNT_BEFORE = re.compile(r"(?<![\d一二三四五六七八九十百千万])[一二三四五六七八九十两][个大项条张类]$")
 
 
+_SLOGAN_ITEM = re.compile(r"[\u4e00-\u9fff]{2,8}")
+
+
+def _slogan(content: str) -> bool:
+    """A quotation of parallel short phrases is one slogan (“保水、护山、守规、兴城”, “学思想、强党性、重实践”), unless
+    its items are places (“北京、上海”)."""
+    items = re.split(r"[、，,]", content)
+    return len(items) >= 2 and all(_SLOGAN_ITEM.fullmatch(x) for x in items) \
+        and not all(x in _gazetteer_shorts() or admin_known(x) for x in items)
+
+
+# Nouns that frame a quotation without being part of its name.
+FRAMING_WORDS = ("目标", "定位", "主题", "优势", "作风", "开局", "工作", "目录", "具体", "要求", "部署", "思路", "举措",
+                 "理念", "氛围", "局面", "格局", "态势", "成效", "成果", "任务", "主攻", "文件", "总要求", "标准")
+_NOT_TAIL_TAGS = ("d", "ad", "p", "c", "u", "uj", "r", "m", "q", "t", "f", "y", "e")
+TAIL_NOUN_CHARS = 6
+
+
+def _noun_tail(toks, k: int) -> int | None:
+    """End of a short noun phrase glued to a closing quote that closes the clause: “三长”联动, “泡泡”闭环管理,
+    “两高”桥头堡 are one name each; “吉林一号”在轨运行 and “四好农村路”省级示范县 are not."""
+    j, size = k, 0
+    while j < len(toks) and j - k < 3:
+        w = toks[j][0]
+        if not _PUNCT.isdisjoint(w) or is_boundary(w) or w in ("的", "等") or w.startswith(LEVEL_PREFIXES) \
+                or word_tag(w) in _NOT_TAIL_TAGS or len(w) == 1 and (not _is_han(w) or w in FUNC_CHARS):
+            break
+        size += len(w)
+        j += 1
+    after = toks[j][0] if j < len(toks) else "。"
+    tail = "".join(t[0] for t in toks[k:j])
+    if tail.endswith(FRAMING_WORDS) or is_generic(tail):
+        return None  # “三干”作风, “作示范、勇争先”目标定位: the quotation is named, the noun only frames it
+    if j == k or size > TAIL_NOUN_CHARS or tail.endswith(DESIGNATION_HEADS) \
+            or word_tag(toks[j - 1][0]) in ("v", "vd") and after not in ("、", "等", "和", "及"):
+        return None  # “生产大托管”示范县 is a title; “数链空间”揭牌, a predicate (but “三长”联动、… is a name)
+    if _PUNCT.isdisjoint(after) and not is_boundary(after) and after not in ("的", "等", "和", "及", "与"):
+        return None
+    return toks[j - 1][2]
+
+
 def quoted_mentions(sent: Sentence) -> list[Mention]:
     """“…” names: initiatives with their tail noun (“四下基层”工作制度), designations after 入选/获评, projects by suffix."""
     text, out = sent.text, []
     toks = tokens(text)
     for m in _QUOTE.finditer(text):
         content = m.group(1).strip()
-        if len(content) < 2 and not content.isdigit() or _LIST_MARKS.search(content):
+        if len(content) < 2 and not content.isdigit() or (_LIST_MARKS.search(content) and not _slogan(content)):
             continue
         if _DEGREE.fullmatch(content) or (
                 len(content) <= 3 and word_tag(content) in ("v", "a", "d", "ad", "vd")):
@@ -246,10 +301,13 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
                     break
                 acc += w
                 s_ = longest_suffix(acc)
-                if s_ is not None and acc.endswith(s_.text) and s_.cls not in PLACE_CLASSES:
-                    tail_end = toks[j][2]
+                if s_ is not None and acc.endswith(s_.text) and s_.cls not in PLACE_CLASSES and (
+                        s_.text == acc or not _LIST_MARKS.search(content)):
+                    tail_end = toks[j][2]  # a slogan takes a bare tail (“…、…”行动), not a name of its own after it
                 if w in boundary_words() and j > k:
                     break
+            if tail_end is None:
+                tail_end = _noun_tail(toks, k)
         # prefix: a noun glued to the opening quote (能耗“双控”), or a count (三个“一号工程”)
         pre_start = start
         count = _COUNT_BEFORE.search(text[max(0, start - 4):start])  # 三个“一号工程”; 144个“三张清单” is a quantity
@@ -260,7 +318,8 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             if j is not None:
                 w = toks[j][0]
                 if (len(content) <= 3 and len(w) >= 2 and w not in boundary_words() and not is_generic(w)
-                        and word_tag(w) in ("n", "vn", "nz", None)):
+                        and word_tag(w) in ("n", "vn", "nz", None)
+                        and not _names_a_body(w)):  # a noun glued to the quote, but no company word (有限公司“三产”)
                     pre_start = toks[j][1]
         if not _HAN.search(content) and tail_end is None:
             continue  # a bare number in quotes (“125”) names something only with its tail noun
@@ -298,6 +357,12 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             out.append(_m(sent.start, sent, m.start() + 1, m.end() - 1, cls, "quote:alias", conf * 0.9,
                           label=_clean(label)))
     return out
+
+
+def _names_a_body(word: str) -> bool:
+    """Is `word` itself a company's or a body's suffix word (有限公司, 委员会)?"""
+    sfx = longest_suffix(word)
+    return sfx is not None and top_class(sfx.cls) in ("Organization", "Agency")
 
 
 _VERSION = re.compile(r"(\d+(?:\.\d+)?版)")
@@ -349,6 +414,9 @@ def _lexicon_hits(kind: str, text: str):
                     yield a, a + n, names[text[a:a + n]]
 
 
+_SESSION_AFTER = re.compile(r"[一二三四五六七八九十\d]+次(?:全体)?会议")
+
+
 def body_mentions(sent: Sentence) -> list[Mention]:
     """National bodies by their standing names (党中央, 国务院, 人大, 政协, 工会, 妇联 …)."""
     text, out = sent.text, []
@@ -357,6 +425,8 @@ def body_mentions(sent: Sentence) -> list[Mention]:
             continue
         if a and text[a - 1] in ADMIN_ABBR:
             continue  # 市人大, 县政协: the place-prefixed rule takes them whole
+        if a and text[a - 1] == "届" or _SESSION_AFTER.match(text, b):
+            continue  # 区三届人大三次会议 names the session the report is given at, not the body
         out.append(_m(sent.start, sent, a, b, cls, "lexicon:body", 0.9))
     return out
 
@@ -383,6 +453,8 @@ def agency_mentions(sent: Sentence) -> list[Mention]:
                 start = m.start() - len(w)
             elif text[start - 1] in "全城超都":
                 continue
+        if start >= 2 and text[start - 2:start] == "中共" and head in ("委", "纪委"):
+            start -= 2  # 中共江阴市委: the party's name belongs to its committee's
         out.append(_m(sent.start, sent, start, m.end(), AGENCY_CLASS[head], "pattern:place+body", 0.9))
     return out
 
@@ -394,6 +466,11 @@ def term_mentions(sent: Sentence) -> list[Mention]:
     """National policy vocabulary (乡村振兴, 一网通办, 双碳 …) and 十四五规划-style plan names."""
     text, out = sent.text, []
     for a, b, cls in _lexicon_hits("terms", text):
+        if cls == "Region":
+            edges = {x for _, s, e in tokens(text) for x in (s, e)}
+            if a in edges and b in edges:  # 成渝, 长三角 as words, not inside one (完成渝…)
+                out.append(_m(sent.start, sent, a, b, cls, "lexicon:region", 0.8))
+            continue
         out.append(_m(sent.start, sent, a, b, cls, "lexicon:policy", 0.8))
     for m in _FIVE_YEAR_PLAN.finditer(text) if "五" in text else ():
         label = m.group(1) + "规划"
@@ -402,18 +479,19 @@ def term_mentions(sent: Sentence) -> list[Mention]:
 
 
 # One-character words that never sit inside a name's stem: measure words, particles, prepositions.
-FUNC_CHARS = set("个项条座所批位次届居占按以和与及的了在为对把将被向从由于至到是有各每本我该其此这那等让使给并或且而又也都还就已亦即亩米吨元入出进")
+FUNC_CHARS = set("个项条座所批位次届居占按以和与及的了在为对把将被向从由于至到是有各每本我该其此这那等让使给并或且而又也都还就已亦即亩米吨元入出进受")
 PROPER_POS = {"ns", "nr", "nz", "nt", "nrt", "nrfg", "j"}
 # Suffixes whose names must contain a proper part (a place or an unknown word), else they are generic
 # descriptions (重大项目, 种子繁育基地) rather than names.
 PROPER_REQUIRED = {"项目", "基地", "公司", "集团", "码头", "泊位", "工船",
-                   "产业基地", "示范基地", "有限公司", "数据中心"}
+                   "产业基地", "示范基地", "有限公司", "数据中心", "都市圈", "城市群", "经济圈", "经济带"}
 # Place-like names built from words of aspiration are development visions, not places: 现代化滨江临港产业生态新城.
 VISION_CLASSES = {"DevelopmentZone"}
 VISION_WORDS = ("现代化", "高质量", "一流", "国际化", "宜居", "幸福", "美丽", "创新型", "先进", "示范", "先行", "高地",
                 "标杆", "协同发展")
 # What a built 工程 names: 道路, 桥, 管网, 改造 … (without one, 工程 is a programme: 文化惠民工程).
 CONSTRUCTION_WORDS = ("路", "桥", "隧", "管网", "管道", "水利", "供水", "排水", "污水", "电网", "电站", "堤", "闸", "渠",
+                      "变电", "输电", "光伏", "风电", "储能", "发电", "供热", "燃气", "管廊",
                       "码头", "港", "机场", "铁路", "轨道", "地铁", "站", "楼", "馆", "园", "房", "厂", "改扩建", "扩建",
                       "新建", "改造", "提升", "修复", "整治", "治理", "建设", "安装", "设施", "场", "库", "厅")
 # A suffix word followed by one of these is not the end of a name (战略新兴产业, 改革事项, 体系化).
@@ -452,17 +530,30 @@ FACILITY_ENDS = ("产业园", "工业园", "科技园", "创新园", "园区", "
 _BIG_NUMBER = re.compile(r"[万亿千百]")
 _DATE_WORD = re.compile(r"\d{4}年?|年|月|日")
 _QUANTITY = re.compile(r"[\d.]+|[\d.]*[万亿千百十]+[^\u4e00-\u9fff]*")
-_CAPACITY = re.compile(r"[万亿千百十]*(?:千瓦|兆瓦|吉瓦|千伏|吨|平方米|立方米|方|标箱)")
-_NUMBER = re.compile(r"[\d.]+")
+_CAPACITY = re.compile(r"[万亿千百十]*(?:千瓦|兆瓦|吉瓦|千伏|吨|平方米|立方米|方|标箱|台|套|辆|片|头)")
+_NUMBER = re.compile(r"[\d.]+|[一二三四五六七八九十百千万亿两]+")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[届次期批轮]")
 
 
-def _capacity_start(toks: list[tuple[str, int, int]], i: int) -> int | None:
-    """Index of the number of a capacity that a place's name stands before (阳江 / 50 / 万千瓦 …项目), else None."""
-    if i >= 2 and _CAPACITY.fullmatch(toks[i][0]) and _NUMBER.fullmatch(toks[i - 1][0]) \
-            and word_tag(toks[i - 2][0]) in ("ns", "nz", "nr", "nt"):
-        return i - 1
+def _capacity_start(toks: list[tuple[str, int, int]], i: int) -> tuple[int, bool] | None:
+    """(index of its number, whether a name stands before it) for a capacity at token i: 东滩 / 50 / 万千瓦 …项目
+    goes on to 东滩 (a noun before it), 建成 / 30 / 兆瓦 …电站 starts the name at 30."""
+    if i >= 1 and _CAPACITY.fullmatch(toks[i][0]) and _NUMBER.fullmatch(toks[i - 1][0]):
+        return i - 1, i >= 2 and word_tag(toks[i - 2][0]) in ("ns", "nz", "nr", "nt", "j", "n", "nrt", None)
     return None
+
+
+_MEASURE_NOUNS = ("产能", "面积", "规模", "用地", "总量", "产值", "产量", "能力")
+
+
+def _capacity_names(stem_toks: list[tuple[str, int, int]]) -> bool:
+    """Does a capacity with its number make the stem particular, followed by what is made (2万吨碳纤维, not
+    3万平方米改造 or 3万吨产能)?"""
+    for j in range(1, len(stem_toks)):
+        if _CAPACITY.fullmatch(stem_toks[j][0]) and _NUMBER.fullmatch(stem_toks[j - 1][0]):
+            return any(word_tag(w) in ("n", "nz", "ns", "nr", "nt", "j", "l") and w not in _MEASURE_NOUNS
+                       for w, _, _ in stem_toks[j + 1:])
+    return False
 
 
 def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool, max_chars: int,
@@ -493,10 +584,13 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
             break  # 我/区, 本/市: a scope word jieba split in two
         if stop_at_facility and first < end_tok + 1 and w.endswith(FACILITY_ENDS) and i < end_tok - 0:
             break
-        k = _capacity_start(toks, i) if capacity else None
-        if k is not None:
-            first, i = k, k - 1  # 东滩50万千瓦光伏项目: a capacity inside a project's name
-            continue
+        cap = _capacity_start(toks, i) if capacity else None
+        if cap is not None:
+            first, i = cap[0], cap[0] - 1  # 东滩50万千瓦光伏项目: a capacity inside a project's name
+            if cap[1]:
+                continue
+            break  # 2万吨碳纤维项目: the capacity opens the name
+
         if word_tag(w) == "m" and _BIG_NUMBER.search(w):
             break
         if _DATE_WORD.fullmatch(w):
@@ -518,16 +612,53 @@ def _gazetteer_name(text: str, sfx_start: int, end: int) -> int | None:
     gz = _gazetteer()
     if gz is None:
         return None
-    for n in range(5, 1, -1):
+    longest = 12 if text.startswith("自治", sfx_start) else 5  # 道真仡佬族苗族自治县
+    # 镇, 乡, 街道 name township-level units; 区, 县, 市 … county-level ones (高新园区 is a township-level statistical unit)
+    town_level = text.startswith(("镇", "乡", "街道", "苏木"), sfx_start)
+    for n in range(longest, 1, -1):
         a = sfx_start - n
         if a < 0:
             continue
         cand = text[a:end]
         if not all(_is_han(c) for c in cand):
             continue
-        if gz.by_name(cand):
+        if any(d.level != "town" or town_level for d in gz.by_name(cand)):
             return a
     return None
+
+
+# Administrative units the gazetteer lists (GB/T 2260 and the township codes): a name with one of these suffixes that
+# it does not know is a slogan or a kind (生态立县, 增速高于自治区, 一屏三区), not a division.
+CODED_ADMIN = {"Province", "City", "District", "County", "Town", "Township", "Subdistrict"}
+_ADMIN_ENDS = ("自治区", "自治州", "自治县", "自治旗", "街道", "苏木", "省", "市", "区", "县", "旗", "州", "盟", "镇", "乡")
+
+
+_TOWN_ENDS = ("镇", "乡", "街道", "街道办事处", "苏木", "民族乡")
+
+
+@lru_cache(maxsize=4096)
+def _bare_county_only(word: str) -> bool:
+    """Is `word` no division's full name, and only county-level divisions' short name (红旗 → 红旗区; 贵州 is a
+    province's)?"""
+    gz = _gazetteer()
+    if gz is None or gz.by_name(word):
+        return False
+    divs = gz.by_short(word)
+    return bool(divs) and all(d.level == "county" for d in divs)
+
+
+@lru_cache(maxsize=8192)
+def admin_known(name: str) -> bool:
+    """Is `name` a division the gazetteer knows, by its full name, its short name, or its stem with another suffix
+    (双流县 is now 双流区, 某某乡 became 某某镇)?"""
+    gz = _gazetteer()
+    if gz is None:
+        return True  # without the gazetteer nothing can be checked
+    if gz.by_name(name) or gz.by_short(name):
+        return True
+    end = next((x for x in _ADMIN_ENDS if name.endswith(x)), "")
+    stem = name[: len(name) - len(end)]
+    return len(stem) >= 2 and bool(gz.by_short(stem) or any(gz.by_name(stem + x) for x in _TOWN_ENDS))
 
 
 @lru_cache(maxsize=1)
@@ -572,16 +703,22 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
         return None
     if w == suffix.text and word_tag(w) in ("d", "ad") and word_tag(nxt) in ("v", "vn"):
         return None  # 保持中高速增长: the suffix word is an adverb here
+    if suffix.cls in PLACE_CLASSES and nxt.startswith(BRAND_HEADS):
+        return None  # 青岛啤酒, 黄山旅游股份: a brand named after a place
     if suffix.admin or suffix.cls in PLACE_CLASSES:
         a = _gazetteer_name(text, sfx_start, e) if suffix.admin else None
-        if a is not None:
+        if a is not None and any(t[1] == a for t in toks):  # 南昌都市圈 holds no 昌都市: a name starts a word
             return a, suffix.cls, min(0.95, suffix.confidence + 0.15)
     if suffix.weak:
         numbered = w.endswith(suffix.text) and bool(_NUMERAL_RUN.fullmatch(w[:-len(suffix.text)]))
         if word_tag(w) in PROPER_POS and len(w) > len(suffix.text) and suffix.text != "山" and (
                 suffix.cls in PLACE_CLASSES or word_tag(w) == "ns"):
             # a known place word (湖北省, 陆丰市, 灵山岛): the name is the word itself
-            return (s, suffix.cls, suffix.confidence) if not is_generic(w) else None
+            if is_generic(w) or (suffix.admin and suffix.cls in CODED_ADMIN and not admin_known(w)):
+                return None
+            if suffix.admin and _bare_county_only(w):
+                return None  # 红旗 (红旗区) is a county's bare name: the guard decides, not the suffix 旗
+            return s, suffix.cls, suffix.confidence
         if not (len(w) == len(suffix.text) or numbered or (word_tag(w) == "nt" and top_class(suffix.cls) == "Agency")):
             return None  # 商务局 (an institution word) still takes the place named before it
     # the word where the suffix starts; its head (产业 of 产业基地) belongs to the stem unless it is a verb (深化改革)
@@ -607,6 +744,9 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
                 word_tag(toks[first][0]) in ("v", "vd", "vn", "d", "ad") or is_generic(toks[first][0])):
             first += 1
         start = toks[first][1] if first < j else toks[j][1]
+    if top_class(suffix.cls) == "Initiative" and 0 < start < sfx_start - 2 and text[start - 1] == "、" \
+            and text[start] in "省市县区" and first < j and len(toks[first][0]) == 1:
+        start, first = start + 1, first + 1  # 国家、省、市稳增长一揽子政策: the levels are a list before the name
     stem = text[start:sfx_start]
     name = text[start:e]
     stem_toks = list(toks[first:j]) + ([(head, toks[j][1], sfx_start)] if head else [])
@@ -614,11 +754,14 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
         return None  # 3公里公园景观: a measure, not a name
     if not _valid_name(stem, name, suffix):
         return None
+    if suffix.admin and suffix.cls in CODED_ADMIN and not admin_known(name):
+        return None
     cls, conf = suffix.cls, suffix.confidence
     proper = _proper_part(stem_toks)
     if suffix.text in PROPER_REQUIRED and not proper and not _PHASE_AFTER.match(text, e) and not (
-            suffix.cls == "Company" and stem[:1] in "省市" and len(stem) >= 3):
-        return None  # 海洋工程基地(一期) has a phase, 省机场集团 is a provincial company: both are names
+            suffix.cls == "Company" and stem[:1] in "省市" and len(stem) >= 3) and not (
+            top_class(suffix.cls) == "Project" and _capacity_names(stem_toks)):
+        return None  # 海洋工程基地(一期) has a phase, 省机场集团 is a provincial company, 2万吨碳纤维项目 a capacity
     if suffix.text == "局" and _NUMBERED_BUREAU.search(stem):
         cls = "Company"  # 中建三局, 中铁十一局: numbered engineering bureaus are state-owned companies
     if cls in VISION_CLASSES and any(v in stem for v in VISION_WORDS):
@@ -677,8 +820,22 @@ def _gazetteer_shorts() -> frozenset[str]:
     return frozenset(gz._short_index()) if gz is not None else frozenset()
 
 
+# Heads of company and brand names: a place right before one names the brand, not a place of the report (青岛啤酒,
+# 福田汽车, 宁德时代, 南京银行).
+BRAND_HEADS = ("银行", "啤酒", "汽车", "集团", "股份", "控股", "时代", "钢铁", "电气", "电器", "重工", "药业", "乳业",
+               "保险", "证券", "航空", "石化", "实业", "制药", "酒业", "卷烟", "农商行", "商行")
+# The jieba tags of a bare place name that can stand on its own; a city whose bare name is a common word (长治,
+# 来宾 n, 新余 b, 清远 a) needs the evidence a county's bare name needs.
+_PROPER_TAGS = ("ns", "nr", "nrt", "nz", "j", None)
+BARE_RULE = "gazetteer:short"
+FEATURE_CLASSES = frozenset({"River", "Lake", "Mountain", "NaturalFeature", "Port"})
+_NUMERALS = frozenset("一二三四五六七八九十两百千万")
+BARE_COUNTY_RULE = "gazetteer:short-county"
+
+
 def gazetteer_mentions(sent: Sentence) -> list[Mention]:
-    """Bare province and city names (浙江, 成都, 青岛); county short names join their full form in resolve."""
+    """Bare province and city names (浙江, 成都, 青岛), and bare county names that jieba knows as places (延庆, 桐乡):
+    the latter are kept only with evidence from the whole document (see PlaceGuard)."""
     gz = _gazetteer()
     if gz is None:
         return []
@@ -692,21 +849,96 @@ def gazetteer_mentions(sent: Sentence) -> list[Mention]:
         before = toks[k - 1][0] if k else ""
         if all(len(x) == 1 and _is_han(x) and x not in FUNC_CHARS for x in (before, after)) and after not in "省市":
             continue  # 金鳞湖北岸: single characters on both sides, 湖北 is not meant
+        if after.startswith(BRAND_HEADS) or word_tag(before) == "m" or after[:1].isdigit():
+            continue  # 青岛啤酒 is a brand; 突破百亿元大关 a threshold, not 大关县; 林芝1万段 a crop counted
         divs = [d for d in gz.by_short(w) if d.short == w]
         if not divs or w in generic_words() or w in boundary_words():
             continue
         top = [d for d in divs if d.level in ("province", "city")]
+        rule = BARE_RULE
+        if top and top[0].level == "city" and word_tag(w) not in _PROPER_TAGS:
+            rule = BARE_COUNTY_RULE
         if not top and word_tag(w) == "ns":
-            # a county's bare name jieba also knows as a place (延庆, 桐乡); one county only, else it is ambiguous
-            top = [d for d in divs if d.level == "county"][:2]
-            top = top if len(top) == 1 else []
+            top = [d for d in divs if d.level == "county"]  # 延庆, 桐乡: the document decides if and which
+            rule = BARE_COUNTY_RULE
         if top:
             d = top[0]
-            out.append(_m(sent.start, sent, s, e, gz.level_class(d.level, d.name, d.code), "gazetteer:short", 0.75))
+            out.append(_m(sent.start, sent, s, e, gz.level_class(d.level, d.name, d.code), rule, 0.75))
     return out
 
 
+_PERSON_TITLE = re.compile(r"(?:县长|区长|市长|旗长|州长|省长|主席|书记|主任)\s*$")
+
+
+def _after_a_title(m: Mention, sent: Sentence) -> bool:
+    return top_class(m.cls) in ("Place", "Organization") and bool(_PERSON_TITLE.search(sent.text, 0, m.start - sent.start))
+
+
+def _glued_to_numeral(m: Mention, sent: Sentence) -> bool:
+    k = m.start - sent.start
+    return k > 0 and sent.text[k - 1] in _NUMERALS
+
+
+class PlaceGuard:
+    """Document-wide evidence for bare county names (and cities whose name is a common word): the report's own region
+    (the province of the place its header names, else of the places it names with their suffix), a parent named in
+    the same sentence, the full name elsewhere in the report, or, when no region is known, two mentions."""
+
+    def __init__(self, doc: Document, sentences: list[Sentence], cands: list[list[Mention]]):
+        from graph.extract.own_place import header_division
+
+        self.gz = _gazetteer()
+        self.text = doc.text
+        home = header_division(doc.text)
+        provinces: set[str] = set()
+        if home is not None:
+            provinces.add(home.code[:2])
+        elif self.gz is not None:
+            for sent, ms in zip(sentences, cands):
+                for m in ms:
+                    if m.rule.startswith("suffix:") and m.cls in CODED_ADMIN and not _glued_to_numeral(m, sent):
+                        found = {d.code[:2] for d in self.gz.by_name(m.text) if d.level != "town"}
+                        if len(found) == 1:
+                            provinces |= found
+        self.provinces = provinces
+        self.bare_counts: dict[str, int] = {}
+        for ms in cands:
+            for m in ms:
+                if m.rule == BARE_COUNTY_RULE:
+                    self.bare_counts[m.text] = self.bare_counts.get(m.text, 0) + 1
+
+    def keeps(self, m: Mention, sentence: str) -> bool:
+        """Is a bare county name in this sentence a place of this report?"""
+        divs = [d for d in self.gz.by_short(m.text) if d.short == m.text and d.level in ("city", "county")]
+        for d in divs:
+            if d.code[:2] in self.provinces or d.name in self.text:
+                return True
+            if any(len(a.short) >= 2 and a.short in sentence for a in self.gz.ancestors(d.code)):
+                return True
+        return not self.provinces and self.bare_counts.get(m.text, 0) >= 2
+
+    def counted(self, m: Mention, sent: Sentence) -> bool:
+        """A county or city of another province glued to a numeral: 一屏三区六宜城市 is a slogan, not 宜城市."""
+        if m.cls not in ("City", "District", "County") or not m.rule.startswith("suffix:") \
+                or not _glued_to_numeral(m, sent):
+            return False
+        return not any(d.code[:2] in self.provinces for d in self.gz.by_name(m.text))
+
+    def filter(self, sent: Sentence, cands: list[Mention]) -> list[Mention]:
+        """The candidates of one sentence without the places the document gives no evidence for, nor people's names
+        after their title (县长 阿卜拉江·萨迪克 is no river)."""
+        if self.gz is None:
+            return cands
+        kept = [m for m in cands if not (m.rule == BARE_COUNTY_RULE and not self.keeps(m, sent.text)
+                                         or self.counted(m, sent) or _after_a_title(m, sent))]
+        named = {(m.start, m.end) for m in kept if m.rule.startswith("gazetteer:")}
+        if named:  # 九江, 桃江 (when the report's region has it): the division, not a river of that name
+            kept = [m for m in kept if m.cls not in FEATURE_CLASSES or (m.start, m.end) not in named]
+        return kept
+
+
 _FEATURE_ENDS = frozenset("江河湖海")
+_BESIDE = frozenset("滨沿临环傍近")
 
 
 def feature_mentions(sent: Sentence) -> list[Mention]:
@@ -715,9 +947,58 @@ def feature_mentions(sent: Sentence) -> list[Mention]:
     if _FEATURE_ENDS.isdisjoint(text):
         return out
     for w, s, e in tokens(text):
-        if len(w) >= 2 and w[-1] in _FEATURE_ENDS and word_tag(w) == "ns" and not is_generic(w):
+        if len(w) >= 2 and w[-1] in _FEATURE_ENDS and word_tag(w) == "ns" and not is_generic(w) \
+                and not (len(w) == 2 and w[0] in _BESIDE):  # 滨海, 沿江: beside a sea or river, not its name
             cls = {"江": "River", "河": "River", "湖": "Lake", "海": "NaturalFeature"}[w[-1]]
             out.append(_m(sent.start, sent, s, e, cls, "pos:ns-feature", 0.7))
+    return out
+
+
+_UNITS = re.compile(r"[\d一二三四五六七八九十]+(?:[、和及至—-][\d一二三四五六七八九十]+)*号(?:机组|线|泊位|高炉)")
+
+
+def numbered_unit_mentions(sent: Sentence) -> list[Mention]:
+    """Numbered units of a plant named before them: 核电5、6号机组, 华能电厂3号机组 (a list of numbers, one name)."""
+    text, out = sent.text, []
+    if "号" not in text:
+        return out
+    toks = tokens(text)
+    for m in _UNITS.finditer(text):
+        a = _name_start_before(toks, m.start(), 10)
+        if a is not None and not is_generic(text[a:m.start()]):
+            out.append(_m(sent.start, sent, a, m.end(), "InfrastructureProject", "pattern:X号机组", 0.75))
+    return out
+
+
+def _name_start_before(toks, pos: int, max_chars: int) -> int | None:
+    """Where the name that ends at `pos` (a word boundary) starts, walking left to a boundary word; None if none."""
+    j = next((i for i, (_, s, _) in enumerate(toks) if s == pos), None)
+    if not j:
+        return None
+    first = _walk_left(toks, j, False, max_chars)
+    return toks[first][1] if first < j else None
+
+
+_PACKAGE = re.compile(r"(\d+)条(措施|政策|意见|举措)?")
+_PACKAGE_VERBS = ("出台", "实施", "落实", "制定", "印发", "推出", "兑现", "用好")
+# What is counted, not decreed, when it stands before N条 (地铁6条, 航线20条).
+_COUNTED_THINGS = ("线", "路", "地铁", "街", "巷", "河", "渠", "隧道", "通道", "生产线", "航线", "线路", "道路")
+
+
+def package_mentions(sent: Sentence) -> list[Mention]:
+    """Numbered policy packages: (出台)稳经济47条、助企纾困22条 (措施), 支持民营经济发展21条措施."""
+    text, out = sent.text, []
+    if "条" not in text or not any(v in text for v in _PACKAGE_VERBS):
+        return out
+    toks = tokens(text)
+    for m in _PACKAGE.finditer(text):
+        a = _name_start_before(toks, m.start(), 16)
+        stem = text[a:m.start()] if a is not None else ""
+        clause = _CLAUSE_MARKS.split(text[:m.start()])[-1]
+        if len(stem) < 2 or is_generic(stem) or stem.endswith(_COUNTED_THINGS) \
+                or not any(v in clause for v in _PACKAGE_VERBS) and not m.group(2):
+            continue
+        out.append(_m(sent.start, sent, a, m.end(), "Policy", "pattern:X条", 0.75))
     return out
 
 
@@ -811,7 +1092,8 @@ def _subject_before(text: str, pos: int) -> tuple[int, int] | None:
         start = s
         i -= 1
     name = text[start:pos]
-    if 2 <= len(name) <= 10 and not is_generic(name) and _HAN.search(name):
+    if 2 <= len(name) <= 10 and not is_generic(name) and _HAN.search(name) and not _NOT_AN_ITEM.search(name) \
+            and not re.search(r"\d|[一二三四五六七八九十两多]+[家个批]", name):  # 5家企业 counts, names none
         return start, pos
     return None
 
@@ -863,14 +1145,15 @@ def list_mentions(sent: Sentence) -> list[Mention]:
         items = chunk.split("、")
         toks = tokens(items[0])
         cut = 0
-        for w, _, e in toks:
+        for w, _, e in toks[:-1]:  # the item's own last word ends it (德迈仕生产线扩建) even when it is a verb
             if w in boundary_words() or (len(w) == 1 and w in FUNC_CHARS):
                 cut = e
         attracted = cls == "IndustrialProject" and any(v in items[0][:cut] for v in ATTRACT_VERBS)
         items[0] = items[0][cut:]
         pos = m.start() - len("、".join(items))
         for item in items:
-            if 2 <= len(item) <= 10 and not is_generic(item) and item not in boundary_words() and _HAN.search(item) \
+            if 2 <= len(item) <= (16 if cls == "IndustrialProject" else 10) and not is_generic(item) \
+                    and item not in boundary_words() and _HAN.search(item) \
                     and not _NOT_AN_ITEM.search(item):
                 own = class_of_name(item, "")
                 if own != "Industry":  # 新能源装备制造等项目: a sector; 引进青禾科技等项目: the investor
@@ -880,8 +1163,111 @@ def list_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+# ---------------------------------------------------------------- organizations outside lists
+
+# Words that end a company's bare brand (利欧泵业, 宁德时代, 洪韵科技) besides the brand heads above.
+COMPANY_WORDS = BRAND_HEADS + ("科技", "泵业", "矿业", "纸业", "牧业", "茶业", "电子", "光电", "化工", "新材料", "能源",
+                               "生物", "智能", "机械", "装备", "食品", "电建", "建工", "物流", "智造")
+_BRAND_TAGS = ("nr", "nz", "nt", "j", "nrt")
+# Verbs before a partner or an investor (与A签约, 引进A, 携手A) and what must follow a partner after 与.
+PARTNER_VERBS = ("引进", "引入", "招引", "携手", "牵手", "联合")
+_WITH_WORDS = ("与", "同")
+_COOPERATE_AFTER = re.compile(r"^(?:[、和及][^，,。；;]{2,12}?)?(?:成功|正式|顺利)?(?:签约|签订|签署|合作|共建|达成|对接|携手)")
+# Words of works and phases that follow a project's owner: 利欧泵业二期, 德迈仕生产线扩建, 中石化…技改.
+WORKS_WORDS = ("生产线", "改扩建", "扩建", "技改", "技术改造", "改造", "扩能", "扩产", "搬迁", "新建", "续建", "增资",
+               "一期", "二期", "三期", "四期", "二期工程", "三期工程")
+
+
+def brand_end(toks: list[tuple[str, int, int]], k: int) -> int:
+    """Index after a bare company name starting at token k: characters jieba does not know as words (德迈仕), proper
+    nouns that are no place (华为, 中石化, 京东方), and a company word closing them (利欧泵业, 宁德时代); k if none."""
+    j, proper = k, False
+    while j < len(toks):
+        w = toks[j][0]
+        tag = word_tag(w)
+        if len(w) == 1 and _is_han(w) and w not in "的了在与和及、等是为将":
+            pass
+        elif len(w) > 1 and tag in _BRAND_TAGS:
+            proper = True
+        elif j > k and w in COMPANY_WORDS:
+            j += 1
+            break
+        else:
+            break
+        j += 1
+    run = toks[k:j]
+    if not run or (not proper and sum(len(t[0]) == 1 for t in run) < 2):
+        return k  # one known word alone is a common word, not a brand
+    if len(run) == 1 and is_common_word(run[0][0]):
+        return k  # 智慧, 阳光: jieba tags them as names, but they are words
+    return j
+
+
+def _brand(text: str, toks, k: int) -> tuple[int, int] | None:
+    """(start, end) of a bare company name at token k that is no place, body or generic word."""
+    j = brand_end(toks, k)
+    if j == k:
+        return None
+    a, b = toks[k][1], toks[j - 1][2]
+    name = text[a:b]
+    if not 2 <= len(name) <= 10 or is_generic(name) or name in _gazetteer_shorts() or name in named_bodies() \
+            or any(len(t[0]) > 1 and word_tag(t[0]) == "ns" for t in toks[k:j]):
+        return None
+    return a, b
+
+
+def partner_mentions(sent: Sentence) -> list[Mention]:
+    """Companies named by what is done with them, outside A、B等企业 lists: 与A(、B)签约/合作, 引进A、B, 携手A."""
+    text, out = sent.text, []
+    if not any(v in text for v in PARTNER_VERBS + _WITH_WORDS):
+        return out
+    toks = tokens(text)
+    for i, (w, _, _e) in enumerate(toks[:-1]):
+        if w in _WITH_WORDS:
+            span = _brand(text, toks, i + 1)
+            if span is not None and _COOPERATE_AFTER.match(text[span[1]:]):
+                out.append(_m(sent.start, sent, *span, "Company", "pattern:与A签约", 0.65))
+        elif w in PARTNER_VERBS:
+            k = i + 1
+            while k < len(toks):
+                span = _brand(text, toks, k)
+                if span is None:
+                    break
+                out.append(_m(sent.start, sent, *span, "Company", f"pattern:{w}A", 0.65))
+                k = next((n for n, t in enumerate(toks) if t[1] == span[1]), len(toks))
+                if k >= len(toks) or toks[k][0] not in ("、", "和", "及"):
+                    break
+                k += 1
+    return out
+
+
+def owner_mentions(project: Mention, text: str, offset: int) -> Mention | None:
+    """The company a project is named after (德迈仕生产线扩建 → 德迈仕, 利欧泵业二期 → 利欧泵业), when what follows the
+    owner is works or a phase."""
+    label = text[project.start - offset:project.end - offset]
+    toks = tokens(label)
+    span = _brand(label, toks, 0)
+    if span is None:
+        return None
+    owner = label
+    while owner.endswith(WORKS_WORDS):  # 德迈仕生产线扩建 → 德迈仕, 并盛熔盐技改 → 并盛熔盐
+        owner = owner[:-len(next(w for w in sorted(WORKS_WORDS, key=len, reverse=True) if owner.endswith(w)))]
+    extra = owner[span[1]:]
+    if owner == label or not (extra == "" or (len(extra) == 2 and len(owner) <= 6 and extra in {t[0] for t in toks})):
+        owner = label[:span[1]]  # 中石化加氢催化剂研究平台技改 → 中石化: the brand alone
+        rest = label[span[1]:]
+        if len(rest) < 2 or not (rest.startswith(WORKS_WORDS) or rest.endswith(WORKS_WORDS)):
+            return None
+    if len(owner) < 2 or is_generic(owner) or any(c in owner for c in ("高速", "铁路", "公路", "大道", "大桥", "机场")) \
+            or top_class(class_of_name(owner, "Company")) in ("Project", "Place", "Initiative"):
+        return None  # 沪昆高速改扩建 widens a road, 智慧农业产业园一期 is a park's phase
+    return Mention(owner, project.start, project.start + len(owner), "Company", "pattern:owner+works", 0.6,
+                   sentence=project.sentence)
+
+
 RULES = (quoted_mentions, title_mentions, version_mentions, sector_list_mentions, body_mentions, agency_mentions, term_mentions, designation_mentions,
-         suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions)
+         suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions, numbered_unit_mentions, partner_mentions,
+         package_mentions)
 
 # Quotations and titles mark their own edges and win over anything crossing them; among the other rules
 # the longer name wins (长江经济带发展战略 over 长江经济带), then the more reliable rule.
@@ -892,6 +1278,9 @@ def _priority(m: Mention) -> tuple:
     fam = m.rule.split(":")[0].split("+")[0]
     rank = RULE_PRIORITY.get(fam, 1)
     return (rank >= 6, m.end - m.start, rank, m.confidence)
+
+
+INSTITUTIONS = frozenset({"University", "Hospital", "ResearchInstitute"})
 
 
 def select_mentions(cands: list[Mention]) -> list[Mention]:
@@ -906,6 +1295,11 @@ def select_mentions(cands: list[Mention]) -> list[Mention]:
                 nest = (m.cls in NESTABLE or (m.cls in PLACE_CLASSES and k.cls not in PLACE_CLASSES and m.start == k.start)) \
                     and m.text[:1] not in ADMIN_ABBR and m.end - m.start <= 6 \
                     and (m.rule.startswith("suffix:") or m.rule.startswith("gazetteer:") and m.cls in ("Province", "City"))
+                if m.cls == "Region":  # inside a title or a project's name (长三角百强县), not the strategy it names
+                    nest = top_class(k.cls) not in ("Initiative", "Place")
+                elif m.cls in INSTITUTIONS:  # 江南大学江阴校区一期: the university opens the project's name
+                    nest = top_class(k.cls) == "Project" and m.start == k.start and m.rule.startswith("suffix:") \
+                        and m.text[:1] not in ADMIN_ABBR  # 区人民医院改扩建 is the works, not a named hospital
                 if inside and (m.rule == "quote:alias" or nest) and (m.start, m.end) != (k.start, k.end):
                     continue
                 ok = False
@@ -956,11 +1350,14 @@ def extract_mentions(doc: Document) -> list[Mention]:
         stext = simplified(doc.text)
         view = replace(doc, text=stext, sentences=[replace(x, text=stext[x.start:x.end]) for x in doc.sentences])
     out: list[Mention] = []
-    for sent in view.sentences:
-        if _HEADER.match(sent.text):
-            continue
-        cands = [m for rule in RULES for m in rule(sent)]
-        out.extend(select_mentions(cands))
+    sentences = [sent for sent in view.sentences if not _HEADER.match(sent.text)]
+    cands = [[m for rule in RULES for m in rule(sent)] for sent in sentences]
+    guard = PlaceGuard(view, sentences, cands)
+    for sent, found in zip(sentences, cands):
+        chosen = select_mentions(guard.filter(sent, found))
+        owners = [o for m in chosen if top_class(m.cls) == "Project"
+                  for o in [owner_mentions(m, sent.text, sent.start)] if o is not None]
+        out.extend(sorted(chosen + owners, key=lambda m: (m.start, -m.end)) if owners else chosen)
     if view is not doc:
         out = [_original(doc.text, view.text, m) for m in out]
     return out

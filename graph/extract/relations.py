@@ -212,7 +212,7 @@ def _outermost(spans: list[Span]) -> tuple[list[Span], list[Span]]:
 
 def sentence_views(doc: Document, entities: list[Entity], home: Entity | None = None) -> list[SentenceView]:
     """One view per sentence that names at least one entity (home: the report's place, when already known)."""
-    home = home or home_place(entities)
+    home = home or home_place(entities, doc)
     index = _spans_by_sentence(entities)
     memo: dict = {}
     views = []
@@ -234,11 +234,19 @@ def _is_county_level(e: Entity) -> bool:
     return e.cls in ("District", "County")
 
 
-def home_place(entities: list[Entity]) -> Entity | None:
-    """The report's own place: the coded county-level place named most often on its own or through its bodies
-    (区委, 县政府 …), else such a city or province, else an uncoded county or district; None when no place is
-    named at least twice (then subjectless clauses get no subject rather than a wrong one)."""
+def home_place(entities: list[Entity], doc: Document | None = None) -> Entity | None:
+    """The report's own place: the place its header names (在X第N届人民代表大会, X县长, 我代表X人民政府, X政府工作报告)
+    when the document is given and has one, and no other (None if the header's place was not extracted). Without a
+    header: the coded county-level place named most often on its own or through its bodies (区委, 县政府 …), else such
+    a prefecture-level city, else an uncoded county or district; None when no place is named at least twice (then
+    subjectless clauses get no subject rather than a wrong one). A province is an own place only by its header."""
     places = [e for e in entities if top_class(e.cls) == "Place" and e.mentions]
+    if doc is not None:
+        from graph.extract.own_place import header_division
+
+        header = header_division(doc.text)
+        if header is not None:
+            return next((e for e in places if e.code == header.code), None)
     spans = sorted((m.start, m.end, e.key) for e in entities if top_class(e.cls) != "Indicator" for m in e.mentions)
     starts = [a for a, _, _ in spans]
     longest = max((b - a for a, b, _ in spans), default=0)
@@ -256,7 +264,8 @@ def home_place(entities: list[Entity]) -> Entity | None:
         alone = sum(not inside_longer(m, e.key) for m in e.mentions)
         return alone + (bodies.get(e.code, 0) if e.code else 0)
 
-    tiers = (lambda e: bool(e.code) and _is_county_level(e), lambda e: bool(e.code and len(e.code) == 6),
+    tiers = (lambda e: bool(e.code) and _is_county_level(e),
+             lambda e: bool(e.code and len(e.code) == 6 and e.code[2:4] != "00" and e.code[4:] == "00"),
              lambda e: not e.code and _is_county_level(e))
     for pick in tiers:
         cands = [(weight(e), -e.mentions[0].start, e) for e in places if pick(e)]

@@ -70,7 +70,9 @@ def key_scope(label: str, cls: str, code: str | None, home_scope: str) -> str | 
         return None
     top = top_class(cls)
     if top == "Agency" and label not in NATIONAL_BODIES:
-        bare = label in named_bodies() or (label[:1] in "省市区县州镇乡" and label[1:] in BODY_SUFFIXES)
+        # a ministry (外交部, named_bodies' Departments) is the State Council's everywhere
+        bare = label in named_bodies() and named_bodies()[label] != "Department" or (
+            label[:1] in "省市区县州镇乡" and label[1:] in BODY_SUFFIXES)
         if bare:
             return home_scope
     if cls in LOCAL_CLASSES:
@@ -114,10 +116,17 @@ def _division_for(gz, label: str, context: list[str]):
 
 def resolve_entities(doc: Document, mentions: list[Mention]) -> list[Entity]:
     """Group a document's mentions into entities with canonical labels, aliases, codes and stable keys."""
+    from graph.extract.own_place import header_division
+
     gz = _gazetteer()
-    home = main_place(mentions)
+    home_div = header_division(doc.text)  # the header's word first: the most named place only without one
+    if home_div is not None:
+        home_label = home_div.name
+    else:
+        home = main_place(mentions)
+        home_label = home.canonical if home else None
+        home_div = _division_for(gz, home_label, []) if home else None
     context: list[str] = []
-    home_div = _division_for(gz, home.canonical, []) if home else None
     if home_div is not None:
         context.append(home_div.code)
     home_scope = home_div.code if home_div is not None else "doc-" + slug(doc.name)
@@ -126,7 +135,7 @@ def resolve_entities(doc: Document, mentions: list[Mention]) -> list[Entity]:
     for m in mentions:
         groups[normalise_label(m.canonical)].append(m)
     # 2. bodies without a place (区委, 区政府) belong to the document's own place of that level
-    own_bodies = {abbr_level + body: full + body for abbr_level, full in _home_labels(gz, home, home_div).items()
+    own_bodies = {abbr_level + body: full + body for abbr_level, full in _home_labels(gz, home_label, home_div).items()
                   for body in BODY_SUFFIXES}
     for key in [k for k in groups if k in own_bodies]:
         label = own_bodies[key]
@@ -178,12 +187,11 @@ def resolve_entities(doc: Document, mentions: list[Mention]) -> list[Entity]:
     return _dedupe_keys(sorted(entities, key=lambda e: (e.mentions[0].start, e.key)))
 
 
-def _home_labels(gz, home: Mention | None, home_div) -> dict[str, str]:
+def _home_labels(gz, label: str | None, home_div) -> dict[str, str]:
     """{'区': '华容区', '市': '鄂州市', '省': '湖北省'}: the document's own place at each level."""
     out: dict[str, str] = {}
-    if home is None:
+    if not label:
         return out
-    label = home.canonical
     out[label[-1]] = label
     if gz is not None and home_div is not None:
         for anc in gz.ancestors(home_div.code):
@@ -194,6 +202,7 @@ def _home_labels(gz, home: Mention | None, home_div) -> dict[str, str]:
 
 
 def _agency_code(gz, label: str, context: list[str]) -> str | None:
+    label = label.removeprefix("中共")  # 中共江阴市委 is 江阴市委
     for body in BODY_SUFFIXES:
         if label.endswith(body) and len(label) > len(body) + 1:
             div = _division_for(gz, label[: -len(body)], context)
