@@ -2,7 +2,7 @@
 faster, into plain triples by pyoxigraph; and the ontology's text that every store keeps in its own named graph."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from pathlib import Path
 
 from rdflib import Dataset
@@ -87,31 +87,47 @@ def plain_triples(g) -> Iterator[tuple]:
         yield (f"_:{s}" if isinstance(s, BNode) else str(s)), str(p), o
 
 
-def read_triples(path: str | Path) -> Iterator[tuple]:
+def read_triples(path: str | Path, predicates: Container[str] | None = None, namespace: str | None = None
+                 ) -> Iterator[tuple]:
     """Every triple of a build directory or RDF file, parsed by pyoxigraph, as plain terms: IRIs as str, blank
     nodes as "_:id", literals as graph.rdf.dataset.Lit (datatype None for plain strings). A triple in several
-    named graphs comes once per graph. Formats pyoxigraph does not read go through rdflib."""
+    named graphs comes once per graph. `predicates` and `namespace` keep only the triples whose predicate is one
+    of them or in that namespace (the others are skipped before any of their terms becomes a Python object).
+    Formats pyoxigraph does not read go through rdflib."""
     import pyoxigraph as ox
 
     from graph.rdf.dataset import Lit
 
     f = union_file(path)
     fmt = ox.RdfFormat.from_extension(f.suffix.lstrip(".").lower())
+    kept: dict[str, bool] = {}
+
+    def keep(p: str) -> bool:
+        wanted = kept.get(p)
+        if wanted is None:
+            wanted = kept[p] = ((predicates is None and namespace is None) or (predicates is not None and p in predicates)
+                                or (namespace is not None and p.startswith(namespace)))
+        return wanted
+
     if fmt is None:  # .owl, .json and other suffixes rdflib guesses
-        yield from plain_triples(load_dataset(f))
+        yield from (t for t in plain_triples(load_dataset(f)) if keep(t[1]))
         return
+    literal, named = ox.Literal, ox.NamedNode
     try:
         for q in ox.parse(path=f, format=fmt, base_iri=f.resolve().as_uri()):
+            p = q.predicate.value
+            if not keep(p):
+                continue
             o = q.object
-            if type(o) is ox.Literal:
+            if type(o) is literal:
                 dt = o.datatype.value
                 term = Lit(o.value, None if dt in _PLAIN else dt, o.language)
-            elif type(o) is ox.NamedNode:
+            elif type(o) is named:
                 term = o.value
             else:
                 term = f"_:{o.value}"
             s = q.subject
-            yield (s.value if type(s) is ox.NamedNode else f"_:{s.value}"), q.predicate.value, term
+            yield (s.value if type(s) is named else f"_:{s.value}"), p, term
     except SyntaxError as exc:
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise GraphLoadError(f"{f}: malformed {fmt.name.lower()} ({msg[:300]})") from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import networkx as nx
@@ -187,7 +188,19 @@ def network_from_file(path: str | Path, *, include_related: bool = True) -> nx.M
     """The projection of a build directory or RDF file, parsed by pyoxigraph without an rdflib graph."""
     from graph.rdf.files import read_triples
 
-    return project(read_triples(path), include_related=include_related)
+    return project(read_triples(path, predicates=_read_predicates()), include_related=include_related)
+
+
+@lru_cache(maxsize=1)
+def _read_predicates() -> frozenset[str]:
+    """What the projection reads: its fields, and the ontology's object properties (relations between entities);
+    the rest (offsets, rules, confidences, surface texts: half of a build's triples) is skipped unread."""
+    from rdflib.namespace import OWL
+
+    from ontology import load_ontology
+
+    relations = {str(p) for p in load_ontology().subjects(RDF.type, OWL.ObjectProperty) if str(p).startswith(_PK)}
+    return frozenset(_FIELDS) | frozenset(relations)
 
 
 def class_counts(G: nx.MultiDiGraph) -> dict[str, int]:
