@@ -228,6 +228,15 @@ def _short_hash(text: str, n: int) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
 
 
+def mention_sentence(doc: Document, m: Mention) -> Sentence | None:
+    """The sentence a mention sits in: the one its index names when it holds the span, else the one at its start."""
+    if 0 <= m.sentence < len(doc.sentences):
+        s = doc.sentences[m.sentence]
+        if s.start <= m.start < s.end:
+            return s
+    return doc.sentence_at(m.start)
+
+
 def sentence_iri(d, s: Sentence, t: Terms = RDFLIB):
     """A sentence's IRI, from its document and its offsets: the same sentence gets the same node in every build."""
     return t.iri(f"{d}/sentence/{s.start}-{s.end}")
@@ -261,7 +270,7 @@ def add_mention(g: Graph, doc: Document, d, e, m: Mention, t: Terms = RDFLIB):
     g.add((node, t.end, t.integer(m.end)))
     g.add((node, t.method, t.text(m.rule)))
     g.add((node, t.confidence, t.decimal(m.confidence)))
-    sent = doc.sentence_at(m.start)
+    sent = mention_sentence(doc, m)
     if sent:
         g.add((node, t.sentence, sentence_iri(d, sent, t)))
     status, year = _fact_context(doc, m.start, m.end)
@@ -322,7 +331,7 @@ def cited_sentences(doc: Document, dg: DocumentGraph) -> list[Sentence]:
     cited: dict[int, Sentence] = {}
     for e in dg.entities:
         for m in e.mentions:
-            sent = doc.sentence_at(m.start)
+            sent = mention_sentence(doc, m)
             if sent is not None:
                 cited[sent.index] = sent
     for r in dg.relations:

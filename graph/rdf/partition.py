@@ -33,6 +33,7 @@ from graph.rdf.dataset import (
     cited_sentences,
     document_iri,
     fact_iri,
+    mention_sentence,
 )
 from graph.text.model import Sentence
 from ontology import ID, NIF, PK, PREFIXES
@@ -169,18 +170,42 @@ def turtle_statements(triples: Iterable[tuple]) -> bytes:
                           ox.RdfFormat.TURTLE)
 
 
+def _statement_blocks(lines: list[bytes], indent: bytes) -> list[list[bytes]]:
+    """Serializer output cut into its statements: a statement opens on a line indented by `indent` alone, and its
+    continuation lines are indented further (literals never hold a raw line break: the serializer escapes it)."""
+    blocks: list[list[bytes]] = []
+    deeper = indent + b"\t"
+    for line in lines:
+        if line.startswith(deeper) and blocks:
+            blocks[-1].append(line)
+        else:
+            blocks.append([line])
+    return blocks
+
+
+def _subject_runs(triples: list[tuple]) -> int:
+    """How many statements the serializer writes for triples in this order: one per run of one subject."""
+    return sum(1 for i, t in enumerate(triples) if i == 0 or t[0] != triples[i - 1][0])
+
+
+def owned_turtle(trig: bytes, owned: list[tuple], shared: list[tuple]) -> bytes | None:
+    """The owned triples' Turtle statements, cut from the document's TriG block (owned statements first, then the
+    shared ones) and moved out one indentation level, so they are serialized once; None when the last owned and
+    the first shared triple share a subject (the serializer then joins them in one statement)."""
+    if owned and shared and owned[-1][0] == shared[0][0]:
+        return None
+    blocks = _statement_blocks(trig.splitlines(keepends=True)[1:-1], b"\t")
+    n = _subject_runs(owned)
+    if len(blocks) != n + _subject_runs(shared):
+        raise RuntimeError(f"expected {n} + {_subject_runs(shared)} statements, the serializer wrote {len(blocks)}")
+    return b"".join(line[1:] for block in blocks[:n] for line in block)
+
+
 def turtle_blocks(triples: list[tuple]) -> list[bytes]:
     """One Turtle block per subject, for triples grouped by subject (all of one subject in a row, each subject
     once), written by one serializer call. A statement starts on a line of its own and its continuation lines
     are indented (literals never hold a raw line break: the serializer escapes it), so the output splits there."""
-    data = turtle_statements(triples)
-    blocks: list[bytes] = []
-    for line in data.splitlines(keepends=True):
-        if line[:1] in (b"\t", b" ") and blocks:
-            blocks[-1] += line
-        else:
-            blocks.append(line)
-    return blocks
+    return [b"".join(block) for block in _statement_blocks(turtle_statements(triples).splitlines(keepends=True), b"")]
 
 
 # ---------------------------------------------------------------- one document
@@ -221,7 +246,7 @@ def comentions(dg: DocumentGraph) -> dict[tuple[str, str], list[Sentence]]:
     by_entity: dict[str, set[int]] = defaultdict(set)
     for e in dg.entities:
         for m in e.mentions:
-            sent = doc.sentence_at(m.start)
+            sent = mention_sentence(doc, m)
             if sent is not None:
                 by_entity[e.key].add(sent.index)
     out: dict[tuple[str, str], list[Sentence]] = {}
@@ -340,16 +365,20 @@ def part_from_graph(dg: DocumentGraph, key: str | None = None, path: str = "") -
     for t in others:
         shared.add(t)
     owned_triples, shared_triples = owned.triples, shared.triples
-    graph = ox_iri(d)
-    quads = [ox.Quad(ox_term(s), ox_term(p), ox_term(o), graph) for s, p, o in owned_triples + shared_triples]
+    graph, iri, literal, quad = ox_iri(d), ox_iri, ox_literal, ox.Quad  # the build's hottest loop: no calls between
+    quads = [quad(iri(s), iri(p), iri(o) if type(o) is str else literal(o), graph)
+             for s, p, o in owned_triples + shared_triples]
+    trig = serialize_body(quads, ox.RdfFormat.TRIG)
+    owned_ttl = owned_turtle(trig, owned_triples, shared_triples)
+    if owned_ttl is None:
+        owned_ttl = serialize_body([q.triple for q in quads[:len(owned_triples)]], ox.RdfFormat.TURTLE)
     relations: dict[str, int] = {}
     for r in dg.relations:
         relations[r.predicate] = relations.get(r.predicate, 0) + 1
     related = comentions(dg)
     record = json.dumps(document_record(dg), ensure_ascii=False, separators=(",", ":"))  # C encoder: no indent
     return DocumentPart(name=doc.name, path=path or doc.path, key=key, chars=len(doc.text), graph=d,
-                        trig=serialize_body(quads, ox.RdfFormat.TRIG),
-                        owned=serialize_body([q.triple for q in quads[:len(owned_triples)]], ox.RdfFormat.TURTLE),
+                        trig=trig, owned=owned_ttl,
                         owned_triples=len(owned_triples), shared=shared_triples,
                         entities=[_without_mentions(e) for e in dg.entities],
                         relations=relations, edges=edge_evidence(dg, facts, related), record=record,
