@@ -10,8 +10,9 @@ vocabulary and proportions of the seed build (per document within about 25%: mor
 than the seed, not fewer), scaled up. Each store (rdflib in memory, Oxigraph on disk, Oxigraph in memory) loads the same N-Quads file in
 its own process, so load time and peak memory (ru_maxrss) are its own; every example query of data/queries
 runs once to warm up, then --repeat times (fewer when they exceed --timeout in all). Prints the median latency
-per query and store, the speed-up over rdflib, and the targets: Oxigraph >= 10x faster than rdflib (median over
-the queries) and every query < 100 ms median on Oxigraph. For each Oxigraph store it also measures what a row
+per query and store (wall clock, and the process's CPU time, which a shared machine inflates less), the speed-up
+over rdflib, and the targets: Oxigraph >= 10x faster than rdflib (median over the queries) and every query
+< 100 ms median on Oxigraph. For each Oxigraph store it also measures what a row
 costs it (an index scan, a lookup by subject), which sets the floor of the queries that read every fact or mention.
 """
 from __future__ import annotations
@@ -304,12 +305,12 @@ def worker(kind: str, data: Path, repeat: int, timeout: float) -> dict:
     load = time.perf_counter() - started
     results = {}
     for ex in list_examples():
-        times, rows, error = [], None, None
+        times, cpu, rows, error = [], [], None, None
         budget = time.perf_counter() + timeout  # a slow store gets fewer runs, never more than `timeout` in all
         for i in range(repeat + 1):
             if i > 1 and time.perf_counter() > budget:
                 break
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             try:
                 res = collect(store, ex.sparql, timeout=timeout)
             except QueryError as exc:
@@ -317,9 +318,10 @@ def worker(kind: str, data: Path, repeat: int, timeout: float) -> dict:
                 break
             if i or repeat == 0 or time.perf_counter() - t > timeout / 4:
                 times.append(time.perf_counter() - t)  # a query slower than a quarter budget needs no warm-up
+                cpu.append(time.process_time() - c)
             rows = len(res.graph) if res.is_graph else len(res.rows)
         results[ex.name] = {"median": statistics.median(times) if times and not error else None, "rows": rows,
-                            "error": error}
+                            "cpu": statistics.median(cpu) if cpu and not error else None, "error": error}
     costs = row_costs(store, repeat) if kind != "rdflib" else None
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     triples = len(store)
@@ -338,6 +340,7 @@ def report(runs: dict, timeout: float) -> None:
 
     oxigraphs = [k for k in runs if k != "rdflib"]
     rows, ratios, medians = [], {k: [] for k in oxigraphs}, {k: [] for k in oxigraphs}
+    cpus: dict[str, list[float]] = {k: [] for k in oxigraphs}
     for name, base in runs["rdflib"]["queries"].items():
         timed_out = bool(base["error"]) and "time limit" in base["error"]
         rdflib_s = timeout if timed_out else base["median"]  # a timeout is a lower bound on rdflib's time
@@ -350,9 +353,12 @@ def report(runs: dict, timeout: float) -> None:
                 ratios[k].append(ratio)
             if q["median"] is not None:
                 medians[k].append(q["median"])
-            row += ["error" if q["error"] else ms(q["median"]), (">" if timed_out else "") + f"{ratio:,.1f}x" if ratio else "—"]
+            if q.get("cpu") is not None:
+                cpus[k].append(q["cpu"])
+            row += ["error" if q["error"] else ms(q["median"]), ms(q.get("cpu")),
+                    (">" if timed_out else "") + f"{ratio:,.1f}x" if ratio else "—"]
         rows.append(row)
-    columns = ["query", "rows", "rdflib ms"] + [c for k in oxigraphs for c in (f"{k} ms", "speed-up")]
+    columns = ["query", "rows", "rdflib ms"] + [c for k in oxigraphs for c in (f"{k} ms", "CPU ms", "speed-up")]
     print()
     print(format_rows(columns, rows), end="")
     print()
@@ -371,7 +377,9 @@ def report(runs: dict, timeout: float) -> None:
         print(f"{k}: median speed-up over rdflib {median_ratio:,.1f}x (rdflib timeouts count as {timeout:g} s; "
               f"target >= 10x: {'met' if median_ratio >= 10 else 'NOT met'}); "
               f"{sum(t < 0.1 for t in medians[k])} of {len(medians[k])} examples under 100 ms, slowest "
-              f"{ms(slowest)} ms (target < 100 ms: {'met' if slowest < 0.1 else 'NOT met'})")
+              f"{ms(slowest)} ms (target < 100 ms: {'met' if slowest < 0.1 else 'NOT met'}); by the process's CPU time "
+              f"(what a query costs when the machine is not shared) {sum(t < 0.1 for t in cpus[k])} of "
+              f"{len(cpus[k])} under 100 ms, slowest {ms(max(cpus[k], default=None))} ms")
 
 
 def main() -> int:
