@@ -87,13 +87,12 @@ def plain_triples(g) -> Iterator[tuple]:
         yield (f"_:{s}" if isinstance(s, BNode) else str(s)), str(p), o
 
 
-def read_triples(path: str | Path, predicates: Container[str] | None = None, namespace: str | None = None
-                 ) -> Iterator[tuple]:
+def read_triples(path: str | Path, predicates: Container[str] | None = None) -> Iterator[tuple]:
     """Every triple of a build directory or RDF file, parsed by pyoxigraph, as plain terms: IRIs as str, blank
     nodes as "_:id", literals as graph.rdf.dataset.Lit (datatype None for plain strings). A triple in several
-    named graphs comes once per graph. `predicates` and `namespace` keep only the triples whose predicate is one
-    of them or in that namespace (the others are skipped before any of their terms becomes a Python object).
-    Formats pyoxigraph does not read go through rdflib."""
+    named graphs comes once per graph. `predicates` keeps only the triples with one of them (the others are
+    skipped before any of their terms becomes a Python object). Formats pyoxigraph does not read go through
+    rdflib."""
     import pyoxigraph as ox
 
     from graph.rdf.dataset import Lit
@@ -105,8 +104,7 @@ def read_triples(path: str | Path, predicates: Container[str] | None = None, nam
     def keep(p: str) -> bool:
         wanted = kept.get(p)
         if wanted is None:
-            wanted = kept[p] = ((predicates is None and namespace is None) or (predicates is not None and p in predicates)
-                                or (namespace is not None and p.startswith(namespace)))
+            wanted = kept[p] = predicates is None or p in predicates
         return wanted
 
     if fmt is None:  # .owl, .json and other suffixes rdflib guesses
