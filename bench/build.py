@@ -10,8 +10,10 @@ of `extract` (graph.extract.pipeline.process_document, one core, on a sample), a
 build with --jobs 1 and with all cores); their ratios to jieba; the peak memory of the build (its process and
 its workers together, as PSS: pages a forked child shares with its parent are counted once); the speed-up from --jobs 1 to --jobs 2; the time of a rebuild with no change and with one
 changed document, against the clean build (and whether that rebuild re-extracted only the changed document and
-wrote the same bytes as the clean build). Targets (from issue 8): build >= 0.3x and extract >= 0.5x jieba,
-no-change rebuild < 5% of a clean build, peak memory < 2 GB for 1,000 documents.
+wrote the same bytes as the clean build); the size of graph.trig and graph.ttl and the build's triples; and the
+time (wall and CPU) of reading the build back, `PolicyGraph.load(OUT).to_networkx()`, in a fresh process.
+Targets (issues 8 and 17): build >= 0.3x and extract >= 0.5x jieba, no-change rebuild < 5% and one-change rebuild
+<= 10% of a clean build, peak memory < 2 GB for 1,000 documents, reading back a ~1,000,000-triple build < 30 s.
 
 usage: .venv/bin/python bench/build.py [--documents 1000] [--extract-sample 200] [--keep DIR]
 """
@@ -195,6 +197,24 @@ def run_build(corpus: Path, out: Path, *args: str) -> tuple[float, int, int]:
     return seconds, peak[0], peak[1]
 
 
+LOAD_BACK = """
+import json, sys, time
+t, c = time.perf_counter(), time.process_time()
+from graph.kg import PolicyGraph
+G = PolicyGraph.load(sys.argv[1]).to_networkx()
+print(json.dumps({"wall": time.perf_counter() - t, "cpu": time.process_time() - c, "nodes": G.number_of_nodes(),
+                  "edges": G.number_of_edges()}))
+"""
+
+
+def load_back(out: Path) -> dict:
+    """Seconds (wall and CPU) of PolicyGraph.load(out).to_networkx() in a fresh process, imports included."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-c", LOAD_BACK, str(out)], cwd=ROOT, env=env, capture_output=True, text=True,
+                       check=True)
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--documents", type=int, default=1000)
@@ -215,6 +235,9 @@ def main() -> None:
     fresh = extract_rate(sample, fresh_sentences=True)
     jobs = default_jobs()
     tn, rssn, pssn = run_build(corpus, out, "--jobs", str(jobs))
+    built = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    sizes = {name: (out / name).stat().st_size for name in ("graph.trig", "graph.ttl")}
+    back = load_back(out)
     unchanged, *_ = run_build(corpus, out, "--jobs", str(jobs))
     first = paths[0]
     first.write_text(first.read_text(encoding="utf-8").replace("。", "。\n", 1), encoding="utf-8")
@@ -241,8 +264,13 @@ def main() -> None:
          f"(peak RSS sum, shared pages counted twice: {max(rss1, rssn) / 2**20:,.0f} MB)"),
         ("rebuild, nothing changed", f"{unchanged:.2f} s", f"{unchanged / tn:.1%} of clean", "target < 5%"),
         ("rebuild, 1 document changed", f"{one_changed:.2f} s", f"{one_changed / tn:.1%} of clean",
-         f"re-extracted {rebuilt.get('extracted')}, cached {rebuilt.get('cached')}; output "
+         f"target <= 10%; re-extracted {rebuilt.get('extracted')}, cached {rebuilt.get('cached')}; output "
          + (f"DIFFERS from a clean build: {', '.join(differing)}" if differing else "identical to a clean build")),
+        ("graph.trig / graph.ttl", f"{sizes['graph.trig'] / 1e6:,.1f} MB", f"{sizes['graph.ttl'] / 1e6:,.1f} MB",
+         f"{built['triples']:,} triples"),
+        ("PolicyGraph.load(OUT).to_networkx()", f"{back['wall']:.1f} s", f"CPU {back['cpu']:.1f} s",
+         f"{back['nodes']:,} nodes, {back['edges']:,} edges from {built['triples']:,} triples; target < 30 s "
+         "for ~1,000,000 triples"),
     ]
     width = max(len(r[0]) for r in rows)
     for name, value, ratio, note in rows:

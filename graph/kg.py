@@ -18,11 +18,21 @@ class PolicyGraph:
     >>> kg.query("SELECT ?l WHERE { ?p a pk:Project ; rdfs:label ?l }")
     """
 
-    def __init__(self, dataset: Dataset, corpus: Corpus | None = None):
-        self.dataset = dataset
+    def __init__(self, dataset: Dataset | None, corpus: Corpus | None = None, source: Path | None = None):
+        self._dataset = dataset
         self.corpus = corpus
+        self.source = source  # the file load() opened: parsed into rdflib only when something needs the Dataset
         self._union: Graph | None = None
         self._queryable: tuple[int, Dataset] | None = None
+
+    @property
+    def dataset(self) -> Dataset:
+        """The rdflib Dataset, one named graph per document (parsed on first use after load())."""
+        if self._dataset is None:
+            from graph.rdf.files import load_dataset
+
+            self._dataset = load_dataset(self.source)
+        return self._dataset
 
     @classmethod
     def from_corpus(cls, corpus: Corpus) -> "PolicyGraph":
@@ -40,10 +50,12 @@ class PolicyGraph:
 
     @classmethod
     def load(cls, path: str | Path) -> "PolicyGraph":
-        """Open a build directory or an RDF file."""
-        from graph.rdf.files import load_dataset
+        """Open a build directory or an RDF file (a missing one fails here; the file is parsed when first needed:
+        to_networkx() reads it with pyoxigraph, SPARQL and export() with rdflib)."""
+        from graph.rdf.files import graph_file
 
-        return cls(load_dataset(path))
+        graph_file(path)
+        return cls(None, source=Path(path))
 
     @property
     def graph(self) -> Graph:
@@ -53,9 +65,11 @@ class PolicyGraph:
         return self._union
 
     def to_networkx(self, *, include_related: bool = True) -> nx.MultiDiGraph:
-        """Entities as nodes (label, class, type), relations as edges (predicate, evidence)."""
-        from graph.views.network import to_networkx
+        """Entities as nodes (label, class, type), relations as edges (predicate, count, evidence sentences)."""
+        from graph.views.network import network_from_file, to_networkx
 
+        if self._dataset is None:  # a loaded file: pyoxigraph parses it, no rdflib object per triple
+            return network_from_file(self.source, include_related=include_related)
         return to_networkx(self.graph, include_related=include_related)
 
     def query(self, sparql: str) -> list[dict[str, str]]:

@@ -12,14 +12,16 @@ ID = Namespace("https://w3id.org/policykg/id/")
 DOC = Namespace("https://w3id.org/policykg/doc/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")  # NIF 2.0 core: sentences, phrases
+ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")  # ITS 2.0 text analysis: what a phrase refers to
 
 TOP_CLASSES = ("Place", "Agency", "Organization", "Project", "Initiative", "Sector", "Recognition", "Indicator",
-               "Document", "Mention")
+               "Document", "Mention", "Sentence")
 
 PREFIXES = {"pk": PK, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "prov": PROV,
-            "org": ORG, "schema": SCHEMA, "dcterms": DCTERMS, "id": ID, "doc": DOC}
+            "org": ORG, "schema": SCHEMA, "dcterms": DCTERMS, "nif": NIF, "itsrdf": ITSRDF, "id": ID, "doc": DOC}
 
-__all__ = ["PK", "ID", "DOC", "ORG", "SCHEMA", "PREFIXES", "TOP_CLASSES", "load_ontology", "load_shapes",
+__all__ = ["PK", "ID", "DOC", "ORG", "SCHEMA", "NIF", "ITSRDF", "PREFIXES", "TOP_CLASSES", "load_ontology", "load_shapes",
            "top_class", "class_parents", "class_label", "property_label", "known_classes", "bind_prefixes"]
 
 

@@ -34,6 +34,18 @@ def seed_build(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def dev_build(tmp_path_factory) -> Path:
+    """The dev texts (../shared/eval/dev, other provinces' reports) built once with `policykg build`."""
+    texts = sorted((SHARED / "eval" / "dev").glob("*.txt"))
+    if not texts:
+        pytest.skip("no dev texts in ../shared/eval/dev")
+    out = tmp_path_factory.mktemp("dev") / "kg"
+    r = run_policykg("build", *map(str, texts), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
 def seed_dataset(seed_build):
     from graph.rdf.files import load_dataset
 

@@ -49,3 +49,35 @@ def test_query_sees_triples_added_after_the_first_query(seed_dataset):
     g.add((ID["place/x"], RDF.type, PK.Town))
     g.add((ID["place/x"], RDFS.label, Literal("新添镇", lang="zh")))
     assert kg.query(ask) == [{"ask": "true"}]
+
+
+def test_load_then_to_networkx_reads_the_file_with_pyoxigraph_and_equals_the_rdflib_projection(seed_build):
+    """PolicyGraph.load() parses nothing until asked; to_networkx() then reads graph.ttl with pyoxigraph (no rdflib
+    graph is made) and gives the same network, evidence and co-occurrence counts as the rdflib projection."""
+    from graph.rdf.dataset import union_graph
+    from graph.rdf.files import load_dataset
+    from graph.views.network import to_networkx
+
+    kg = PolicyGraph.load(seed_build)
+    G = kg.to_networkx()
+    assert kg._dataset is None, "no rdflib Dataset was parsed"
+    H = to_networkx(union_graph(load_dataset(seed_build)))
+    assert list(G.nodes(data=True)) == list(H.nodes(data=True)) and G.number_of_nodes() > 100
+    assert sorted(G.edges(keys=True, data=True)) == sorted(H.edges(keys=True, data=True))
+    related = [d for _, _, k, d in G.edges(keys=True, data=True) if k == "relatedTo"]
+    assert related and all(d["count"] == len(d["evidence"]) >= 1 for d in related)
+    assert any(d["count"] > 1 for d in related), "a pair named together in several sentences"
+    assert len(kg) == len(load_dataset(seed_build)), "the Dataset is still there when asked for"
+
+
+def test_load_of_a_missing_or_malformed_graph_fails_with_the_file_name(tmp_path):
+    import pytest
+
+    from graph.rdf.files import GraphLoadError
+
+    with pytest.raises(GraphLoadError, match="no such file"):
+        PolicyGraph.load(tmp_path / "missing.ttl")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .\n", encoding="utf-8")
+    with pytest.raises(GraphLoadError, match="bad.ttl: malformed turtle"):
+        PolicyGraph.load(bad).to_networkx()

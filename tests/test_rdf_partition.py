@@ -1,17 +1,20 @@
-"""Streaming a corpus part by part writes the same graph, network and provenance as the in-memory path."""
+"""Streaming a corpus part by part writes the same graph, network and provenance as the in-memory path, and every
+file pyoxigraph's serializer writes parses back, hostile strings included, in rdflib and in pyoxigraph."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
+import pyoxigraph as ox
 import pytest
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Dataset, Literal
 
 from graph.build.run import BuildWriter, network_from_parts, write_build
 from graph.extract.pipeline import document_record, extract_texts
 from graph.extract.resolve import merge_entities
 from graph.rdf.dataset import to_dataset, union_graph
 from graph.rdf.files import load_dataset
-from graph.rdf.partition import describe_entity, part_from_graph, turtle_iri, turtle_lines, turtle_term
+from graph.rdf.partition import describe_entities, describe_entity, part_from_graph, rdf_header
 from graph.views.explorer import read_provenance
 from graph.views.network import to_networkx
 
@@ -111,12 +114,121 @@ def test_same_file_name_twice_is_a_warning(tmp_path):
     assert any("share one named graph" in w for w in summary["warnings"])
 
 
-def test_turtle_terms_are_compact_and_escaped():
-    assert turtle_iri("https://w3id.org/policykg/ontology#Place") == "pk:Place"
-    assert turtle_iri("https://w3id.org/policykg/id/place/420703") == "<https://w3id.org/policykg/id/place/420703>"
-    assert turtle_term(Literal('他说"好"\n', lang="zh")) == '"他说\\"好\\"\\n"@zh'
-    s, p = URIRef("http://example.org/s"), URIRef("http://www.w3.org/2000/01/rdf-schema#label")
-    text = turtle_lines([(s, p, Literal("甲")), (s, p, Literal("乙"))])
+HOSTILE = [
+    '他说"好"', "back\\slash \\n not a newline", "line\nbreak\r\n", "tab\there", "\u2028 and \u2029",
+    "</script><img src=x onerror=alert(1)>", "nul\x00 bell\x07 esc\x1b del\x7f", "astral 𠮷 😀 𝄞",
+    "\"\"\" triple quotes \"\"\" and \'\'\'", "trailing backslash \\", "@prefix x: <y> . } {", "]]> <!-- -->",
+]
+
+
+def _hostile_graph():
+    """A document graph whose every string slot (title, file, labels, aliases, surface texts, sentences, rules,
+    units) holds strings that break hand-written Turtle, N-Triples or HTML."""
+    from graph.extract.model import DocumentGraph, Entity, Mention, Relation
+    from graph.text.segment import document_from_text
+
+    text = "示例县政府工作报告\n2023年,青石镇建成滨河大道。\n2024年,将推进滨河大道二期。\n"
+    doc = document_from_text(text, 'evil "name" \\ 𠮷.txt')
+    doc.title, doc.source, doc.authors = HOSTILE[0], HOSTILE[4], HOSTILE[5:7]
+    doc.sentences = [dataclasses.replace(s, text=HOSTILE[i % len(HOSTILE)] + s.text) for i, s in enumerate(doc.sentences)]
+    s = doc.sentences[1]
+    mentions = [Mention(HOSTILE[k], s.start + k % 3, s.start + k % 3 + 2, "Town", f"rule:{HOSTILE[k]}", 0.9,
+                        sentence=s.index) for k in range(len(HOSTILE))]
+    town = Entity("place/000000001", HOSTILE[3], "Town", aliases=HOSTILE[:], mentions=mentions[:6], confidence=0.9,
+                  docs=[doc.name])
+    road = Entity("project/evil-abc123", HOSTILE[7], "InfrastructureProject", aliases=[HOSTILE[8]],
+                  mentions=mentions[6:], confidence=0.8, docs=[doc.name],
+                  attrs={"unit": HOSTILE[9], "metric": HOSTILE[10]})
+    rels = [Relation(road.key, "locatedIn", town.key, doc.name, s.index, s.text, s.start, s.end, HOSTILE[11], 0.7,
+                     "completed", 2023),
+            Relation(road.key, "relatedTo", town.key, doc.name, s.index, s.text, s.start, s.end, "cooccurrence", 0.3)]
+    return DocumentGraph(doc, [town, road], rels)
+
+
+def _literals_rdflib(path, fmt) -> set[str]:
     g = Dataset()
-    g.parse(data="@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n" + text, format="turtle")
-    assert {str(o) for o in g.objects(s, p)} == {"甲", "乙"}
+    g.parse(path, format=fmt)
+    return {str(o) for _, _, o, _ in g.quads((None, None, None, None)) if isinstance(o, Literal)}
+
+
+def _literals_oxigraph(path) -> set[str]:
+    return {q.object.value for q in ox.parse(path=path) if isinstance(q.object, ox.Literal)}
+
+
+def test_hostile_strings_survive_every_written_file_in_two_parsers(tmp_path):
+    from graph.extract.pipeline import Corpus
+
+    dg = _hostile_graph()
+    write_build(Corpus([dg]), tmp_path / "kg")
+    # every hostile string, as a label, surface text, rule, title …, and the cited sentence that starts with one
+    expected = set(HOSTILE) | {"rule:" + h for h in HOSTILE} | {dg.document.sentences[1].text}
+    for name, fmt in (("graph.trig", "trig"), ("graph.ttl", "turtle")):
+        path = tmp_path / "kg" / name
+        found_rdflib, found_oxigraph = _literals_rdflib(path, fmt), _literals_oxigraph(path)
+        assert found_rdflib == found_oxigraph, name
+        assert expected <= found_rdflib, name
+    # both files hold the same triples, and the same as the in-memory Dataset of the same graph
+    ttl = {(q.subject, q.predicate, q.object) for q in ox.parse(path=tmp_path / "kg" / "graph.ttl")}
+    trig = {(q.subject, q.predicate, q.object) for q in ox.parse(path=tmp_path / "kg" / "graph.trig")}
+    assert ttl == trig and len(ttl) > 50
+
+
+def test_parts_are_written_by_the_serializer_after_one_prefix_header(corpus):
+    header = rdf_header()
+    assert header.startswith(b"@prefix ") and b"nif:" in header and b"itsrdf:" in header
+    part = part_from_graph(corpus.documents[0])
+    assert not part.trig.startswith(b"@prefix") and part.trig.endswith(b"}\n")
+    assert part.graph_opening.endswith(b"{\n")
+    for body, fmt in ((part.trig, ox.RdfFormat.TRIG), (part.owned, ox.RdfFormat.TURTLE)):
+        parsed = list(ox.parse(header + body, format=fmt))
+        assert len({(q.subject, q.predicate, q.object) for q in parsed}) >= part.owned_triples
+
+
+def test_entity_descriptions_are_cut_into_one_block_per_entity(corpus):
+    merged = merge_entities([dg.entities for dg in corpus.documents])[:40]
+    described = describe_entities(merged)
+    for e in merged:
+        alone = describe_entity(e)
+        assert described[e.key].turtle == alone.turtle and alone.triples > 0
+        triples = list(ox.parse(rdf_header() + alone.turtle, format=ox.RdfFormat.TURTLE))
+        assert {q.subject.value for q in triples} == {"https://w3id.org/policykg/id/" + e.key}
+        assert len(triples) == alone.triples
+
+
+def _entities_and_facts(build):
+    """From a build's graph.ttl (pyoxigraph): the names (zh labels and aliases) of each entity, the entities that
+    have a mention, the typed relations and the co-occurrences asserted between entities."""
+    from ontology import ID, PK
+
+    names, mentioned, facts = {}, set(), set()
+    label, alias = "http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#altLabel"
+    for q in ox.parse(path=build / "graph.ttl"):
+        s, p, o = q.subject.value, q.predicate.value, q.object
+        if p in (label, alias) and s.startswith(str(ID)) and getattr(o, "language", None) == "zh":
+            names.setdefault(s, set()).add(o.value)
+        elif p == str(PK.mentionOf):
+            mentioned.add(o.value)
+        elif isinstance(o, ox.NamedNode) and s.startswith(str(ID)) and o.value.startswith(str(ID)) \
+                and p.startswith(str(PK)) and p != str(PK.measures):
+            facts.add((s, p[len(str(PK)):], o.value))
+    return names, mentioned, facts
+
+
+@pytest.mark.parametrize("build", ["seed_build", "dev_build"])
+def test_the_graph_keeps_every_entity_and_fact_of_extract_json(build, request):
+    """The vocabulary changed (sentence nodes, co-occurrence without statements), the extraction did not: the RDF
+    has exactly the entities, typed relations and co-occurrences that extract.json (the extractor's own record)
+    lists, matched by key for entities and by name for relation ends (extract.json names them by label)."""
+    from ontology import ID
+
+    out = request.getfixturevalue(build)
+    records = json.loads((out / "extract.json").read_text(encoding="utf-8"))
+    names, mentioned, facts = _entities_and_facts(out)
+    assert {str(ID) + e["key"] for r in records for e in r["entities"]} == mentioned
+    listed = {(r["subject"], r["predicate"], r["object"]) for rec in records for r in rec["relations"]}
+    by_name = {(a, p, b) for s, p, o in facts for a in names.get(s, ()) for b in names.get(o, ())}
+    assert listed <= by_name
+    unexplained = [(s, p, o) for s, p, o in facts
+                   if not any((a, p, b) in listed for a in names.get(s, ()) for b in names.get(o, ()))]
+    assert unexplained == []
+    assert len({f for f in facts if f[1] == "relatedTo"}) >= 100 and len({f for f in facts if f[1] != "relatedTo"}) >= 50

@@ -266,9 +266,10 @@ def _expect_recognitions(rows):
 def _expect_documents(rows, ds):
     assert len(rows) == 1 and rows[0]["date"] == "2023-12-26"
     assert int(rows[0]["mentions"]) >= int(rows[0]["entities"]) > 50
-    # counted in the document's named graph: the same as its mentions' pk:inDocument
+    # counted in the document's named graph: the same as the mentions whose sentence is in the document
     doc = URIRef(rows[0]["document"])
-    mentions = {m for m, _ in ds.subject_objects(PK.mentionOf) if ds.value(m, PK.inDocument) == doc}
+    mentions = {m for m, _ in ds.subject_objects(PK.mentionOf)
+                if ds.value(ds.value(m, PK.sentence), PK.inDocument) == doc}
     assert int(rows[0]["mentions"]) == len(mentions)
     assert int(rows[0]["entities"]) == len({ds.value(m, PK.mentionOf) for m in mentions})
 
@@ -290,6 +291,24 @@ def _expect_indicators(rows):
     years = [r["year"] for r in rows if r["year"]]
     assert years and years == sorted(years, reverse=True), "latest first"
     assert len({r["indicator"] for r in rows}) <= 500
+
+
+def _expect_cooccurrence_evidence(rows, ds):
+    """The sentences naming 华容区 and each entity it co-occurs with: what the network's relatedTo edge counts."""
+    from graph.rdf.dataset import union_graph
+    from graph.views.network import to_networkx
+
+    assert len({r["other"] for r in rows}) >= 5 and all(r["sentence"] and r["otherLabel"] for r in rows)
+    found: dict[str, set[str]] = {}
+    for r in rows:
+        assert r["document"].startswith("https://w3id.org/policykg/doc/")
+        found.setdefault(r["other"], set()).add(r["sentence"])
+    G = to_networkx(union_graph(ds))
+    district = str(ID["place/420703"])
+    edges = {(o if s == district else s): set(d["evidence"]) for s, o, k, d in G.edges(keys=True, data=True)
+             if k == "relatedTo" and district in (s, o)}
+    assert found == edges
+    assert any(len(sentences) > 1 for sentences in found.values()), "a pair named together in several sentences"
 
 
 def _expect_connects(rows):
@@ -325,6 +344,7 @@ EXPECTED = {
     "indicators": (["label", "metric", "value", "unit", "kind", "status", "year", "sentence", "indicator"],
                    _expect_indicators),
     "project-connects": (["projectLabel", "placeLabel", "status", "year", "project", "place"], _expect_connects),
+    "cooccurrence-evidence": (["otherLabel", "sentence", "document", "other"], _expect_cooccurrence_evidence),
     "entity-neighbourhood": (None, _expect_neighbourhood),
     "facts-without-evidence": (None, lambda res: res.ask is False),
 }

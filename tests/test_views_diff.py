@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from rdflib import Graph, Literal
-from rdflib.namespace import XSD
 
 from graph.views.diff import diff_graphs, entity_statuses
 from ontology import ID, PK
@@ -18,7 +17,7 @@ def set_status(g: Graph, key: str, status: str, year: int) -> Graph:
     """Give every mention of one entity a status and year, as a report section would."""
     for m in g.subjects(PK.mentionOf, ID[key]):
         g.set((m, PK.status, Literal(status)))
-        g.set((m, PK.year, Literal(str(year), datatype=XSD.gYear)))
+        g.set((m, PK.year, Literal(year)))
     return g
 
 

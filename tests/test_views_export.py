@@ -278,3 +278,22 @@ def test_cli_export_errors_are_one_line(seed_build, tmp_path):
     r = run_policykg("export", str(seed_build), "-f", "dot")
     assert r.returncode != 0 and "unknown format" in r.stderr and "Traceback" not in r.stderr
     assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+def test_sentences_and_mentions_are_no_nodes_of_the_entity_graph_formats(seed_dataset, tmp_path):
+    """GraphML, GEXF and Cytoscape hold the entity graph: the seed's entities and none of its sentence, mention,
+    statement or document nodes, though the RDF has hundreds of them."""
+    from rdflib.namespace import RDF
+
+    from graph.rdf.dataset import entity_nodes
+    from ontology import PK
+
+    union = union_graph(seed_dataset)
+    assert len(set(union.subjects(RDF.type, PK.Sentence))) > 50
+    entities = {str(e) for e in entity_nodes(union)}
+    graphs = {"graphml": nx.read_graphml(io.BytesIO(_bytes(seed_dataset, "graphml"))),
+              "gexf": nx.read_gexf(io.BytesIO(_bytes(seed_dataset, "gexf"))),
+              "cytoscape": nx.cytoscape_graph(json.loads(_bytes(seed_dataset, "cytoscape")))}
+    for name, G in graphs.items():
+        assert set(map(str, G)) == entities, name
+        assert not any("/sentence/" in n or "/mention/" in n or "/fact/" in n for n in map(str, G)), name

@@ -33,10 +33,10 @@ from graph.rdf.partition import (
     DocumentPart,
     EdgeEvidence,
     EntityDescription,
-    describe_entity,
+    describe_entities,
     part_from_graph,
-    turtle_iri,
-    turtle_prefixes,
+    rdf_header,
+    turtle_statements,
 )
 from graph.text.read import DEFAULT_MAX_BYTES, find_documents
 from graph.views.explorer import Evidence, Provenance, write_html
@@ -189,17 +189,17 @@ class BuildWriter:
         self.documents = 0
         self.characters = 0
         self.warnings: list[str] = []
-        self._ttl = open(directory / "graph.ttl", "w", encoding="utf-8")
-        self._trig = open(directory / "graph.trig", "w", encoding="utf-8")
+        self._ttl = open(directory / "graph.ttl", "wb")
+        self._trig = open(directory / "graph.trig", "wb")
         self._json = open(directory / "extract.json", "w", encoding="utf-8")
         for fh in (self._ttl, self._trig):
-            fh.write(turtle_prefixes())
+            fh.write(rdf_header())
         self._json.write("[")
         self._entities: list[list[Entity]] = []
-        self._graph_keys: list[tuple[str, list[str]]] = []
+        self._graph_keys: list[tuple[bytes, list[str]]] = []
         self._relations: Counter = Counter()
         self._edges: dict[tuple[str, str, str], list[EdgeEvidence]] = defaultdict(list)
-        self._shared: set[str] = set()
+        self._shared: set[tuple[str, str, str]] = set()
         self._graphs: dict[str, str] = {}
         self._triples = 0
         self.provenance = Provenance()
@@ -226,17 +226,15 @@ class BuildWriter:
             self.warnings.append(f"{part.path}: same file name as {self._graphs[part.graph]}; "
                                  "both documents share one named graph")
         self._graphs.setdefault(part.graph, part.path)
-        g = turtle_iri(part.graph)
-        self._trig.write(f"{g} {{\n{part.owned}{''.join(part.shared)}}}\n\n")
+        self._trig.write(part.trig)
         self._ttl.write(part.owned)
-        for line in part.shared:
-            if line not in self._shared:
-                self._shared.add(line)
-                self._ttl.write(line)
+        new = [t for t in dict.fromkeys(part.shared) if t not in self._shared]
+        self._shared.update(new)
+        self._ttl.write(turtle_statements(new))
         self._json.write(",\n" if self.documents else "\n")
         self._json.write(part.record)
         self._entities.append(part.entities)
-        self._graph_keys.append((g, list(dict.fromkeys(e.key for e in part.entities))))
+        self._graph_keys.append((part.graph_opening, list(dict.fromkeys(e.key for e in part.entities))))
         self._relations.update(part.relations)
         for ev in part.edges:
             self._edges[(ev.subject, ev.predicate, ev.object)].append(ev)
@@ -274,13 +272,13 @@ class BuildWriter:
 
         merged = merge_entities(self._entities)
         self._entities = []
-        descriptions = {e.key: describe_entity(e) for e in merged}
+        descriptions = describe_entities(merged)
         G = network_from_parts(descriptions, self._edges)
         self._finish_provenance(descriptions)
         with GraphmlWriter(G, self.directory / "graph.graphml"):  # in a child process while this one goes on
-            for g, keys in self._graph_keys:
-                if keys:
-                    self._trig.write(f"{g} {{\n{''.join(descriptions[k].turtle for k in keys)}}}\n\n")
+            for opening, keys in self._graph_keys:
+                if keys:  # the document's named graph again, with its entities' merged descriptions
+                    self._trig.write(opening + b"".join(descriptions[k].turtle for k in keys) + b"}\n")
             for d in descriptions.values():
                 self._ttl.write(d.turtle)
                 self._triples += d.triples - sum(link in self._shared for link in d.links)

@@ -12,8 +12,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from graph.extract.keys import pinyin, slug
 from graph.extract.model import DocumentGraph, Entity, Mention, Relation
-from graph.text.model import Document
-from ontology import DOC, ID, PK, SCHEMA, bind_prefixes, top_class
+from graph.text.model import Document, Sentence
+from ontology import DOC, ID, NIF, PK, SCHEMA, bind_prefixes, top_class
 
 PINYIN_LANG = "zh-latn-pinyin"
 
@@ -37,10 +37,11 @@ _VOCAB = {
     "Statement": RDF.Statement, "subject": RDF.subject, "predicate": RDF.predicate, "object": RDF.object,
     "about": SCHEMA.about, "Event": SCHEMA.Event, "name": SCHEMA.name, "startDate": SCHEMA.startDate,
     "location": SCHEMA.location, "maxValue": SCHEMA.maxValue, "minValue": SCHEMA.minValue,
+    "anchorOf": NIF.anchorOf, "beginIndex": NIF.beginIndex, "endIndex": NIF.endIndex,
     **{name: PK[name] for name in (
         "Document", "sourceFile", "contentHash", "divisionCode", "confidence", "inDocument", "value", "unit",
-        "indicatorKind", "year", "status", "measures", "Mention", "mentionOf", "start", "end", "method", "sentence",
-        "evidence", "count")},
+        "indicatorKind", "year", "status", "measures", "Mention", "mentionOf", "mentionClass", "surface", "start",
+        "end", "method", "sentence", "Sentence", "evidence")},
 }
 
 
@@ -71,8 +72,9 @@ class Terms:
         """A decimal rounded to 3 places when it comes from a float."""
         return _decimal(x) if self is RDFLIB else _decimal_lit(x)
 
-    def gyear(self, year: int):
-        return _year(year) if self is RDFLIB else _year_lit(year)
+    def year_value(self, year: int):
+        """A year as an xsd:integer (OWL 2 has no xsd:gYear; Turtle writes it bare: 2023)."""
+        return self.integer(int(year))
 
     def typed(self, lexical: str, datatype: URIRef):
         """A literal of another datatype (dates): made by rdflib, which may normalise its lexical form."""
@@ -122,19 +124,9 @@ def _decimal(x: float | str) -> Literal:
     return Literal(value, datatype=XSD.decimal)
 
 
-@lru_cache(maxsize=4096)
-def _year(year: int) -> Literal:
-    return Literal(f"{int(year):04d}", datatype=XSD.gYear)
-
-
 @lru_cache(maxsize=65536, typed=True)
 def _decimal_lit(x: float | str) -> Lit:
     return _as_lit(_decimal(x))
-
-
-@lru_cache(maxsize=4096)
-def _year_lit(year: int) -> Lit:
-    return _as_lit(_year(year))
 
 
 def _section_context(doc: Document, start: int, end: int) -> tuple[str | None, int | None]:
@@ -217,7 +209,7 @@ def add_entity(g: Graph, e: Entity, d, t: Terms = RDFLIB):
     if a.get("kind"):
         g.add((s, t.indicatorKind, t.text(a["kind"])))
     if a.get("year"):
-        g.add((s, t.year, t.gyear(a["year"])))
+        g.add((s, t.year, t.year_value(a["year"])))
     if a.get("status"):
         g.add((s, t.status, t.text(a["status"])))
     if a.get("measures"):
@@ -236,25 +228,56 @@ def _short_hash(text: str, n: int) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
 
 
+def mention_sentence(doc: Document, m: Mention) -> Sentence | None:
+    """The sentence a mention sits in: the one its index names when it holds the span, else the one at its start."""
+    if 0 <= m.sentence < len(doc.sentences):
+        s = doc.sentences[m.sentence]
+        if s.start <= m.start < s.end:
+            return s
+    return doc.sentence_at(m.start)
+
+
+def sentence_iri(d, s: Sentence, t: Terms = RDFLIB):
+    """A sentence's IRI, from its document and its offsets: the same sentence gets the same node in every build."""
+    return t.iri(f"{d}/sentence/{s.start}-{s.end}")
+
+
+def add_sentence(g: Graph, d, s: Sentence, t: Terms = RDFLIB):
+    """A pk:Sentence (a nif:Sentence): its text once, its offsets, its document, its section's status and year."""
+    node = sentence_iri(d, s, t)
+    g.add((node, t.type, t.Sentence))
+    g.add((node, t.anchorOf, t.text(s.text)))
+    g.add((node, t.beginIndex, t.integer(s.start)))
+    g.add((node, t.endIndex, t.integer(s.end)))
+    g.add((node, t.inDocument, d))
+    if s.status:
+        g.add((node, t.status, t.text(s.status)))
+    if s.year:
+        g.add((node, t.year, t.year_value(s.year)))
+    return node
+
+
 def add_mention(g: Graph, doc: Document, d, e, m: Mention, t: Terms = RDFLIB):
-    """A pk:Mention: the exact span, its sentence, the rule and its confidence, with status and year."""
+    """A pk:Mention (a nif:Phrase): its surface text and span, the class and rule that found it, its confidence,
+    the status and year of its clause, and a link to its sentence node (written once: see cited_sentences)."""
     node = t.iri(f"{d}/mention/{m.start}-{m.end}-{_short_hash(str(e), 6)}")
     g.add((node, t.type, t.Mention))
     g.add((node, t.mentionOf, e))
-    g.add((node, t.inDocument, d))
-    g.add((node, t.label, t.text(m.text, "zh")))
+    if m.cls:
+        g.add((node, t.mentionClass, t.pk(m.cls)))
+    g.add((node, t.surface, t.text(m.text)))
     g.add((node, t.start, t.integer(m.start)))
     g.add((node, t.end, t.integer(m.end)))
     g.add((node, t.method, t.text(m.rule)))
     g.add((node, t.confidence, t.decimal(m.confidence)))
-    sent = doc.sentence_at(m.start)
+    sent = mention_sentence(doc, m)
     if sent:
-        g.add((node, t.sentence, t.text(sent.text, "zh")))
+        g.add((node, t.sentence, sentence_iri(d, sent, t)))
     status, year = _fact_context(doc, m.start, m.end)
     if status:
         g.add((node, t.status, t.text(status)))
     if year:
-        g.add((node, t.year, t.gyear(year)))
+        g.add((node, t.year, t.year_value(year)))
     return node
 
 
@@ -264,10 +287,22 @@ def fact_iri(d, r: Relation, t: Terms = RDFLIB):
     return t.iri(f"{d}/fact/{h}")
 
 
-def add_relation(g: Graph, d, r: Relation, t: Terms = RDFLIB):
-    """The plain triple plus its reified evidence (sentence, offsets, rule, confidence, status, year)."""
+def evidence_sentence(doc: Document, r: Relation) -> Sentence | None:
+    """The sentence a relation was read from: its index, else the one at its start offset (a relation made by hand
+    may give only offsets); None for a gazetteer link without one."""
+    if 0 <= r.sentence < len(doc.sentences):
+        return doc.sentences[r.sentence]
+    return doc.sentence_at(r.start) if r.start >= 0 else None
+
+
+def add_relation(g: Graph, doc: Document, d, r: Relation, t: Terms = RDFLIB):
+    """The plain triple; a typed relation is also reified with its evidence (the sentence node, offsets, rule,
+    confidence, status, year). Co-occurrence (pk:relatedTo) has no statement node: the sentences that mention
+    both ends say where it is read. Returns the statement's IRI, or None."""
     s, p, o = t.entity(r.subject), t.pk(r.predicate), t.entity(r.object)
     g.add((s, p, o))
+    if r.predicate == "relatedTo":
+        return None
     f = fact_iri(d, r, t)
     g.add((f, t.type, t.Statement))
     g.add((f, t.subject, s))
@@ -275,8 +310,9 @@ def add_relation(g: Graph, d, r: Relation, t: Terms = RDFLIB):
     g.add((f, t.object, o))
     g.add((f, t.inDocument, d))
     g.add((f, t.wasDerivedFrom, d))
-    if r.evidence:
-        g.add((f, t.evidence, t.text(r.evidence, "zh")))
+    sent = evidence_sentence(doc, r)
+    if sent is not None:
+        g.add((f, t.evidence, sentence_iri(d, sent, t)))
     if r.start >= 0:
         g.add((f, t.start, t.integer(r.start)))
         g.add((f, t.end, t.integer(r.end)))
@@ -286,14 +322,27 @@ def add_relation(g: Graph, d, r: Relation, t: Terms = RDFLIB):
     if r.status:
         g.add((f, t.status, t.text(r.status)))
     if r.year:
-        g.add((f, t.year, t.gyear(r.year)))
-    if r.predicate == "relatedTo" or r.count != 1:
-        g.add((f, t.count, t.integer(r.count)))
+        g.add((f, t.year, t.year_value(r.year)))
     return f
 
 
+def cited_sentences(doc: Document, dg: DocumentGraph) -> list[Sentence]:
+    """The sentences a document's mentions and typed relations cite, in document order: each gets one node."""
+    cited: dict[int, Sentence] = {}
+    for e in dg.entities:
+        for m in e.mentions:
+            sent = mention_sentence(doc, m)
+            if sent is not None:
+                cited[sent.index] = sent
+    for r in dg.relations:
+        sent = evidence_sentence(doc, r) if r.predicate != "relatedTo" else None
+        if sent is not None:
+            cited[sent.index] = sent
+    return [cited[i] for i in sorted(cited)]
+
+
 def document_graph(g: Graph, dg: DocumentGraph, entities: dict[str, Entity] | None = None) -> None:
-    """Write one document's entities, mentions and relations into graph g (its named graph)."""
+    """Write one document's entities, mentions, sentences and relations into graph g (its named graph)."""
     doc = dg.document
     d = add_document(g, doc)
     merged = entities or {}
@@ -301,8 +350,10 @@ def document_graph(g: Graph, dg: DocumentGraph, entities: dict[str, Entity] | No
         s = add_entity(g, merged.get(e.key, e), d)
         for m in e.mentions:
             add_mention(g, doc, d, s, m)
+    for sent in cited_sentences(doc, dg):
+        add_sentence(g, d, sent)
     for r in dg.relations:
-        add_relation(g, d, r)
+        add_relation(g, doc, d, r)
 
 
 def to_dataset(doc_graphs: Iterable[DocumentGraph], entities: Iterable[Entity] | None = None) -> Dataset:
@@ -339,4 +390,4 @@ def entity_nodes(g: Graph) -> set[URIRef]:
 
 
 __all__ = ["to_dataset", "union_graph", "entity_nodes", "document_id", "document_iri", "entity_iri",
-           "fact_iri", "BNode"]
+           "fact_iri", "sentence_iri", "BNode"]

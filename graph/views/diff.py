@@ -11,7 +11,7 @@ from rdflib.namespace import RDF
 
 from graph.rdf.dataset import union_graph
 from graph.views.analytics import entity_graph
-from ontology import PK
+from ontology import NIF, PK
 
 DIFF_COLUMNS = ["change", "kind", "class", "item", "old", "new", "evidence"]
 PLAN_TYPES = ("Project", "Initiative", "Recognition")  # things a report plans and a later one can report done
@@ -81,6 +81,11 @@ def _graph(data: Dataset | Graph) -> Graph:
     return union_graph(data) if isinstance(data, Dataset) else data
 
 
+def _sentence_text(g: Graph, node) -> str:
+    """The text of a sentence node (a mention's pk:sentence, a fact's pk:evidence)."""
+    return str(g.value(node, NIF.anchorOf) or "") if node is not None else ""
+
+
 def entity_statuses(g: Graph) -> dict[str, list[StatusEvidence]]:
     """Every status the text gives each entity: from its mentions (section and verb cues) and its own pk:status."""
     out: dict[str, list[StatusEvidence]] = defaultdict(list)
@@ -90,9 +95,10 @@ def entity_statuses(g: Graph) -> dict[str, list[StatusEvidence]]:
             continue
         status = g.value(m, PK.status)
         out[str(e)].append(StatusEvidence(str(status or ""), str(g.value(m, PK.year) or ""),
-                                          str(g.value(m, PK.sentence) or "")))
+                                          _sentence_text(g, g.value(m, PK.sentence))))
+    provenance = (PK.Mention, RDF.Statement, PK.Sentence)
     for e, status in g.subject_objects(PK.status):
-        if (e, RDF.type, PK.Mention) not in g and (e, RDF.type, RDF.Statement) not in g:
+        if not any((e, RDF.type, c) in g for c in provenance):
             out[str(e)].append(StatusEvidence(str(status), str(g.value(e, PK.year) or ""), ""))
     return out
 
@@ -106,7 +112,7 @@ def statement_statuses(g: Graph) -> dict[tuple[str, str, str], list[StatusEviden
             continue
         key = _relation_key(str(s), str(p).rsplit("#", 1)[-1], str(o))
         out[key].append(StatusEvidence(str(g.value(f, PK.status) or ""), str(g.value(f, PK.year) or ""),
-                                       str(g.value(f, PK.evidence) or "")))
+                                       _sentence_text(g, g.value(f, PK.evidence))))
     return out
 
 
@@ -199,8 +205,8 @@ def _plan_changes(G_old, G_new, st_old, st_new, g_old: Graph, g_new: Graph) -> l
     for key, found in ss_old.items():
         s, p, o = key
         planned = _first_planned(found)
-        if planned is None or p == "relatedTo":
-            continue  # co-occurrence is not a plan; typed relations are ("将建成A连通B")
+        if planned is None:
+            continue  # only typed relations have statements (co-occurrence is not a plan): "将建成A连通B"
         now = _best(ss_new.get(key, []))
         outcome = PLAN_OUTCOMES[now.status if now is not None else None]
         item = f"{G_old.nodes[s].get('label', s) if s in G_old else s} —{p}→ " \

@@ -100,24 +100,39 @@ def _text(value) -> str | None:
 
 
 def read_provenance(g: Graph) -> Provenance:
-    """Documents (title, date), reified statements' evidence and mentions' sentences from a built graph."""
+    """Documents (title, date), the sentences of reified statements and of mentions, and for each co-occurrence
+    (pk:relatedTo, which has no statement) the sentences that mention both ends, from a built graph."""
+    from ontology import NIF
+
+    def sentence(node, status=None, year=None, document=None) -> Evidence | None:
+        text = g.value(node, NIF.anchorOf) if node is not None else None
+        if text is None:
+            return None
+        return Evidence(str(text), _text(document if document is not None else g.value(node, PK.inDocument)),
+                        _text(status), _text(year))
+
     prov = Provenance()
     for d in g.subjects(RDF.type, PK.Document):
         prov.documents[str(d)] = {"title": _text(g.value(d, DCTERMS.title)) or _text(g.value(d, PK.sourceFile))
                                   or str(d), "date": _text(g.value(d, DCTERMS.date)) or "",
                                   "file": _text(g.value(d, PK.sourceFile)) or ""}
     for st in g.subjects(RDF.type, RDF.Statement):
-        sentence = g.value(st, PK.evidence)
-        if sentence is None:
-            continue
-        key = (str(g.value(st, RDF.subject)), str(g.value(st, RDF.predicate)), str(g.value(st, RDF.object)))
-        prov.facts[key].append(Evidence(str(sentence), _text(g.value(st, PK.inDocument)),
-                                        _text(g.value(st, PK.status)), _text(g.value(st, PK.year))))
+        ev = sentence(g.value(st, PK.evidence), g.value(st, PK.status), g.value(st, PK.year),
+                      g.value(st, PK.inDocument))
+        if ev is not None:
+            key = (str(g.value(st, RDF.subject)), str(g.value(st, RDF.predicate)), str(g.value(st, RDF.object)))
+            prov.facts[key].append(ev)
+    sentences_of = defaultdict(set)
     for m in g.subjects(RDF.type, PK.Mention):
-        entity, sentence = g.value(m, PK.mentionOf), g.value(m, PK.sentence)
-        if entity is not None and sentence is not None:
-            prov.mentions[str(entity)].append(Evidence(str(sentence), _text(g.value(m, PK.inDocument)),
-                                                       _text(g.value(m, PK.status)), _text(g.value(m, PK.year))))
+        entity, node = g.value(m, PK.mentionOf), g.value(m, PK.sentence)
+        ev = sentence(node, g.value(m, PK.status), g.value(m, PK.year))
+        if entity is not None and ev is not None:
+            prov.mentions[str(entity)].append(ev)
+            sentences_of[entity].add(node)
+    for a, b in g.subject_objects(PK.relatedTo):
+        for node in sentences_of.get(a, set()) & sentences_of.get(b, set()):
+            ev = sentence(node, g.value(node, PK.status), g.value(node, PK.year))
+            prov.facts[(str(a), str(PK.relatedTo), str(b))].append(ev)
     for ind, entity in g.subject_objects(PK.measures):
         prov.indicators[str(entity)].append(str(ind))
     for store in (prov.facts, prov.mentions):

@@ -101,12 +101,12 @@ def _rdfxml(ds: Dataset, fh: BinaryIO) -> None:
     fh.write(_XMLNS_BLOCK.sub(sort_block, data, count=1))
 
 
-_TYPED_RANGES = {XSD.decimal: "xsd:decimal", XSD.gYear: "xsd:gYear", XSD.date: "xsd:date"}
+_TYPED_RANGES = {XSD.decimal: "xsd:decimal", XSD.integer: "xsd:integer", XSD.date: "xsd:date"}
 
 
 @lru_cache(maxsize=1)
 def jsonld_context() -> dict:
-    """A compact @context: pk: as @vocab, object properties as @id, decimals/years/dates typed, zh by default."""
+    """A compact @context: pk: as @vocab, object properties as @id, decimals/integers/dates typed, zh by default."""
     from ontology import PK, PREFIXES, load_ontology
 
     onto = load_ontology()
