@@ -16,13 +16,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.text.model import DocumentError
-
-from graph.text.segment import document_from_text
-
-from graph.text.read import read_document
-from graph.rdf.partition import DocumentPart, part_from_graph
 from graph.extract.pipeline import process_document
+from graph.rdf.partition import DocumentPart, part_from_graph
+from graph.text.model import DocumentError
+from graph.text.read import read_document
+from graph.text.segment import document_from_text
 
 WARM_UP_TEXT = "湖北省鄂州市青山县人民政府工作报告\n2023年，青山县推进滨江大道建设，“三访三评”工作制度落实。\n"
 

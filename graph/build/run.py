@@ -22,21 +22,27 @@ from pathlib import Path
 import networkx as nx
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from ontology import ID, PK, TOP_CLASSES, top_class
-
-from graph.output.atomic import atomic_directory, recover
 from graph.build.cache import CACHE_DIR, Manifest, PartCache, document_key, extractor_fingerprint, read_manifest
-from graph.text.read import DEFAULT_MAX_BYTES, find_documents
-from graph.views.export.graphml import flat_copy, write_graphml_xml
-from graph.extract.model import Entity
-from graph.rdf.dataset import Lit
-from graph.views.network import PROVENANCE_PREDICATES, _local, _most_specific
-from graph.build.parallel import DocumentFailure, PackedPart, WorkItem, default_jobs, extract_part
 from graph.build.engines import get_engine
-from graph.rdf.partition import (DocumentPart, EdgeEvidence, EntityDescription, describe_entity, part_from_graph,
-                        turtle_iri, turtle_prefixes)
+from graph.build.parallel import DocumentFailure, PackedPart, WorkItem, default_jobs, extract_part
+from graph.extract.model import Entity
 from graph.extract.pipeline import Corpus, corpus_summary
+from graph.output.atomic import atomic_directory, recover
+from graph.rdf.dataset import Lit
+from graph.rdf.partition import (
+    DocumentPart,
+    EdgeEvidence,
+    EntityDescription,
+    describe_entity,
+    part_from_graph,
+    turtle_iri,
+    turtle_prefixes,
+)
+from graph.text.read import DEFAULT_MAX_BYTES, find_documents
 from graph.views.explorer import Evidence, Provenance, write_html
+from graph.views.export.graphml import flat_copy, write_graphml_xml
+from graph.views.network import PROVENANCE_PREDICATES, _local, _most_specific
+from ontology import ID, PK, TOP_CLASSES, top_class
 
 BUILD_FILES = ("graph.ttl", "graph.trig", "graph.graphml", "graph.html", "extract.json", "summary.json")
 NODE_VALUES = ("value", "unit", "indicatorKind", "status", "year")
