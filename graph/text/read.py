@@ -3,7 +3,8 @@ corpus; `graph.text.segment` turns the text into a Document with sentences and s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from graph.text.model import Document, DocumentError
@@ -115,24 +116,23 @@ def _chinese_score(text: str, enc: str) -> float:
 
 # ---------------------------------------------------------------- formats
 
+_DROPPED_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "nav", "header", "footer", "aside",
+                 "form", "button", "select"]
+_BLOCK_TAGS = frozenset({"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article"})
+_CANDIDATE_TAGS = frozenset({"article", "main", "div", "section", "td"})
+
+
 def html_to_text(html: str) -> str:
     """Main text of an HTML page: drop scripts, styles, navigation and footers, keep block structure."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "template", "svg", "iframe", "nav", "header", "footer",
-                     "aside", "form", "button", "select"]):
+    for tag in soup(_DROPPED_TAGS):
         tag.decompose()
     title = soup.title.get_text(strip=True) if soup.title else ""
     if soup.title:
         soup.title.decompose()
-    root = _main_block(soup)
-    for br in root.find_all("br"):
-        br.replace_with("\n")
-    for block in root.find_all(["p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article"]):
-        block.insert_before("\n")
-        block.insert_after("\n")
-    body = root.get_text()
+    body = _block_text(_main_block(soup))
     lines = [ln.strip() for ln in body.splitlines()]
     text = "\n".join(ln for ln in lines if ln)
     if title and title not in text[:200]:
@@ -140,19 +140,111 @@ def html_to_text(html: str) -> str:
     return text
 
 
-def _main_block(soup):
-    """The element holding most of the page's Chinese prose: the article, not the menus around it."""
-    best, best_score = soup.body or soup, 0.0
-    for el in soup.find_all(["article", "main", "div", "section", "td"]):
-        text = el.get_text(" ", strip=True)
-        han = sum("\u4e00" <= c <= "\u9fff" for c in text)
-        if han < 50:
+def _text_strings():
+    """The string types get_text() reads (no comments, doctypes or processing instructions)."""
+    from bs4.element import Tag
+
+    return Tag.MAIN_CONTENT_STRING_TYPES
+
+
+def _walk(root) -> Iterator[tuple[object, bool]]:
+    """(node, entering) for every node below `root` in document order, entering False when a tag's contents end:
+    an explicit stack, so 20,000 nested tags neither recurse nor cost more than once each."""
+    from bs4.element import Tag
+
+    stack = [iter(root.contents)]
+    parents = []
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            if parents:
+                yield parents.pop(), False
             continue
-        links = sum(len(a.get_text(strip=True)) for a in el.find_all("a"))
-        punct = sum(text.count(p) for p in "。，,；")
-        score = han * (1 - min(links / max(len(text), 1), 1)) * (1 + min(punct, 50) / 50)
+        yield node, True
+        if isinstance(node, Tag):
+            stack.append(iter(node.contents))
+            parents.append(node)
+
+
+def _block_text(root) -> str:
+    """root's text with a line break around every block and for every <br> (one pass, the page left unchanged)."""
+    from bs4.element import Tag
+
+    strings = _text_strings()
+    out = []
+    for node, entering in _walk(root):
+        if isinstance(node, Tag):
+            if node.name in _BLOCK_TAGS or (entering and node.name == "br"):
+                out.append("\n")
+        elif type(node) in strings:
+            out.append(str(node))
+    return "".join(out)
+
+
+@dataclass
+class _TextStats:
+    """What _main_block scores an element by, summed bottom-up over its subtree."""
+
+    han: int = 0
+    chars: int = 0  # characters of get_text(" ", strip=True): stripped strings and one space between two
+    pieces: int = 0
+    punct: int = 0
+    links: int = 0  # characters of the stripped text of every <a> inside (nested links count again, as before)
+
+    def add(self, other: "_TextStats") -> None:
+        self.han += other.han
+        self.chars += other.chars
+        self.pieces += other.pieces
+        self.punct += other.punct
+        self.links += other.links
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_PUNCT = re.compile(r"[。，,；]")
+
+
+def _main_block(soup):
+    """The element holding most of the page's Chinese prose: the article, not the menus around it. Scores come
+    from one bottom-up pass (an element's text is its children's), so a page of deeply nested tags stays linear."""
+    from bs4.element import Tag
+
+    strings = _text_strings()
+    stats: dict[int, _TextStats] = {}
+    order: list = []  # candidate elements in document order, with the position their subtree ends at
+    span: dict[int, tuple[float, float]] = {id(soup): (0, float("inf"))}
+    open_stack: list[_TextStats] = [_TextStats()]
+    position = 0
+    for node, entering in _walk(soup):
+        position += 1
+        if isinstance(node, Tag):
+            if entering:
+                open_stack.append(_TextStats())
+                span[id(node)] = (position, position)
+                if node.name in _CANDIDATE_TAGS:
+                    order.append(node)
+                continue
+            own = open_stack.pop()
+            stats[id(node)] = own
+            span[id(node)] = (span[id(node)][0], position)
+            parent = open_stack[-1]
+            parent.add(own)
+            if node.name == "a":
+                parent.links += own.chars
+        elif type(node) in strings:
+            piece = node.strip()
+            if piece:
+                open_stack[-1].add(_TextStats(len(_HAN.findall(piece)), len(piece), 1, len(_PUNCT.findall(piece))))
+    best, best_score = soup.body or soup, 0.0
+    for el in order:
+        st = stats[id(el)]
+        if st.han < 50:
+            continue
+        length = st.chars + max(st.pieces - 1, 0)
+        score = st.han * (1 - min(st.links / max(length, 1), 1)) * (1 + min(st.punct, 50) / 50)
         # prefer the innermost element that keeps most of the best score
-        if score > best_score * 1.0 or (score > 0.85 * best_score and best is not None and el in best.descendants):
+        inside = span[id(best)][0] < span[id(el)][0] <= span[id(best)][1]
+        if score > best_score * 1.0 or (score > 0.85 * best_score and inside):
             best, best_score = el, score
     return best
 
