@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from graph.build.cache import extractor_fingerprint
-from graph.build.parallel import EngineError, Outcome, WorkItem, extract_part, ordered_results, warm_up
+from graph.build.parallel import EngineError, Outcome, WorkItem, extract_part, ordered_results
+from graph.build.workers import warm_up
 
 CONNECT_TIMEOUT = "30s"
 
@@ -57,8 +58,10 @@ def check_workers(client) -> int:
     return max(1, sum(client.nthreads().values()))
 
 
-def run_dask(items: list[WorkItem], *, jobs: int, max_bytes: int, scheduler: str | None = None) -> Iterator[Outcome]:
-    """Extract every item on the cluster, a bounded window of tasks at a time, yielding parts in input order."""
+def run_dask(items: list[WorkItem], *, jobs: int, max_bytes: int, scheduler: str | None = None,
+             doc_timeout: float | None = None) -> Iterator[Outcome]:
+    """Extract every item on the cluster, a bounded window of tasks at a time, yielding parts in input order.
+    doc_timeout is not enforced: a Dask task cannot be stopped from outside its worker (README says so)."""
     if not items:
         return
     with dask_client(scheduler, jobs) as client:

@@ -2,7 +2,11 @@
 corpus; `graph.text.segment` turns the text into a Document with sentences and sections."""
 from __future__ import annotations
 
+import errno
+import logging
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +18,8 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 DOCUMENT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx"}
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+log = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------- decoding
@@ -250,58 +256,147 @@ def _main_block(soup):
 
 
 def pdf_to_text(data: bytes, name: str) -> str:
-    """Text of a PDF's pages in order (text layer only; scanned PDFs need OCR first)."""
+    """Text of a PDF's pages in order (text layer only; scanned PDFs need OCR first). pypdf's complaints about a
+    damaged file ("EOF marker not found", logged bare on stderr) become part of this document's one message."""
     import io
+    import logging
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
+    complaints = _Complaints()
+    logger = logging.getLogger("pypdf")
+    logger.addHandler(complaints)
+    propagate, logger.propagate = logger.propagate, False
     try:
         reader = PdfReader(io.BytesIO(data))
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError) as exc:
-        raise DocumentError(f"{name}: not a readable PDF ({exc})") from None
+    except Exception as exc:  # pypdf raises many kinds on damaged files (PdfReadError, ValueError, KeyError …)
+        raise DocumentError(f"{name}: not a readable PDF ({_reason(exc, complaints.lines)})") from None
+    finally:
+        logger.removeHandler(complaints)
+        logger.propagate = propagate
     if not text.strip():
         raise DocumentError(f"{name}: the PDF has no text layer (scanned?); run OCR first")
     return text
 
 
-def docx_to_text(data: bytes, name: str) -> str:
-    """Paragraph and table text of a Word .docx file."""
+class _Complaints(logging.Handler):
+    """Collects a library's log lines while it reads one document."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def _reason(exc: BaseException, notes: Iterable[str] = ()) -> str:
+    """Why a reader library gave up, in one line: its exception and what it logged first."""
+    said = (str(exc).strip().splitlines() or [""])[0][:200]
+    reason = f"{type(exc).__name__}: {said}" if said else type(exc).__name__
+    return "; ".join(dict.fromkeys([reason, *(n for n in notes if n)]))
+
+
+def docx_to_text(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Paragraph and table text of a Word .docx file. The zip's members are counted before anything is unpacked:
+    a 760 KB zip bomb unpacks to gigabytes, so the size limit applies to what the file unzips to as well."""
     import io
     import zipfile
 
     from docx import Document as Docx
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())  # zipfile never unpacks more than this
+    except Exception as exc:
+        raise DocumentError(f"{name}: not a readable .docx file ({_reason(exc)})") from None
+    if unzipped > max_bytes:
+        raise DocumentError(f"{name}: unzips to {unzipped:,} bytes, over the document size limit of {max_bytes:,} "
+                            "bytes (raise it with --max-doc-bytes)")
+    try:
         d = Docx(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise DocumentError(f"{name}: not a readable .docx file ({exc})") from None
-    parts = [p.text for p in d.paragraphs]
-    for table in d.tables:
-        for row in table.rows:
-            parts.append(" ".join(cell.text for cell in row.cells))
+        parts = [p.text for p in d.paragraphs]
+        for table in d.tables:
+            for row in table.rows:
+                parts.append(" ".join(cell.text for cell in row.cells))
+    except Exception as exc:  # python-docx and lxml raise many kinds (XMLSyntaxError, KeyError …) on damaged files
+        raise DocumentError(f"{name}: not a readable .docx file ({_reason(exc)})") from None
     return "\n".join(parts)
 
 
 # ---------------------------------------------------------------- entry points
 
-def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read one file of any supported format and encoding into a Document."""
-    p = Path(path)
-    name = p.name
+def file_kind(path: Path) -> str:
+    """"file", "folder", "missing", or why the path is neither (a FIFO, a device, a link to nothing …), without
+    opening it: opening a FIFO waits for a writer forever, and a device never ends."""
     try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise DocumentError(f"{p}: {size:,} bytes is over the document size limit of {max_bytes:,} bytes "
-                                "(raise it with --max-doc-bytes)")
-        data = p.read_bytes()
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "a symbolic link to nothing" if os.path.islink(path) else "missing"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link loop"
+        return f"cannot be read ({exc.strerror})"
+    return _kind(mode)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file"
+    return "not a regular file"
+
+
+def read_regular_file(path: str | Path, max_bytes: int) -> bytes:
+    """A regular file's bytes, at most max_bytes of them. The file is opened without waiting (a FIFO put in its
+    place since it was listed is refused, not waited on) and read only up to the limit (a file under /proc says
+    its size is 0)."""
+    p = Path(path)
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise DocumentError(f"{p}: no such file") from None
     except IsADirectoryError:
         raise DocumentError(f"{p}: is a directory") from None
     except PermissionError:
         raise DocumentError(f"{p}: permission denied") from None
+    except OSError as exc:
+        raise DocumentError(f"{p}: cannot be read ({exc.strerror})") from None
+    with open(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise DocumentError(f"{p}: is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            raise DocumentError(f"{p}: skipped: {_kind(st.st_mode)}")
+        if st.st_size > max_bytes:
+            raise DocumentError(_too_large(p, st.st_size, max_bytes))
+        try:
+            data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise DocumentError(f"{p}: cannot be read ({exc.strerror})") from None
+    if len(data) > max_bytes:
+        raise DocumentError(_too_large(p, None, max_bytes))
+    return data
+
+
+def _too_large(p: Path, size: int | None, max_bytes: int) -> str:
+    what = f"{size:,} bytes is" if size is not None else "more bytes than"
+    return (f"{p}: {what} over the document size limit of {max_bytes:,} bytes (raise it with --max-doc-bytes)")
+
+
+def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read one file of any supported format and encoding into a Document."""
+    p = Path(path)
+    name = p.name
+    data = read_regular_file(p, max_bytes)
     if not data.strip():
         raise DocumentError(f"{p}: the file is empty")
     suffix = p.suffix.lower()
@@ -309,7 +404,7 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
     if suffix == ".pdf" or data[:5] == b"%PDF-":
         text = pdf_to_text(data, str(p))
     elif suffix == ".docx" or (data[:2] == b"PK" and suffix not in TEXT_SUFFIXES | HTML_SUFFIXES):
-        text = docx_to_text(data, str(p))
+        text = docx_to_text(data, str(p), max_bytes)
     else:
         text, encoding = decode_bytes(data, str(p))
         if suffix in HTML_SUFFIXES or re.match(r"\s*(<!doctype html|<html)", text[:200], re.I):
@@ -317,18 +412,50 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
     return document_from_text(text, name, path=str(p), encoding=encoding)
 
 
-def find_documents(inputs: Iterable[str | Path]) -> list[Path]:
-    """Expand files and folders into a sorted list of document paths (folders recurse, hidden files skipped)."""
+def find_documents(inputs: Iterable[str | Path], skipped: list[str] | None = None) -> list[Path]:
+    """Expand files and folders into a sorted list of document paths (folders recurse, hidden files skipped).
+
+    Only regular files are documents: FIFOs, devices, sockets, links to nothing, link loops, links to folders
+    (not followed) and folders that cannot be read are skipped, each with a line in `skipped` (or, without that
+    list, a warning on the "graph" logger). A path that does not exist at all is an error."""
+    notes: list[str] = [] if skipped is None else skipped
     out: list[Path] = []
     for item in inputs:
         p = Path(item)
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES
-                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
-        elif p.exists():
+        kind = file_kind(p)
+        if kind == "folder":
+            out.extend(_documents_under(p, notes))
+        elif kind == "file":
             out.append(p)
-        else:
+        elif kind == "missing":
             raise DocumentError(f"{p}: no such file or directory")
+        else:
+            notes.append(f"{p}: skipped: {kind}")
+    if skipped is None:
+        for note in notes:
+            log.warning(note)
     return list(dict.fromkeys(out))
 
 
+def _documents_under(root: Path, notes: list[str]) -> list[Path]:
+    """The documents below a folder, sorted; what cannot be a document is noted (see find_documents)."""
+    found: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        notes.append(f"{exc.filename}: skipped: cannot read this folder ({exc.strerror})")
+
+    for folder, subfolders, files in os.walk(root, onerror=unreadable):
+        here = Path(folder)
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        for d in subfolders:
+            if os.path.islink(here / d):
+                notes.append(f"{here / d}: skipped: a symbolic link to a folder, not followed (give the folder itself)")
+        for f in files:
+            if f.startswith(".") or Path(f).suffix.lower() not in DOCUMENT_SUFFIXES:
+                continue
+            kind = file_kind(here / f)
+            if kind == "file":
+                found.append(here / f)
+            else:
+                notes.append(f"{here / f}: skipped: {kind}")
+    return sorted(found)
