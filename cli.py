@@ -495,9 +495,12 @@ def viz(graph_path, out, lang, focus, hops, classes, max_nodes, related, title):
 @click.option("--out", "-o", "out", default="-", show_default=True,
               help="File to write ('-' for stdout); a directory for csv.")
 @click.option("--list-formats", is_flag=True, help="List the formats and exit.")
+@click.option("--exact-csv", is_flag=True,
+              help="csv: write every cell as it is. By default a cell that starts with = + - @ (and is not a "
+                   "number) gets a ' in front, so a spreadsheet shows it instead of running it as a formula.")
 @store_option
 @user_errors
-def export(graph_path, fmt, out, list_formats, store):
+def export(graph_path, fmt, out, list_formats, exact_csv, store):
     """Export a built graph for other tools (Gephi, Cytoscape, Neo4j, Protégé, triple stores).
 
     Formats: turtle, nt, nq, trig, jsonld, rdfxml (RDF); graphml, gexf (Gephi: colours and sizes),
@@ -516,7 +519,7 @@ def export(graph_path, fmt, out, list_formats, store):
     from graph.rdf.files import load_dataset
     from graph.store.stores import open_store, parse_store, store_dataset
     from graph.views.export import export as run_export
-    from graph.views.export import formats, guess_format
+    from graph.views.export import formats, get_format, guess_format
 
     if list_formats:
         rows = [[f.name, " ".join(f.suffixes) or "(directory)", f.description] for f in formats().values()]
@@ -529,8 +532,10 @@ def export(graph_path, fmt, out, list_formats, store):
     fmt = fmt or (guess_format(out) if out != "-" else None)
     if fmt is None:
         raise click.UsageError("give --format, or an --out file whose suffix names one (see --list-formats)")
+    if exact_csv and get_format(fmt).name != "csv":
+        raise click.UsageError("--exact-csv is for --format csv")
     run_export(load_dataset(graph_path) if spec.kind == "memory" else store_dataset(open_store(graph_path, spec)),
-               fmt, out)
+               fmt, out, **({"exact": True} if exact_csv else {}))
     if out != "-":
         click.echo(f"wrote {out} ({fmt})", err=True)
 

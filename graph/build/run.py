@@ -42,7 +42,7 @@ from graph.rdf.partition import (
 )
 from graph.text.read import DEFAULT_MAX_BYTES, find_documents
 from graph.views.explorer import Evidence, Provenance, write_html
-from graph.views.export.graphml import flat_copy, write_graphml_xml
+from graph.views.export.graphml import flat_copy, with_edge_ids, write_graphml_xml
 from graph.views.network import PROVENANCE_PREDICATES, _local, _most_specific
 from ontology import ID, PK, TOP_CLASSES, top_class
 
@@ -132,7 +132,7 @@ def network_from_parts(descriptions: dict[str, EntityDescription],
 def write_graphml(G: nx.MultiDiGraph, path: Path) -> None:
     """graph.graphml: the network flattened to the scalar attributes GraphML holds (G's lists are lost)."""
     with open(path, "wb") as fh:
-        write_graphml_xml(flat_copy(G, in_place=True), fh)
+        write_graphml_xml(with_edge_ids(flat_copy(G, in_place=True)), fh)
 
 
 def _graphml_child(G: nx.MultiDiGraph, path: Path, said) -> None:
