@@ -187,7 +187,8 @@ def build_line(summary: dict) -> str:
 
 
 def summary_table(summary: dict) -> str:
-    """The build summary an analyst reads: counts per class and predicate, warnings, where the files are."""
+    """The build summary an analyst reads: counts per class and predicate, where the files are (warnings go to
+    stderr)."""
     rows = [["documents", "", summary["documents"]]]
     rows += [["entities", cls, n] for cls, n in summary["entities_per_class"].items()]
     rows += [["facts", pred, n] for pred, n in summary["relations_per_predicate"].items()]

@@ -193,7 +193,7 @@ class _TextStats:
     """What _main_block scores an element by, summed bottom-up over its subtree."""
 
     han: int = 0
-    chars: int = 0  # characters of get_text(" ", strip=True): stripped strings and one space between two
+    chars: int = 0  # characters of the stripped strings (get_text(" ", strip=True) adds a space between pieces)
     pieces: int = 0
     punct: int = 0
     links: int = 0  # characters of the stripped text of every <a> inside (nested links count again, as before)
@@ -217,8 +217,8 @@ def _main_block(soup):
 
     strings = _text_strings()
     stats: dict[int, _TextStats] = {}
-    order: list = []  # candidate elements in document order, with the position their subtree ends at
-    span: dict[int, tuple[float, float]] = {id(soup): (0, float("inf"))}
+    order: list = []  # candidate elements in document order
+    span: dict[int, tuple[float, float]] = {id(soup): (0, float("inf"))}  # where a tag opens and closes in the walk
     open_stack: list[_TextStats] = [_TextStats()]
     position = 0
     for node, entering in _walk(soup):
@@ -259,7 +259,6 @@ def pdf_to_text(data: bytes, name: str) -> str:
     """Text of a PDF's pages in order (text layer only; scanned PDFs need OCR first). pypdf's complaints about a
     damaged file ("EOF marker not found", logged bare on stderr) become part of this document's one message."""
     import io
-    import logging
 
     from pypdf import PdfReader
 
@@ -388,8 +387,8 @@ def read_regular_file(path: str | Path, max_bytes: int) -> bytes:
 
 
 def _too_large(p: Path, size: int | None, max_bytes: int) -> str:
-    what = f"{size:,} bytes is" if size is not None else "more bytes than"
-    return (f"{p}: {what} over the document size limit of {max_bytes:,} bytes (raise it with --max-doc-bytes)")
+    what = f"{size:,} bytes is" if size is not None else "it has more bytes than it said, and is"
+    return f"{p}: {what} over the document size limit of {max_bytes:,} bytes (raise it with --max-doc-bytes)"
 
 
 def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
