@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from graph.output.messages import one_line
 from graph.output.tabular import ROW_FORMATS, format_rows
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -31,7 +32,7 @@ def user_errors(fn):
         try:
             return fn(*args, **kwargs)
         except (BuildError, DocumentError, GraphLoadError, QueryError, ValueError, OSError) as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(one_line(str(exc))) from None
     return wrapper
 
 
@@ -107,16 +108,21 @@ def cli():
 @click.option("--no-cache", is_flag=True,
               help="Re-extract every document and keep no cache in OUT (default: reuse OUT/.cache for unchanged "
                    "documents, and do nothing when no document changed).")
-@click.option("--max-doc-bytes", type=click.IntRange(min=1), default=None, help="Skip documents larger than this (default 20 MB).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary table.")
+@click.option("--max-doc-bytes", type=click.IntRange(min=1), default=None,
+              help="Skip documents larger than this, and .docx files that unzip to more (default 20 MB).")
+@click.option("--doc-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Skip a document not read and extracted within this time (its worker is stopped); the rest is "
+                   "still built. Default 600. Not enforced by --engine dask.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary table (warnings still go to stderr).")
 @store_option(building=True)
 @user_errors
-def build(inputs, out, jobs, engine, scheduler, no_cache, max_doc_bytes, quiet, store):
+def build(inputs, out, jobs, engine, scheduler, no_cache, max_doc_bytes, doc_timeout, quiet, store):
     """Extract entities and relations from documents and write the graph.
 
     INPUTS are files or folders of .txt, .md, .html, .pdf or .docx (UTF-8, GBK/GB18030, Big5 or UTF-16).
     Writes OUT/graph.ttl, graph.trig (one named graph per document), graph.graphml, graph.html,
-    extract.json and summary.json. Unreadable documents are reported and skipped. Documents are extracted in
+    extract.json and summary.json. Unreadable documents, and inputs that are not regular files (FIFOs,
+    devices, broken links), are skipped with one `warning:` line each on stderr. Documents are extracted in
     parallel; a rebuild re-extracts only new or changed documents (OUT/.cache) and gives the same graph as
     a clean build.
 
@@ -131,10 +137,8 @@ def build(inputs, out, jobs, engine, scheduler, no_cache, max_doc_bytes, quiet, 
 
     from graph.build.run import build as run_build
     from graph.store.load import check_build_target, load_build
-    from graph.text.read import find_documents
 
     target = check_build_target(store)  # a bad --store fails before the build, not after it
-    paths = find_documents(inputs)
     bar = None
     done = {"chars": 0, "start": time.perf_counter()}
 
@@ -144,27 +148,27 @@ def build(inputs, out, jobs, engine, scheduler, no_cache, max_doc_bytes, quiet, 
         rate = done["chars"] / max(time.perf_counter() - done["start"], 1e-6)
         return f"{rate / 1000:,.0f}k chars/s  {report.path.name}"
 
-    if not quiet and paths:
-        bar = click.progressbar(length=len(paths), label="extracting", file=sys.stderr, show_pos=True,
-                                item_show_func=show)
-
     def progress(report):
+        nonlocal bar
         done["chars"] += report.chars
+        if bar is None and not quiet:
+            bar = click.progressbar(length=report.total, label="extracting", file=sys.stderr, show_pos=True,
+                                    item_show_func=show)
         if bar is not None:
             bar.update(1, report)
 
     try:
-        summary = run_build(paths, out, max_bytes=max_doc_bytes, jobs=jobs, engine=engine, scheduler=scheduler,
-                            use_cache=not no_cache, progress=progress)
+        summary = run_build(inputs, out, max_bytes=max_doc_bytes, jobs=jobs, engine=engine, scheduler=scheduler,
+                            use_cache=not no_cache, progress=progress,
+                            **({"doc_timeout": doc_timeout} if doc_timeout else {}))
     finally:
         if bar is not None:
             bar.render_finish()
+    for warning in summary.get("warnings", []):  # on stderr, quiet or not: stdout is the summary
+        click.echo(f"warning: {one_line(warning)}", err=True)
     if not quiet:
         click.echo(summary_table(summary))
         click.echo(build_line(summary))
-    else:  # skipped documents are reported even when quiet
-        for warning in summary.get("warnings", []):
-            click.echo(f"warning: {warning}", err=True)
     if target.kind != "memory":
         line = load_build(out, target)
         if not quiet:
@@ -183,15 +187,16 @@ def build_line(summary: dict) -> str:
 
 
 def summary_table(summary: dict) -> str:
-    """The build summary an analyst reads: counts per class and predicate, warnings, where the files are."""
+    """The build summary an analyst reads: counts per class and predicate, where the files are (warnings go to
+    stderr)."""
     rows = [["documents", "", summary["documents"]]]
     rows += [["entities", cls, n] for cls, n in summary["entities_per_class"].items()]
-    rows += [["relations", pred, n] for pred, n in summary["relations_per_predicate"].items()]
-    rows += [["total", "entities", summary["entities"]], ["total", "relations", summary["relations"]],
+    rows += [["facts", pred, n] for pred, n in summary["relations_per_predicate"].items()]
+    rows += [["total", "entities", summary["entities"]],
+             ["total", "facts (a relation per sentence read)", summary["relations"]],
+             ["total", "relations (distinct links, as stats)", summary.get("edges", "")],
              ["total", "triples", summary.get("triples", "")]]
     text = format_rows(["what", "kind", "count"], rows)
-    for w in summary["warnings"]:
-        text += f"warning: {w}\n"
     out = summary.get("out")
     if out:
         text += f"graph: {out}/graph.ttl  {out}/graph.trig  {out}/graph.graphml\nhtml:  {out}/graph.html\n"
@@ -513,9 +518,12 @@ def viz(graph_path, out, lang, focus, hops, classes, max_nodes, related, title):
 @click.option("--out", "-o", "out", default="-", show_default=True,
               help="File to write ('-' for stdout); a directory for csv.")
 @click.option("--list-formats", is_flag=True, help="List the formats and exit.")
+@click.option("--exact-csv", is_flag=True,
+              help="csv: write every cell as it is. By default a cell that starts with = + - @ (and is not a "
+                   "number) gets a ' in front, so a spreadsheet shows it instead of running it as a formula.")
 @store_option
 @user_errors
-def export(graph_path, fmt, out, list_formats, store):
+def export(graph_path, fmt, out, list_formats, exact_csv, store):
     """Export a built graph for other tools (Gephi, Cytoscape, Neo4j, Protégé, triple stores).
 
     Formats: turtle, nt, nq, trig, jsonld, rdfxml (RDF); graphml, gexf (Gephi: colours and sizes),
@@ -534,7 +542,7 @@ def export(graph_path, fmt, out, list_formats, store):
     from graph.rdf.files import load_dataset
     from graph.store.stores import open_store, parse_store, store_dataset
     from graph.views.export import export as run_export
-    from graph.views.export import formats, guess_format
+    from graph.views.export import formats, get_format, guess_format
 
     if list_formats:
         rows = [[f.name, " ".join(f.suffixes) or "(directory)", f.description] for f in formats().values()]
@@ -547,8 +555,10 @@ def export(graph_path, fmt, out, list_formats, store):
     fmt = fmt or (guess_format(out) if out != "-" else None)
     if fmt is None:
         raise click.UsageError("give --format, or an --out file whose suffix names one (see --list-formats)")
+    if exact_csv and get_format(fmt).name != "csv":
+        raise click.UsageError("--exact-csv is for --format csv")
     run_export(load_dataset(graph_path) if spec.kind == "memory" else store_dataset(open_store(graph_path, spec)),
-               fmt, out)
+               fmt, out, **({"exact": True} if exact_csv else {}))
     if out != "-":
         click.echo(f"wrote {out} ({fmt})", err=True)
 

@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -128,6 +129,176 @@ def test_a_50_mb_single_line_hits_the_size_limit(tmp_path):
 def test_max_doc_bytes_must_be_positive(tmp_path):
     r = run_policykg("build", str(SEED), "--out", str(tmp_path / "kg"), "--max-doc-bytes", "-5")
     assert_user_error(r, "--max-doc-bytes", "-5", "x>=1")
+
+
+def write_docx(path: Path, document_xml: bytes) -> Path:
+    """A .docx package around the given word/document.xml (deflated, as Word writes it)."""
+    import zipfile
+
+    types = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+             '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
+             'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+             '</Types>')
+    rels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", types)
+        z.writestr("_rels/.rels", rels)
+        z.writestr("word/document.xml", document_xml)
+    return path
+
+
+def corpus_with(root: Path, *names: str) -> Path:
+    """A folder with the seed and copies of it under other names (enough documents for a worker pool)."""
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name in ("seed.txt", *names):
+        (corpus / name).write_bytes(SEED.read_bytes())
+    return corpus
+
+
+def warning_lines(r) -> list[str]:
+    """stderr's lines, each of which must be a one-line warning (no traceback, no bare library line)."""
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert all(ln.startswith("warning: ") for ln in lines), r.stderr
+    return lines
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_malformed_docx_is_one_warning_and_the_rest_is_built(tmp_path, jobs):
+    """lxml's XMLSyntaxError cannot be pickled back from a pool worker: it used to sink the whole build."""
+    corpus = corpus_with(tmp_path, "copy-1.txt", "copy-2.txt")
+    write_docx(corpus / "broken.docx", b"<w:document xmlns:w='x'><w:body><w:p>")
+    out = tmp_path / "kg"
+    r = run_policykg("build", str(corpus), "--out", str(out), "-q", "--jobs", jobs)
+    assert r.returncode == 0, r.stderr
+    [warning] = warning_lines(r)
+    assert "broken.docx: not a readable .docx file (XMLSyntaxError: " in warning
+    assert sorted(documents_of(out)) == ["copy-1.txt", "copy-2.txt", "seed.txt"]
+
+
+def test_a_docx_zip_bomb_is_refused_by_its_unzipped_size(tmp_path):
+    """A 30 KB .docx that unzips to 30 MB: --max-doc-bytes counts what it unzips to, before anything is unpacked."""
+    corpus = corpus_with(tmp_path)
+    bomb = write_docx(corpus / "bomb.docx", b"<!--" + b" " * (30 * 2**20) + b"-->")
+    assert bomb.stat().st_size < 100_000
+    out = tmp_path / "kg"
+    r = run_policykg("build", str(corpus), "--out", str(out), "-q", "--max-doc-bytes", str(20 * 2**20))
+    assert r.returncode == 0, r.stderr
+    [warning] = warning_lines(r)
+    assert f"bomb.docx: unzips to {30 * 2**20 + 7 + 1:,}" not in warning  # the sum of all members, not one
+    assert "bomb.docx: unzips to " in warning and "over the document size limit of 20,971,520 bytes" in warning
+    assert "--max-doc-bytes" in warning
+    assert sorted(documents_of(out)) == ["seed.txt"]
+
+
+def test_inputs_that_are_not_regular_files_are_skipped_with_a_warning_each(tmp_path):
+    """A FIFO is never opened (that waits for a writer forever), a device never read (/dev/zero never ends)."""
+    corpus = corpus_with(tmp_path)
+    os.mkfifo(corpus / "pipe.txt")
+    (corpus / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    (corpus / "loop.txt").symlink_to(corpus / "loop.txt")
+    (tmp_path / "elsewhere").mkdir()
+    (corpus / "linked").symlink_to(tmp_path / "elsewhere")
+    os.mkfifo(tmp_path / "named-pipe.md")
+    out = tmp_path / "kg"
+    r = run_policykg("build", str(corpus), str(tmp_path / "named-pipe.md"), "/dev/zero", "--out", str(out), "-q",
+                     timeout=120)
+    assert r.returncode == 0, r.stderr
+    warnings = warning_lines(r)
+    for name, why in (("pipe.txt", "a named pipe (FIFO), not a file"), ("named-pipe.md", "a named pipe (FIFO)"),
+                      ("dangling.txt", "a symbolic link to nothing"), ("loop.txt", "a symbolic link loop"),
+                      ("linked", "a symbolic link to a folder, not followed"), ("/dev/zero", "a device, not a file")):
+        assert sum(name in w and why in w for w in warnings) == 1, (name, warnings)
+    assert len(warnings) == 6
+    assert sorted(documents_of(out)) == ["seed.txt"]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert len(summary["warnings"]) == 6
+
+
+def test_an_unreadable_folder_is_skipped_with_a_warning(tmp_path):
+    """As an ordinary user (root reads every folder): a sub-folder without read permission is named, not hidden."""
+    if os.geteuid() == 0 and not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv to become an ordinary user")
+    base = Path(tempfile.mkdtemp(prefix="policykg-perm-"))  # pytest's own tmp_path is root's alone
+    try:
+        os.chmod(base, 0o777)
+        corpus = corpus_with(base)
+        (corpus / "locked").mkdir()
+        (corpus / "locked" / "secret.txt").write_bytes(SEED.read_bytes())
+        os.chmod(corpus / "locked", 0o000)
+        for p in (corpus, corpus / "seed.txt"):
+            os.chmod(p, 0o755 if p.is_dir() else 0o644)
+        as_user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        r = subprocess.run([*as_user, sys.executable, "-m", "cli", "build", str(corpus), "--out",
+                            str(base / "kg"), "-q", "--no-cache"], capture_output=True, text=True, cwd=ROOT,
+                           env=env, timeout=300)
+        assert r.returncode == 0, r.stderr
+        [warning] = warning_lines(r)
+        assert f"{corpus / 'locked'}: skipped: cannot read this folder (Permission denied)" in warning
+        assert sorted(documents_of(base / "kg")) == ["seed.txt"]
+    finally:
+        os.chmod(base / "corpus" / "locked", 0o755)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_newline_in_a_file_name_cannot_forge_a_line(tmp_path):
+    corpus = corpus_with(tmp_path)
+    (corpus / "bad\nError: forged.txt").write_bytes(b"")
+    r = run_policykg("build", str(corpus), "--out", str(tmp_path / "kg"))
+    assert r.returncode == 0, r.stderr
+    assert not [ln for ln in r.stderr.splitlines() + r.stdout.splitlines() if ln.startswith("Error")]
+    [warning] = [ln for ln in r.stderr.splitlines() if ln.startswith("warning:")]
+    assert "bad\\nError: forged.txt: the file is empty" in warning
+    r = run_policykg("build", str(corpus / "bad\nError: forged.txt"), "--out", str(tmp_path / "kg2"), "-q")
+    assert_user_error(r, "bad\\nError: forged.txt")
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_pypdf_complaints_are_part_of_the_one_warning(tmp_path):
+    """pypdf logs "EOF marker not found" as a bare line of its own; it belongs to that document's warning."""
+    from pypdf import PdfWriter
+
+    corpus = corpus_with(tmp_path)
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    with open(corpus / "cut.pdf", "wb") as fh:
+        writer.write(fh)
+    data = (corpus / "cut.pdf").read_bytes()
+    (corpus / "cut.pdf").write_bytes(data[:-30])  # the end of the file, with its %%EOF, is lost
+    r = run_policykg("build", str(corpus), "--out", str(tmp_path / "kg"), "-q")
+    assert r.returncode == 0, r.stderr
+    [warning] = warning_lines(r)
+    assert "cut.pdf: not a readable PDF (" in warning and "EOF marker not found" in warning
+
+
+def _build_in_a_small_filesystem(out_size: int, tmp_path: Path):
+    """Build the seed into a tmpfs of `out_size` bytes, in a mount namespace of its own (no root needed)."""
+    mnt = tmp_path / "small"
+    mnt.mkdir(parents=True)
+    script = (f"mount -t tmpfs -o size={out_size} none {mnt} && cd {ROOT} && PYTHONPATH={ROOT} "
+              f"{sys.executable} -m cli build {SEED} --out {mnt}/kg -q --no-cache")
+    return subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_a_full_disk_is_one_line_naming_the_output(tmp_path, seed_build):
+    """At several fill levels (so the main writer or the GraphML child is the one that hits the full disk)."""
+    if not shutil.which("unshare"):
+        pytest.skip("needs unshare (util-linux) to mount a small filesystem")
+    probe = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("user namespaces are not allowed here")
+    total = sum(p.stat().st_size for p in seed_build.iterdir() if p.is_file())
+    for share in (0.3, 0.6, 0.85):
+        r = _build_in_a_small_filesystem(int(total * share) // 4096 * 4096, tmp_path / str(share))
+        assert r.returncode == 1, (share, r.stderr)
+        assert r.stderr.splitlines() == [f"Error: {tmp_path / str(share) / 'small' / 'kg'}: cannot write the build "
+                                         "there (No space left on device); the previous output is unchanged"], \
+            (share, r.stderr)
 
 
 # ---------------------------------------------------------------- graphs, queries and options

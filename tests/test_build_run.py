@@ -11,7 +11,7 @@ from graph.rdf.dataset import entity_nodes, union_graph
 from graph.views.network import to_networkx
 from ontology import PK
 
-from conftest import run_policykg
+from conftest import SEED, run_policykg
 
 
 def _typed(g, label: str, top: str) -> bool:
@@ -107,3 +107,20 @@ def test_clashing_names_across_inputs_use_the_common_folder(tmp_path):
     assert [n for _, n in single] == ["report.txt"]
     both = document_names([tmp_path / "a" / "report.txt", tmp_path / "b"])
     assert [n for _, n in both] == ["a/report.txt", "b/report.txt"]
+
+
+def test_build_names_facts_and_relations_apart_from_each_other(tmp_path):
+    """`build` said "relations 202" where `stats` said 201 for the same graph: the 202 are facts (a relation once
+    per sentence it was read from), the 201 distinct links; each number now has its own name."""
+    r = run_policykg("build", str(SEED), "--out", str(tmp_path / "kg"), "--no-cache")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads((tmp_path / "kg" / "summary.json").read_text(encoding="utf-8"))
+    facts = next(ln for ln in r.stdout.splitlines() if ln.startswith("total") and "facts" in ln)
+    links = next(ln for ln in r.stdout.splitlines() if ln.startswith("total") and "relations" in ln)
+    assert facts.split()[-1] == str(summary["relations"]) and "per sentence" in facts
+    assert links.split()[-1] == str(summary["edges"]) and "distinct links" in links
+    assert summary["relations"] != summary["edges"]  # the seed reads one link in two sentences
+    assert not [ln for ln in r.stdout.splitlines() if ln.startswith("relations ")]  # per-predicate rows: facts
+    stats = run_policykg("stats", str(tmp_path / "kg"), "--format", "json")
+    [stated] = [row for row in json.loads(stats.stdout) if row["section"] == "graph" and row["item"] == "relations"]
+    assert stated["value"] == summary["edges"]

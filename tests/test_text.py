@@ -124,3 +124,34 @@ def test_a_broken_utf16_file_with_a_byte_order_mark_is_named(data):
 def test_nul_bytes_on_both_byte_positions_are_still_binary():
     with pytest.raises(DocumentError, match="binary"):
         decode_bytes(b"\x00\x00\x01\x00" * 100, "image.txt")
+
+
+def test_a_run_without_full_stops_is_cut_into_sentences_of_bounded_length():
+    """Rules compare a sentence's mentions pairwise: one "sentence" of a megabyte would take hours."""
+    from graph.text.segment import MAX_SENTENCE
+
+    clause = "青石镇建成滨河大道，"  # ten characters ending in a comma
+    text = clause * 500 + "最后一句"
+    spans = split_sentences(text)
+    assert len(spans) > 1 and all(b - a <= MAX_SENTENCE for a, b in spans)
+    assert [text[a:b] for a, b in spans] and "".join(text[a:b] for a, b in spans) == text
+    assert all(text[b - 1] == "，" for a, b in spans[:-1])  # cut after a comma, never inside a name
+    bare = "青" * (3 * MAX_SENTENCE + 5)  # no comma at all: cut at the length
+    assert [b - a for a, b in split_sentences(bare)] == [MAX_SENTENCE] * 3 + [5]
+
+
+def test_sentences_of_the_real_reports_are_not_cut():
+    from graph.text.segment import MAX_SENTENCE
+
+    doc = read_document(SEED)
+    assert max(len(s.text) for s in doc.sentences) < MAX_SENTENCE
+    assert split_sentences(doc.text) == [(s.start, s.end) for s in doc.sentences]
+
+
+def test_the_main_block_of_a_deeply_nested_page():
+    """20,000 nested <div>: each element's text was gathered again for every ancestor (quadratic)."""
+    menu = "<div>" + "".join(f"<a href='/{i}'>栏目{i}</a>" for i in range(30)) + "</div>"
+    article = "青石镇建成滨河大道，新建学校两所，改造老旧小区十二个。" * 4
+    page = f"<html><body>{menu}" + "<div>" * 20000 + article + "</div>" * 20000 + "</body></html>"
+    text = html_to_text(page)
+    assert article in text and "栏目" not in text

@@ -112,7 +112,8 @@ def test_graphml_reads_back_with_networkx(seed_dataset, tmp_path):
     G = flat_graph(seed_dataset)
     H = nx.read_graphml(tmp_path / "g.graphml", force_multigraph=True)
     assert set(H) == set(G)
-    assert {(s, o, k) for s, o, k in H.edges(keys=True)} == {(s, o, k) for s, o, k in G.edges(keys=True)}
+    assert sorted((s, o, d["predicate"]) for s, o, d in H.edges(data=True)) == \
+        sorted((s, o, k) for s, o, k in G.edges(keys=True))
     for n, d in G.nodes(data=True):
         assert {k: str(v) for k, v in H.nodes[n].items()} == {k: str(v) for k, v in d.items()}
 
@@ -135,6 +136,134 @@ def test_graphml_writer_writes_networkx_bytes(seed_dataset):
         assert ours.getvalue() == theirs.getvalue()
     with pytest.raises(nx.NetworkXError):
         write_graphml_xml(nx.Graph([(1, 2, {"bad": None})]), io.BytesIO())
+
+
+def _edge_ids(data: bytes) -> list[str]:
+    return re.findall(r'<edge [^>]*\bid="([^"]*)"', data.decode("utf-8"))
+
+
+GRAPHOLOGY = ROOT / "tests" / "graphology"
+
+
+def test_graphml_and_gexf_edge_ids_are_unique_and_graphology_loads_every_edge(seed_dataset, tmp_path):
+    """The seed has 201 edges; networkx wrote the predicate as the id (130 × "relatedTo"), which graphology refuses
+    and Gephi collapses to one edge per id."""
+    from graph.views.export.graphml import edge_id
+
+    G = flat_graph(seed_dataset)
+    expected = sorted(edge_id(s, k, o) for s, o, k in G.edges(keys=True))
+    for name in ("graphml", "gexf"):
+        ids = _edge_ids(_bytes(seed_dataset, name))
+        assert len(ids) == G.number_of_edges() > 100, name
+        assert sorted(ids) == expected, name  # unique, and the same ids as the Cytoscape export
+    export(seed_dataset, "graphml", tmp_path / "g.graphml")
+    if not (GRAPHOLOGY / "node_modules" / "graphology-graphml").is_dir():
+        pytest.fail("graphology-graphml is not installed: `make test` installs it (npm ci in tests/graphology)")
+    r = subprocess.run(["node", str(GRAPHOLOGY / "read_graphml.js"), str(tmp_path / "g.graphml")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert json.loads(r.stdout) == {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
+
+
+def test_the_build_graphml_has_unique_edge_ids(seed_build):
+    ids = _edge_ids((seed_build / "graph.graphml").read_bytes())
+    assert len(ids) == len(set(ids)) > 100
+
+
+@pytest.fixture(scope="module")
+def hostile_dataset():
+    """A document whose sentence holds line separators and starts like a spreadsheet formula, and entities
+    whose names do too (invented text)."""
+    from graph.extract.model import DocumentGraph, Entity, Mention, Relation
+    from graph.text.segment import document_from_text
+
+    text = ("示例县政府工作报告\n日期:2024-01-05\n"
+            "=HYPERLINK(\"http://example.org\")青石镇建成滨河大道\u2028二期\u2029三期。\n")
+    doc = document_from_text(text, "hostile-2024.txt")
+    i, j = doc.text.index("青石镇"), doc.text.index("滨河大道")
+    s = doc.sentence_at(i)
+    town = Entity(key="place/000000002", label="-2+3青石镇", cls="Town", aliases=["@SUM(1,2)"], confidence=0.9,
+                  mentions=[Mention("青石镇", i, i + 3, "Town", "suffix:镇", 0.9, sentence=s.index)])
+    road = Entity(key="project/binhe-2028", label="+滨河大道\u2028二期\u0085", cls="InfrastructureProject",
+                  confidence=0.8, mentions=[Mention("滨河大道", j, j + 4, "InfrastructureProject", "suffix:大道",
+                                                    0.8, sentence=s.index)])
+    rel = Relation(road.key, "locatedIn", town.key, doc.name, s.index, s.text, s.start, s.end, "test", 0.7,
+                   "completed", 2023)
+    return to_dataset([DocumentGraph(doc, [town, road], [rel])])
+
+
+@pytest.mark.parametrize("fmt", ["nt", "nq"])
+def test_nt_and_nq_keep_line_separators_inside_literals(hostile_dataset, tmp_path, fmt):
+    """U+2028, U+2029 and U+0085 are not line ends in N-Triples; str.splitlines() cut the literals there."""
+    import pyoxigraph
+    from rdflib import Graph, Literal
+
+    export(hostile_dataset, fmt, tmp_path / f"kg.{fmt}")
+    data = (tmp_path / f"kg.{fmt}").read_bytes()
+    assert "\u2028".encode() in data and "\u2029".encode() in data
+    parsed = Dataset(default_union=True) if fmt == "nq" else Graph()
+    parsed.parse(tmp_path / f"kg.{fmt}", format=RDF_PARSERS[fmt])
+    labels = {str(o) for o in parsed.objects() if isinstance(o, Literal)}
+    assert "+滨河大道\u2028二期\u0085" in labels
+    assert any("二期\u2029三期" in label for label in labels)  # the evidence sentence
+    assert len(set(parsed.triples((None, None, None)))) == len(union_graph(hostile_dataset))
+    store = pyoxigraph.Store()
+    store.load(path=str(tmp_path / f"kg.{fmt}"), format=pyoxigraph.RdfFormat.N_QUADS if fmt == "nq" else
+               pyoxigraph.RdfFormat.N_TRIPLES)
+    values = {q.object.value for q in store if isinstance(q.object, pyoxigraph.Literal)}
+    assert "+滨河大道\u2028二期\u0085" in values and len(values) == len(labels)
+
+
+def _csv_cells(path) -> list[str]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [cell for row in csv.reader(fh) for cell in row]
+
+
+def test_csv_export_cells_are_spreadsheet_safe_unless_exact(hostile_dataset, tmp_path):
+    """OWASP's rule for CSV meant for spreadsheets: a ' before a cell that starts with = + - @ (numbers stay)."""
+    export(hostile_dataset, "csv", tmp_path / "safe")
+    cells = _csv_cells(tmp_path / "safe" / "nodes.csv") + _csv_cells(tmp_path / "safe" / "edges.csv")
+    assert "'-2+3青石镇" in cells and "'+滨河大道\u2028二期\u0085" in cells and "'@SUM(1,2)" in cells
+    assert any(c.startswith("'=HYPERLINK") for c in cells)  # the evidence sentence
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+    export(hostile_dataset, "csv", tmp_path / "exact", exact=True)
+    exact = _csv_cells(tmp_path / "exact" / "nodes.csv") + _csv_cells(tmp_path / "exact" / "edges.csv")
+    assert "-2+3青石镇" in exact and not [c for c in exact if c.startswith("'")]
+
+
+def test_stats_and_diff_csv_are_spreadsheet_safe_and_tsv_exact(small_dataset, hostile_dataset, tmp_path):
+    export(small_dataset, "trig", tmp_path / "old.trig")
+    export(hostile_dataset, "trig", tmp_path / "new.trig")
+    for args in (("stats", str(tmp_path / "new.trig")), ("diff", str(tmp_path / "old.trig"), str(tmp_path / "new.trig"))):
+        r = run_policykg(*args, "--format", "csv")
+        assert r.returncode == 0, r.stderr
+        cells = [c for row in csv.reader(io.StringIO(r.stdout)) for c in row]
+        assert "'-2+3青石镇" in cells, (args, cells)
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")], args
+        exact = run_policykg(*args, "--format", "tsv")
+        assert "-2+3青石镇" in [c for row in csv.reader(io.StringIO(exact.stdout), delimiter="\t") for c in row]
+
+
+def test_cli_export_exact_csv(hostile_dataset, tmp_path):
+    export(hostile_dataset, "trig", tmp_path / "g.trig")
+    r = run_policykg("export", str(tmp_path / "g.trig"), "-f", "csv", "--exact-csv", "-o", str(tmp_path / "neo"))
+    assert r.returncode == 0, r.stderr
+    assert "-2+3青石镇" in _csv_cells(tmp_path / "neo" / "nodes.csv")
+    r = run_policykg("export", str(tmp_path / "g.trig"), "-f", "nt", "--exact-csv")
+    assert r.returncode == 2 and "--exact-csv is for --format csv" in r.stderr
+
+
+def test_spreadsheet_safe_keeps_numbers_and_plain_text():
+    from graph.output.tabular import format_rows, spreadsheet_safe
+
+    assert [spreadsheet_safe(v) for v in ("-3.5", "+2", "-1e5", "华容区", "", None, 7, "a=b")] == \
+        ["-3.5", "+2", "-1e5", "华容区", "", "", "7", "a=b"]
+    assert [spreadsheet_safe(v) for v in ("=1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "+cmd|' /C calc'!A0")] == \
+        ["'=1+1", "'-2+3", "'@SUM(A1)", "'\t=1", "'\r=1", "'+cmd|' /C calc'!A0"]
+    rows = [["=1+1", -2]]
+    assert format_rows(["a", "b"], rows, "csv") == "a,b\n'=1+1,-2\n"
+    assert format_rows(["a", "b"], rows, "tsv") == "a\tb\n=1+1\t-2\n"  # TSV and JSON keep values exact
+    assert json.loads(format_rows(["a", "b"], rows, "json")) == [{"a": "=1+1", "b": -2}]
 
 
 def test_gexf_reads_back_with_labels_classes_and_colours(seed_dataset, tmp_path):

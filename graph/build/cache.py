@@ -15,6 +15,8 @@ from importlib import metadata
 from pathlib import Path
 
 from graph.rdf.partition import DocumentPart
+from graph.text.model import DocumentError
+from graph.text.read import read_regular_file
 
 CACHE_DIR = ".cache"
 MANIFEST = "manifest.json"
@@ -44,10 +46,8 @@ def document_key(path: str | Path, fingerprint: str, max_bytes: int, name: str =
     cannot be read (the build then reports why)."""
     p = Path(path)
     try:
-        if p.stat().st_size > max_bytes:
-            return None
-        digest = hashlib.sha256(p.read_bytes()).hexdigest()
-    except OSError:
+        digest = hashlib.sha256(read_regular_file(p, max_bytes)).hexdigest()
+    except DocumentError:
         return None
     return hashlib.sha256(f"{fingerprint}\0{name or p.name}\0{digest}".encode()).hexdigest()
 

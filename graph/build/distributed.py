@@ -11,10 +11,12 @@ import logging
 from collections.abc import Iterator
 from concurrent.futures import CancelledError
 from contextlib import contextmanager
-from pathlib import Path
 
 from graph.build.cache import extractor_fingerprint
-from graph.build.parallel import EngineError, Outcome, WorkItem, extract_part, ordered_results, warm_up
+from graph.build.parallel import EngineError, Outcome, WorkItem, extract_part, ordered_results
+from graph.build.workers import warm_up
+from graph.text.model import DocumentError
+from graph.text.read import read_regular_file
 
 CONNECT_TIMEOUT = "30s"
 
@@ -57,8 +59,10 @@ def check_workers(client) -> int:
     return max(1, sum(client.nthreads().values()))
 
 
-def run_dask(items: list[WorkItem], *, jobs: int, max_bytes: int, scheduler: str | None = None) -> Iterator[Outcome]:
-    """Extract every item on the cluster, a bounded window of tasks at a time, yielding parts in input order."""
+def run_dask(items: list[WorkItem], *, jobs: int, max_bytes: int, scheduler: str | None = None,
+             doc_timeout: float | None = None) -> Iterator[Outcome]:
+    """Extract every item on the cluster, a bounded window of tasks at a time, yielding parts in input order.
+    doc_timeout is not enforced: a Dask task cannot be stopped from outside its worker (README says so)."""
     if not items:
         return
     with dask_client(scheduler, jobs) as client:
@@ -80,8 +84,7 @@ def run_dask(items: list[WorkItem], *, jobs: int, max_bytes: int, scheduler: str
 
 def _read_bytes(path: str, max_bytes: int) -> bytes | None:
     """The file's bytes to send to a worker, or None to let the worker report why it cannot be read."""
-    p = Path(path)
     try:
-        return p.read_bytes() if p.stat().st_size <= max_bytes else None
-    except OSError:
+        return read_regular_file(path, max_bytes)
+    except DocumentError:
         return None

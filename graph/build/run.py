@@ -6,6 +6,7 @@ it arrives, in document order; only the entities (to merge them across documents
 (for the NetworkX view) stay in memory. Entity descriptions, which depend on every document, come last."""
 from __future__ import annotations
 
+import errno
 import gc
 import json
 import multiprocessing
@@ -24,10 +25,11 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from graph.build.cache import CACHE_DIR, Manifest, PartCache, document_key, extractor_fingerprint, read_manifest
 from graph.build.engines import get_engine
-from graph.build.parallel import DocumentFailure, PackedPart, WorkItem, default_jobs, extract_part
+from graph.build.parallel import DEFAULT_DOC_TIMEOUT, DocumentFailure, PackedPart, WorkItem, default_jobs, extract_here
 from graph.extract.model import Entity
 from graph.extract.pipeline import Corpus, corpus_summary
 from graph.output.atomic import atomic_directory, recover
+from graph.output.messages import one_line
 from graph.rdf.dataset import Lit
 from graph.rdf.partition import (
     DocumentPart,
@@ -40,7 +42,7 @@ from graph.rdf.partition import (
 )
 from graph.text.read import DEFAULT_MAX_BYTES, find_documents
 from graph.views.explorer import Evidence, Provenance, write_html
-from graph.views.export.graphml import flat_copy, write_graphml_xml
+from graph.views.export.graphml import flat_copy, with_edge_ids, write_graphml_xml
 from graph.views.network import PROVENANCE_PREDICATES, _local, _most_specific
 from ontology import ID, PK, TOP_CLASSES, top_class
 
@@ -63,6 +65,7 @@ class DocumentProgress:
     chars: int = 0
     cached: bool = False
     error: str | None = None
+    total: int = 0  # documents in the build
 
 
 Progress = Callable[[DocumentProgress], None]
@@ -129,12 +132,19 @@ def network_from_parts(descriptions: dict[str, EntityDescription],
 def write_graphml(G: nx.MultiDiGraph, path: Path) -> None:
     """graph.graphml: the network flattened to the scalar attributes GraphML holds (G's lists are lost)."""
     with open(path, "wb") as fh:
-        write_graphml_xml(flat_copy(G, in_place=True), fh)
+        write_graphml_xml(with_edge_ids(flat_copy(G, in_place=True)), fh)
 
 
-def _graphml_child(G: nx.MultiDiGraph, path: Path) -> None:
+def _graphml_child(G: nx.MultiDiGraph, path: Path, said) -> None:
+    """The child's whole life: write the file; on failure tell the parent why in one line and exit 1 (a traceback
+    on the terminal from a child process is not an error message)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops this process
-    write_graphml(G, path)
+    try:
+        write_graphml(G, path)
+    except BaseException as exc:  # noqa: B036 -- the parent reports it
+        said.send((exc.errno, exc.strerror) if isinstance(exc, OSError) else (None, f"{type(exc).__name__}: {exc}"))
+        said.close()
+        os._exit(1)
 
 
 class GraphmlWriter:
@@ -149,8 +159,11 @@ class GraphmlWriter:
 
     def __enter__(self) -> "GraphmlWriter":
         if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-            self._child = multiprocessing.get_context("fork").Process(target=_graphml_child, args=(self.G, self.path))
+            ctx = multiprocessing.get_context("fork")
+            self._said, said = ctx.Pipe(duplex=False)
+            self._child = ctx.Process(target=_graphml_child, args=(self.G, self.path, said))
             self._child.start()
+            said.close()
         return self
 
     def __exit__(self, exc_type, *exc) -> None:
@@ -162,8 +175,16 @@ class GraphmlWriter:
         if exc_type is not None:
             child.terminate()
         child.join()
-        if exc_type is None and child.exitcode != 0:
-            raise BuildError(f"writing {self.path.name} failed (exit code {child.exitcode})")
+        with closing(self._said):
+            if exc_type is not None or child.exitcode == 0:
+                return
+            try:
+                number, why = self._said.recv()
+            except EOFError:  # killed, or died without a word
+                number, why = None, f"exit code {child.exitcode}"
+        if number is not None:  # the build names OUT and the reason (a full disk)
+            raise OSError(number, why)
+        raise BuildError(f"writing {self.path.name} failed ({why})")
 
 
 @contextmanager
@@ -313,14 +334,15 @@ def write_build(corpus: Corpus, out: str | Path, *, started: float | None = None
 
 # ---------------------------------------------------------------- the build
 
-def document_names(inputs: Iterable[str | Path]) -> list[tuple[Path, str]]:
+def document_names(inputs: Iterable[str | Path], skipped: list[str] | None = None) -> list[tuple[Path, str]]:
     """Each document with the name its IRI is made from: the file name for a file given on its own or at the top
     of a folder (stable across builds), its path inside the folder below that (a/report.txt and b/report.txt are
-    two documents), and the path from the common folder for names that still clash."""
+    two documents), and the path from the common folder for names that still clash. Inputs that are not documents
+    (FIFOs, devices, broken links …) are noted in `skipped`."""
     named: dict[Path, str] = {}
     for item in inputs:
         root = Path(item)
-        for p in find_documents([item]):
+        for p in find_documents([item], skipped):
             named.setdefault(p, p.relative_to(root).as_posix() if root.is_dir() else p.name)
     clashes: dict[str, list[Path]] = defaultdict(list)
     for p, name in named.items():
@@ -348,64 +370,79 @@ def _up_to_date(out: Path, manifest: Manifest) -> dict | None:
     return summary
 
 
-def _outcomes(items: list[WorkItem], cache: PartCache, run: Iterator, max_bytes: int) -> Iterator[tuple[object, bool]]:
+def _outcomes(items: list[WorkItem], cache: PartCache, run: Iterator, max_bytes: int,
+              doc_timeout: float | None) -> Iterator[tuple[object, bool]]:
     """(part or failure, from cache?) per item in input order: cache hits read here, the rest from the engine."""
     for item in items:
         part = cache.load(item.key) if cache.has(item.key) else None
         if part is not None:
             yield part, True
         elif cache.has(item.key):  # a damaged cache entry: extract it here
-            yield extract_part(item, max_bytes), False
+            yield extract_here(item, max_bytes, doc_timeout), False
         else:
             yield next(run), False
 
 
 def build(inputs: Iterable[str | Path], out: str | Path, *, max_bytes: int | None = None, jobs: int | None = None,
           engine: str = "local", scheduler: str | None = None, use_cache: bool = True,
-          progress: Progress | None = None) -> dict:
+          progress: Progress | None = None, doc_timeout: float | None = DEFAULT_DOC_TIMEOUT) -> dict:
     """Extract every readable document of `inputs` and write the outputs; bad documents become warnings.
 
     jobs: worker processes (default: all cores); engine: "local" or "dask" (scheduler: a Dask address, else a
-    LocalCluster); use_cache: reuse OUT/.cache for unchanged documents and skip the build when nothing changed."""
+    LocalCluster); use_cache: reuse OUT/.cache for unchanged documents and skip the build when nothing changed;
+    doc_timeout: seconds a document may take before it is skipped with a warning (None: no limit; the Dask
+    engine has none). A write that fails (a full disk) raises BuildError naming OUT, and the old OUT stays."""
+    try:
+        return _build(inputs, Path(out), max_bytes=max_bytes, jobs=jobs, engine=engine, scheduler=scheduler,
+                      use_cache=use_cache, progress=progress, doc_timeout=doc_timeout)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO):
+            raise BuildError(f"{out}: cannot write the build there ({exc.strerror}); the previous output is "
+                             "unchanged") from None
+        raise
+
+
+def _build(inputs: Iterable[str | Path], out: Path, *, max_bytes: int | None, jobs: int | None, engine: str,
+           scheduler: str | None, use_cache: bool, progress: Progress | None, doc_timeout: float | None) -> dict:
     started = time.perf_counter()
     max_bytes = max_bytes or DEFAULT_MAX_BYTES
     jobs = jobs or default_jobs()
     if jobs < 1:
         raise BuildError(f"--jobs must be at least 1, not {jobs}")
     run = get_engine(engine)
-    out = Path(out)
     fingerprint = extractor_fingerprint()
+    skipped: list[str] = []
     items = [WorkItem(str(p), document_key(p, fingerprint, max_bytes, name), name)
-             for p, name in document_names(inputs)]
+             for p, name in document_names(inputs, skipped)]
     manifest = Manifest(fingerprint, max_bytes, [[it.path, it.key] for it in items])
     recover(out)  # a build killed while swapping OUT in left it aside: put it back before asking what changed
     previous = _up_to_date(out, manifest) if use_cache and items else None
     if previous is not None:
         if progress:
             for it in items:
-                progress(DocumentProgress(Path(it.path), cached=True))
+                progress(DocumentProgress(Path(it.path), cached=True, total=len(items)))
         previous.update({"out": str(out), "up_to_date": True, "seconds": round(time.perf_counter() - started, 2)})
         return previous
     with atomic_directory(out) as tmp:
         cache = PartCache(out / CACHE_DIR if use_cache else None, tmp / CACHE_DIR if use_cache else None)
         todo = [it for it in items if not cache.has(it.key)]
-        errors: list[str] = []
+        errors: list[str] = [one_line(note) for note in skipped]
         cached = 0
-        with closing(run(todo, jobs=jobs, max_bytes=max_bytes, scheduler=scheduler)) as results, \
-                BuildWriter(tmp) as writer, (cyclic_gc_paused() if engine == "local" else nullcontext()):
-            for outcome, hit in _outcomes(items, cache, results, max_bytes):
+        with closing(run(todo, jobs=jobs, max_bytes=max_bytes, scheduler=scheduler, doc_timeout=doc_timeout)) \
+                as results, BuildWriter(tmp) as writer, (cyclic_gc_paused() if engine == "local" else nullcontext()):
+            for outcome, hit in _outcomes(items, cache, results, max_bytes, doc_timeout):
                 blob = None
                 if isinstance(outcome, PackedPart):
                     blob, outcome = outcome.blob, outcome.unpack()
                 if isinstance(outcome, DocumentFailure):
                     errors.append(outcome.message)
-                    report = DocumentProgress(Path(outcome.path), error=outcome.message)
+                    report = DocumentProgress(Path(outcome.path), error=outcome.message, total=len(items))
                 else:
                     writer.add(outcome)
                     cached += hit
                     if not hit:
                         cache.store(outcome, blob)
-                    report = DocumentProgress(Path(outcome.path), outcome.chars, hit)
+                    report = DocumentProgress(Path(outcome.path), outcome.chars, hit, total=len(items))
                 if progress:
                     progress(report)
             if not writer.documents:

@@ -684,11 +684,16 @@ def _leading_nested(view: SentenceView, outer: Span, types: tuple[str, ...]) -> 
 
 
 def _independent(view: SentenceView, e: Entity) -> bool:
-    """True if the entity is a known place (coded) or named somewhere on its own, not only inside longer names."""
+    """True if the entity is a known place (coded) or named somewhere on its own, not only inside longer names.
+    Once per entity and document: the answer reads every mention of the entity, and a sentence repeated ten
+    thousand times would otherwise ask it ten thousand times over (quadratic in the document's length)."""
     if e.code:
         return True
-    outer_spans = [(m.start, m.end) for m in e.mentions]
-    return any(not _inside_other(view, a, b, e) for a, b in outer_spans)
+    memo = view.document_memo.setdefault("independent", {})
+    found = memo.get(e.key)
+    if found is None:
+        found = memo[e.key] = any(not _inside_other(view, m.start, m.end, e) for m in e.mentions)
+    return found
 
 
 def _inside_other(view: SentenceView, a: int, b: int, e: Entity) -> bool:
@@ -807,12 +812,20 @@ def _places_before(view: SentenceView, s: Span) -> tuple[list[Entity], Entity | 
 def _known_name_inside(view: SentenceView, rest: str, outer: Entity) -> Entity | None:
     """The longest other entity of the same top class whose label the rest of a name contains."""
     best = None
-    for items in view.index.values():
-        for e, _, _ in items:
-            if e.key != outer.key and top_class(e.cls) == top_class(outer.cls) and len(e.label) >= 3 \
-                    and e.label in rest and (best is None or len(e.label) > len(best.label)):
-                best = e
+    for e in _named_entities(view):
+        if e.key != outer.key and top_class(e.cls) == top_class(outer.cls) and len(e.label) >= 3 \
+                and e.label in rest and (best is None or len(e.label) > len(best.label)):
+            best = e
     return best
+
+
+def _named_entities(view: SentenceView) -> list[Entity]:
+    """The document's entities, each once, in the order the sentence index first names them (once per document)."""
+    entities = view.document_memo.get("entities")
+    if entities is None:
+        unique = {id(e): e for items in view.index.values() for e, _, _ in items}
+        entities = view.document_memo["entities"] = list(unique.values())
+    return entities
 
 
 CONTRIBUTE_VERBS = ("服务融入", "服务和融入", "服务并融入", "深度融入", "主动融入", "融入", "服务于", "服务", "助力", "支撑",

@@ -6,8 +6,11 @@ entities with the same key are one node (keys come from GB/T 2260 codes where th
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
+from itertools import accumulate
 
 from graph.extract.keys import slug
 from graph.extract.lexicon import named_bodies
@@ -149,7 +152,7 @@ def resolve_entities(doc: Document, mentions: list[Mention]) -> list[Entity]:
         if st and st not in groups:
             stems[st] = key  # the higher level wins a shared stem: 华容 is 华容区, not 华容镇
     if stems:
-        covered = [(m.start, m.end) for ms in groups.values() for m in ms]
+        covered = _SpanCover(m for ms in groups.values() for m in ms)
         for sent in doc.sentences:
             if not any(st in sent.text for st in stems):
                 continue  # most sentences name no stem: no need to walk their words
@@ -158,7 +161,7 @@ def resolve_entities(doc: Document, mentions: list[Mention]) -> list[Entity]:
                 if key is None:
                     continue
                 a, b = sent.start + s, sent.start + e
-                if any(cs <= a and b <= ce for cs, ce in covered):
+                if covered.contains(a, b):
                     continue
                 place = groups[key][0]
                 groups[key].append(Mention(w, a, b, place.cls, "alias:stem", 0.7, label=place.canonical,
@@ -185,6 +188,20 @@ def resolve_entities(doc: Document, mentions: list[Mention]) -> list[Entity]:
                                mentions=sorted(ms, key=lambda m: m.start), confidence=conf, code=code,
                                docs=[doc.name]))
     return _dedupe_keys(sorted(entities, key=lambda e: (e.mentions[0].start, e.key)))
+
+
+class _SpanCover:
+    """Answers "does any of these mentions contain [a, b)?" in log time: the furthest end among the mentions that
+    start at or before a (a scan of every mention per word made a long document quadratic)."""
+
+    def __init__(self, mentions: Iterable[Mention]):
+        spans = sorted((m.start, m.end) for m in mentions)
+        self.starts = [s for s, _ in spans]
+        self.reach = list(accumulate((e for _, e in spans), max))
+
+    def contains(self, a: int, b: int) -> bool:
+        i = bisect_right(self.starts, a)
+        return i > 0 and self.reach[i - 1] >= b
 
 
 def _home_labels(gz, label: str | None, home_div) -> dict[str, str]:

@@ -49,6 +49,17 @@ def ill_typed_line(record: logging.LogRecord) -> str | None:
             f"{problem or 'not a valid value'} (kept as written)")
 
 
+_LINE_BREAKS = {c: f"\\x{c:02x}" for c in range(0x20)} | {0x7f: "\\x7f", 0x85: "\\x85", 0x2028: "\\u2028",
+                                                              0x2029: "\\u2029"}
+_LINE_BREAKS.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+
+
+def one_line(text: str) -> str:
+    """A message as exactly one line: control characters and line separators written as escapes, so a file
+    name with a newline in it cannot forge a line of its own (an `Error:` or `warning:` that was never said)."""
+    return str(text).translate(_LINE_BREAKS)
+
+
 class WarningLines(logging.Handler):
     """Writes each distinct warning once as `warning: …` on stderr, at most MAX_LINES, never a traceback."""
 
@@ -59,7 +70,7 @@ class WarningLines(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            line = ill_typed_line(record) or (record.getMessage().splitlines() or [""])[0]
+            line = one_line(ill_typed_line(record) or (record.getMessage().splitlines() or [""])[0])
             if line in self.seen or len(self.seen) > self.limit:
                 return
             self.seen.add(line)
@@ -80,4 +91,4 @@ def warn_in_one_line() -> None:
         logger.propagate = False
 
 
-__all__ = ["WarningLines", "ill_typed_line", "warn_in_one_line"]
+__all__ = ["WarningLines", "ill_typed_line", "one_line", "warn_in_one_line"]

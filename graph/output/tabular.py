@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 
 ROW_FORMATS = ("table", "csv", "tsv", "json", "jsonl")
@@ -28,15 +29,30 @@ def format_table(columns: list[str], rows: list[list]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# A cell a spreadsheet would run as a formula (=HYPERLINK(…), +1+cmd|…, -2+3, @SUM(…), or one starting with a tab
+# or carriage return): OWASP's rule is to put a ' before it, which spreadsheets show but do not run.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(value) -> str:
+    """A CSV cell as text that a spreadsheet shows and never runs; numbers such as -3.5 stay numbers."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def format_rows(columns: list[str], rows: list[list], fmt: str = "table") -> str:
-    """Rows in one of ROW_FORMATS."""
+    """Rows in one of ROW_FORMATS. CSV is for spreadsheets, so its cells are spreadsheet_safe(); TSV, JSON and
+    JSON lines keep every value exactly."""
     if fmt == "table":
         return format_table(columns, rows)
     if fmt in ("csv", "tsv"):
         buf = io.StringIO()
         w = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         w.writerow(columns)
-        w.writerows(rows)
+        w.writerows([[spreadsheet_safe(v) for v in r] for r in rows] if fmt == "csv" else rows)
         return buf.getvalue()
     records = [dict(zip(columns, r)) for r in rows]
     if fmt == "json":

@@ -85,13 +85,16 @@ def reported_event(text: str, doc_date: str | None = None) -> ReportedEvent | No
     return ReportedEvent(name, date, (m.group("venue") or "").strip())
 
 
+HEADER_LINE = 300  # characters of a header line that metadata is read from
+
+
 def document_metadata(text: str, name: str = "") -> dict:
     """Title, date, source, authors and reported event from a report's header lines."""
-    lines = [ln for ln in text.split("\n") if ln.strip()]
+    lines = [ln for ln in text.split("\n", 16)[:16] if ln.strip()][:8]  # the header; long lines are cut short
     title = lines[0].strip() if lines else ""
     if len(title) > 60 or title.endswith("。"):
         title = Path(name).stem
-    head = "\n".join(lines[:8])
+    head = "\n".join(ln[:HEADER_LINE] for ln in lines)
     date = None
     m = _DATE.search(head) or _DATE_ANY.search(head)
     if m:
@@ -120,8 +123,16 @@ _PLAN_CUES = ("工作安排", "工作打算", "目标任务", "主要任务", "�
 _DONE_CUES = ("回顾", "执行情况", "成绩", "成效", "过去", "完成情况", "取得", "工作总结", "征程", "一年来")
 
 
+# The longest sentence of the seed and the 19 dev reports has 418 characters. Rules compare the mentions of a
+# sentence pairwise, so one "sentence" of a megabyte (a text without full stops) would take hours: longer runs are
+# cut at their last comma (or space) before this length, or at the length itself.
+MAX_SENTENCE = 1000
+_CLAUSE_ENDS = "，,、：: "
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) on 。！？；, newlines; closing quotes stay with their sentence."""
+    """Sentence spans (start, end) on 。！？；, newlines; closing quotes stay with their sentence; no span is longer
+    than MAX_SENTENCE characters."""
     spans = []
     for m in _SENT_END.finditer(text):
         s, e = m.start(), m.end()
@@ -130,6 +141,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         ee = e
         while ee > s and text[ee - 1] in " \n":
             ee -= 1
+        while ee - s > MAX_SENTENCE:
+            window = text[s + MAX_SENTENCE // 2:s + MAX_SENTENCE]
+            comma = max(window.rfind(c) for c in _CLAUSE_ENDS)
+            cut = s + MAX_SENTENCE // 2 + comma + 1 if comma >= 0 else s + MAX_SENTENCE
+            spans.append((s, cut))
+            s = cut
+            while s < ee and text[s] == " ":
+                s += 1
         if ee > s:
             spans.append((s, ee))
     return spans

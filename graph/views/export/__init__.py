@@ -66,20 +66,21 @@ def guess_format(path: str | Path) -> str | None:
     return best[1] if best else None
 
 
-def export(ds: Dataset, fmt: str, path: str | Path) -> None:
-    """Write the dataset in one format to a path atomically (or to stdout when path is '-')."""
+def export(ds: Dataset, fmt: str, path: str | Path, **options) -> None:
+    """Write the dataset in one format to a path atomically (or to stdout when path is '-'). `options` go to the
+    format's writer (csv: exact=True)."""
     f = get_format(fmt)
     if str(path) == "-":
         if f.directory:
             raise ValueError(f"format {f.name!r} writes several files and needs a directory, not '-'")
-        f.write(ds, sys.stdout.buffer)
+        f.write(ds, sys.stdout.buffer, **options)
         sys.stdout.buffer.flush()
         return
     if f.directory:
         from graph.output.atomic import atomic_directory
 
         with atomic_directory(path) as tmp:
-            f.write(ds, tmp)  # type: ignore[arg-type]
+            f.write(ds, tmp, **options)  # type: ignore[arg-type]
         return
     with atomic_file(path) as fh:
-        f.write(ds, fh)
+        f.write(ds, fh, **options)

@@ -1,4 +1,7 @@
-"""nodes.csv + edges.csv with the typed headers `neo4j-admin database import` reads (also fine for pandas)."""
+"""nodes.csv + edges.csv with the typed headers `neo4j-admin database import` reads (also fine for pandas).
+
+Cells that a spreadsheet would run as a formula (a label or a sentence starting with = + - @) get a ' in front
+(graph.output.tabular.spreadsheet_safe); `exact=True` (`export --exact-csv`) writes every value as it is."""
 from __future__ import annotations
 
 import csv
@@ -6,6 +9,7 @@ from pathlib import Path
 
 from rdflib import Dataset
 
+from graph.output.tabular import spreadsheet_safe
 from graph.views.export import ExportFormat, register
 from graph.views.export.graphml import flat_graph
 
@@ -24,12 +28,13 @@ def _extra(columns: list[tuple[str, str | None]], records) -> list[tuple[str, st
     return [(k, k) for k in sorted({k for data in records for k in data} - known)]
 
 
-def _cell(value) -> str:
+def _exact(value) -> str:
     return "" if value is None else str(value)
 
 
-def write_csv(ds: Dataset, directory: Path) -> None:
+def write_csv(ds: Dataset, directory: Path, *, exact: bool = False) -> None:
     """Write nodes.csv (one row per entity) and edges.csv (one row per relation) into `directory`."""
+    _cell = _exact if exact else spreadsheet_safe
     G = flat_graph(ds, list_sep=ARRAY_SEP)
     directory = Path(directory)
     node_cols = NODE_COLUMNS + _extra(NODE_COLUMNS, (d for _, d in G.nodes(data=True)))

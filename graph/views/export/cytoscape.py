@@ -1,7 +1,6 @@
 """Cytoscape.js JSON (elements + style), which Cytoscape desktop also imports as .cyjs."""
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import BinaryIO
 
@@ -10,6 +9,7 @@ from rdflib import Dataset
 from graph.views.explorer import CLASS_COLORS
 from graph.views.export import ExportFormat, register
 from graph.views.export.gexf import OTHER_COLOR
+from graph.views.export.graphml import edge_id
 from graph.views.export.rdf_formats import sorted_graph
 from graph.views.network import to_networkx
 
@@ -19,11 +19,6 @@ STYLE = [
                                    "target-arrow-shape": "triangle", "font-size": 8, "width": 1}},
     {"selector": "edge[predicate = 'relatedTo']", "style": {"line-style": "dashed", "line-color": "#cccccc"}},
 ]
-
-
-def edge_id(source: str, predicate: str, target: str) -> str:
-    """A stable id for one relation (same triple, same id in every export)."""
-    return "e" + hashlib.sha1(f"{source} {predicate} {target}".encode("utf-8")).hexdigest()[:16]
 
 
 def _renamed(attrs: dict) -> dict:

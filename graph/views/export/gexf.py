@@ -8,7 +8,7 @@ from rdflib import Dataset
 
 from graph.views.explorer import CLASS_COLORS
 from graph.views.export import ExportFormat, register
-from graph.views.export.graphml import flat_graph
+from graph.views.export.graphml import edge_id, flat_graph
 from ontology import class_label
 
 OTHER_COLOR = "#bab0ac"
@@ -26,7 +26,8 @@ def write_gexf(ds: Dataset, fh: BinaryIO) -> None:
     for n, data in G.nodes(data=True):
         data["viz"] = {"color": rgb(CLASS_COLORS.get(data.get("type", ""), OTHER_COLOR)),
                        "size": float(10 + 2 * min(G.degree(n), 20))}
-    for *_, data in G.edges(keys=True, data=True):
+    for s, o, _, data in G.edges(keys=True, data=True):
+        data["id"] = edge_id(s, data["predicate"], o)  # else GEXFWriter numbers them: ids that move with the graph
         data["label"] = class_label(data["predicate"], "zh")
         data["weight"] = float(data.get("count", 1))
     writer = GEXFWriter(encoding="utf-8", prettyprint=True)

@@ -1,6 +1,10 @@
-"""GraphML for Gephi, Cytoscape and yEd: the NetworkX projection with flat string attributes."""
+"""GraphML for Gephi, Cytoscape and yEd: the NetworkX projection with flat string attributes.
+
+Every edge has its own id, a hash of its subject, predicate and object (the same in every export and format):
+networkx would write the MultiDiGraph key, the predicate, and Gephi keeps only the first edge of each id."""
 from __future__ import annotations
 
+import hashlib
 from typing import BinaryIO
 
 import networkx as nx
@@ -9,6 +13,20 @@ from rdflib import Dataset
 from graph.views.export import ExportFormat, register
 from graph.views.export.rdf_formats import sorted_graph
 from graph.views.network import to_networkx
+
+
+def edge_id(source: str, predicate: str, target: str) -> str:
+    """A stable id for one relation (same triple, same id in every export)."""
+    return "e" + hashlib.sha1(f"{source} {predicate} {target}".encode("utf-8")).hexdigest()[:16]
+
+
+def with_edge_ids(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """G with each edge keyed by edge_id() instead of its predicate (which stays an attribute), in the same order."""
+    H = nx.MultiDiGraph(**G.graph)
+    H.add_nodes_from(G.nodes(data=True))
+    for s, o, key, data in G.edges(keys=True, data=True):
+        H.add_edge(s, o, key=edge_id(s, data.get("predicate", key), o), **data)
+    return H
 
 
 def flat_copy(G: nx.MultiDiGraph, *, list_sep: str = "|", text_sep: str = " || ",
@@ -31,7 +49,7 @@ def flat_graph(ds: Dataset, *, list_sep: str = "|", text_sep: str = " || ") -> n
 
 
 def write_graphml(ds: Dataset, fh: BinaryIO) -> None:
-    write_graphml_xml(flat_graph(ds), fh)
+    write_graphml_xml(with_edge_ids(flat_graph(ds)), fh)
 
 
 def write_graphml_xml(G: nx.Graph, fh: BinaryIO) -> None:

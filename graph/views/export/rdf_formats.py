@@ -69,7 +69,9 @@ def _trig(ds: Dataset, fh: BinaryIO) -> None:
 
 
 def _sorted_lines(data: bytes) -> bytes:
-    lines = sorted(set(ln for ln in data.decode("utf-8").splitlines() if ln.strip()))
+    """N-Triples/N-Quads lines sorted and deduplicated. Lines end at "\n" only: str.splitlines() would also break
+    at U+2028, U+2029, U+0085 … inside a literal, which N-Triples writes as they are."""
+    lines = sorted(set(ln for ln in data.decode("utf-8").split("\n") if ln.strip()))
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
