@@ -420,4 +420,35 @@ def test_a_short_noun_glued_to_a_quotation_is_part_of_its_name_but_framing_words
                   "成功创建“八好乡村路”示范县。")
     for name in ("三岗联动", "五步闭环管理", "两高桥头堡"):
         assert name in found, name
-    assert "三实作风" not in found and "云谷揭牌" not in found and "八好乡村路示范县" not in found
+    assert "三实作风" not in found and "云谷揭牌" not in found
+    assert found.get("八好乡村路示范县") == "Designation"  # the title the verb confers, quotation and all
+
+
+def test_titles_a_verb_confers_lose_their_lead_and_tail_and_win_over_the_names_inside_them():
+    found = spans("示例文字标题\n白沙县入选首批全国农业社会化服务示范县、全省首批蔬菜“菜篮子”示范县和2023年度县域商业试点县,"
+                  "跻身省级美丽县城建设试点县城建议名单和“六好乡村路”全国示范县创建名单,连续三年荣获国家森林城市、"
+                  "全国休闲农业重点县等荣誉称号。")
+    for title in ("全国农业社会化服务示范县", "蔬菜菜篮子示范县", "县域商业试点县", "省级美丽县城建设试点县城",
+                  "六好乡村路全国示范县", "国家森林城市", "全国休闲农业重点县"):
+        assert found.get(title) == "Designation", title
+    assert "菜篮子" not in found and "六好乡村路" not in found  # quotations inside a title are no names of their own
+
+
+def test_ranked_and_level_prefixed_titles_and_a_body_that_confers():
+    found = spans("示例文字标题\n县域综合实力位居西部百强县第21位、全国百强县第88位,在中国县域创新百强县排名第15位。"
+                  "青石镇获评全国避暑旅游目的地、国家级绿色工业园区。城管工作获得省政府真抓实干督查激励。"
+                  "“青禾空间”入选“江南品牌”。")
+    for title in ("西部百强县", "全国百强县", "中国县域创新百强县", "全国避暑旅游目的地", "国家级绿色工业园区",
+                  "真抓实干督查激励", "江南品牌"):
+        assert found.get(title) == "Designation", title
+    assert found.get("省政府") == "Government"
+
+
+@pytest.mark.parametrize("text", [
+    "获批专项债券资金3亿元。", "获得国家级资金支持。", "获批设立青石综合保税区。", "新获批复省级美丽乡村14个。",
+    "群众获得感明显增强。", "经济总量位居全省第三。", "荣获国家和省市荣誉112项。", "新申报“甘味”企业商标品牌2个。",
+    "综合实力稳居国家级新区前三强。",
+])
+def test_what_a_conferring_verb_names_is_no_title_without_a_title_head_or_level(text):
+    found = spans("示例文字标题\n" + text)
+    assert not [k for k, v in found.items() if v == "Designation"], found

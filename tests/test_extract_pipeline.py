@@ -93,3 +93,18 @@ def test_every_mention_knows_its_document():
     for dg in corpus.documents:
         mentions = [m for e in dg.entities for m in e.mentions]
         assert mentions and {m.doc for m in mentions} == {dg.document.name}
+
+
+def _typed(text: str) -> set[tuple[str, str, str]]:
+    dg = extract_texts({"r.txt": text}).documents[0]
+    labels = {e.key: e.label for e in dg.entities}
+    return {(labels[r.subject], r.predicate, labels[r.object]) for r in dg.relations
+            if r.predicate not in ("relatedTo", "hasIndicator") and r.rule != "gazetteer"}
+
+
+def test_each_title_of_a_list_a_verb_confers_is_recognised_and_unnamed_subjects_are_the_reports_place():
+    got = _typed("鄂州市华容区人民政府工作报告\n——在华容区第三届人民代表大会第三次会议上\n"
+                 "我区入选首批全国农业社会化服务示范县、全省首批蔬菜“菜篮子”示范县,县域综合实力位居中部百强区第21位。"
+                 "庙岭镇获评全国避暑旅游目的地。\n")
+    assert {("华容区", "recognizedAs", "全国农业社会化服务示范县"), ("华容区", "recognizedAs", "蔬菜菜篮子示范县"),
+            ("华容区", "recognizedAs", "中部百强区"), ("庙岭镇", "recognizedAs", "全国避暑旅游目的地")} <= got

@@ -29,8 +29,10 @@ DESIGNATION_HEADS = ("示范区", "示范县", "示范市", "示范镇", "示范
                      "百强区", "百强镇", "百强", "千强镇", "强县", "强区", "强镇", "典型案例", "优秀案例", "实验区", "试验区",
                      "标杆园区", "实践园区", "提名奖", "奖", "称号", "第一镇", "城市", "先行区", "创新试点", "试点县",
                      "试点市", "示范点", "试点")
+# Verbs that give a title (X入选Y, 荣获Y).
 RECOGNITION_TRIGGERS = ("入选", "获评", "获批", "评为", "荣获", "获得", "授予", "命名为", "列为", "成功创建", "创建",
-                        "成功申报", "申报", "跻身", "被评为", "认定为", "获")
+                        "成功申报", "申报", "跻身", "被评为", "认定为", "获", "入列", "入围", "荣登", "创成", "列入",
+                        "确定为", "晋升为")
 PROBLEM_WORDS = ("难题", "瓶颈", "短板", "现象", "痛点", "堵点", "难点", "顽疾")
 # What follows a quotation and is part of the name: “四下基层”工作制度, “五个一”包联机制, “125”产业体系.
 TAIL_MAX_CHARS = 20
@@ -332,8 +334,10 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
         start = pre_start
         chain_start, chain_end = _quote_chain(text, m.start(), m.end())
         granted = _preceded_by_trigger(text, chain_start)
+        conferred = tail_end is None and _conferred_before().search(text, 0, chain_start) is not None
         if (granted and (content.endswith(DESIGNATION_HEADS) or text[chain_end:].startswith(_TITLE_WORDS))) or (
-                content.startswith(LEVEL_PREFIXES) and (granted or text[chain_end:].startswith(_TITLE_WORDS))):
+                content.startswith(LEVEL_PREFIXES) and (granted or text[chain_end:].startswith(_TITLE_WORDS))) \
+                or conferred:  # 入选“上海品牌”: what a conferring verb names in quotes is a title
             cls, conf = "Designation", 0.85
         elif tail_end is not None and tail.endswith("项目"):
             j = next((i for i, (_, s_, _) in enumerate(toks) if s_ == m.start()), None)
@@ -357,6 +361,12 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             out.append(_m(sent.start, sent, m.start() + 1, m.end() - 1, cls, "quote:alias", conf * 0.9,
                           label=_clean(label)))
     return out
+
+
+@lru_cache(maxsize=1)
+def _conferred_before() -> re.Pattern:
+    """A conferring verb (and a lead such as 首批) ending right before a quotation."""
+    return re.compile(rf"(?:{'|'.join(CONFERRING)})(?:首批|第[一二三四五六七八九十]+批|(?:19|20)\d{{2}}年度?)?$")
 
 
 def _names_a_body(word: str) -> bool:
@@ -1002,78 +1012,140 @@ def package_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
-_SENTENCE_MARKS = re.compile(r"[，,。；;]")
-_DESIGNATION_LEAD = re.compile(r"^(?:了|为|成为|连续\S{1,2}年|\d{4}年度?|首批|第[一二三四五六七八九十]+批)*")
+_SENTENCE_MARKS = re.compile(r"[，,。；;：:！!？?]")
+# Words before a title that are not part of it: 了, 连续三年, 2022年度 (dropped); 首批, 全省唯一 (kept in the mention's
+# text, left out of its label: 首批国家乡村振兴示范区 is the title 国家乡村振兴示范区).
+_TITLE_LEAD = re.compile(r"(?:了|为|成为)?(?:连续[一二三四五六七八九十两\d]+年)?(?:(?:19|20)\d{2}(?:年度|年)?)?")
+_TITLE_ORDINAL = re.compile(r"^(?:全国|全省|全市)?(?:首批|第[一二三四五六七八九十\d]+批|唯一的?|首个)")
+# What follows a title without being part of it: its rank (第14位, 榜首), the list it is on (创建名单), 称号, a count.
+_TITLE_TAIL = re.compile(r"(?:(?:排名|排)?第[一二三四五六七八九十百\d]+(?:位|名)?|前[一二三四五六七八九十百\d]+(?:位|名|强)?|榜首"
+                         r"|等?(?:荣誉)?称号|等荣誉|(?:创建|建议|试点|推荐)?名单|[\d一二三四五六七八九十两]+[个项家处]|等)$")
+# The heads a conferred title ends with, besides DESIGNATION_HEADS (全国深呼吸生态旅游魅力名区, 国家级绿色工业园区 …).
+TITLE_HEADS = DESIGNATION_HEADS + (
+    "百佳", "十强县", "十强", "名县", "名镇", "名村", "名区", "之乡", "之城", "典范", "样板", "案例", "品牌", "目的地",
+    "集群", "企业", "工厂", "车间", "景区", "度假区", "县城", "乡镇", "示范点", "先导区", "创新区", "创建区", "引领区",
+    "园区", "基地", "成果", "项目库", "激励", "评定", "金奖", "模范县", "示范带", "先进县", "村")
+# Ranking verbs name a title only with a rank after it (位居中部百强县第34位).
+RANKING_VERBS = ("位居", "位列", "稳居", "名列")
+# Verbs after which a level-prefixed name is a title even without a head (获评国家级绿色园区).
+CONFERRING = ("入选", "获评", "获批", "评为", "荣获", "授予", "命名为", "认定为", "被评为", "入列", "入围", "荣登",
+              "创成", "列为", "成功创建", "跻身", "确定为", "晋升为")
+# A level-prefixed name ending in one of these is support or praise, not a title (获得国家级资金支持).
+NOT_TITLE_ENDS = ("支持", "资金", "补助", "奖补", "补贴", "贷款", "投资", "批复", "立项", "肯定", "好评", "表扬", "认可",
+                  "关注", "重视", "指导", "审批", "验收", "评审", "备案", "荣誉")
+_TRIGGER = re.compile("|".join(sorted(RECOGNITION_TRIGGERS + RANKING_VERBS, key=len, reverse=True)))
+_RANKED_AT = re.compile(r"在([^，,。；;：:在]{4,30}?)中?(?:排名|排位|位列|位居)第[一二三四五六七八九十百\d]+")
+_OPENS_WITH_BODY = re.compile(r"^(?:[省市县区州]|国务院|党中央|中共中央)(?:委|政府|人民政府)?(?=[\u4e00-\u9fff“]{4})")
+_TITLE_CHARS = re.compile(r"[\u4e00-\u9fff“”\"（）()·]+")
+# A title ends before another verb of the sentence: 获评全国文明城市并通过复审.
+_TITLE_STOPS = ("并", "且", "后", "通过", "实现", "达到", "完成", "成为", "获得", "进行", "了")
+# Verbs of applying and striving: what they name is a title only with one of DESIGNATION_HEADS (申报…示范区).
+SEEKING = ("申报", "成功申报", "创建")
 
 
 def designation_mentions(sent: Sentence) -> list[Mention]:
-    """Awards and designations: after 入选/获评/创建 (千强镇, 示范乡镇), or opened by a level (省级食品安全示范区).
-    The subject of an enterprise designation (X入选…示范企业名单) is an organization."""
+    """Awards and designations: the titles a conferring verb names (入选/获评/荣获/创成 … A、B和C; 位居X第N位), each
+    cut from its lead (连续三年, 2022年度, 首批) and its tail (第14位, 创建名单, 称号); opened by a level
+    (省级食品安全示范区); 在X百强县排名第N位. The subject of an enterprise designation is an organization."""
     text, out = sent.text, []
-    seen: set[int] = set()
-    for trig in RECOGNITION_TRIGGERS:
-        if trig not in text:
-            continue
-        for m in re.finditer(re.escape(trig), text):
-            if m.start() in seen:
-                continue
-            seen.update(range(m.start(), m.end()))
-            rest = text[m.end():]
-            items = _TITLE_SEP.split(_SENTENCE_MARKS.split(rest, maxsplit=1)[0])
-            clause = items[0]
-            lead = _DESIGNATION_LEAD.match(clause).group(0)
-            clause = clause[len(lead):]
-            off = m.end() + len(lead)
-            if not clause or "“" in clause:
-                continue
-            best = _designation_end(clause, trig)
-            if best is None:
-                continue
-            name = clause[:best]
-            out.append(Mention(name, sent.start + off, sent.start + off + len(name), "Designation",
-                               f"pattern:{trig}+designation", 0.8, sentence=sent.index))
-            # 获评国家级绿色园区、全省先进开发区: further titles of the same verb, each a designation of its own
-            pos = off + len(clause)
-            for item in items[1:]:
-                pos += 1
-                end = _designation_end(item, trig)
-                if end is None or item[end:] not in ("", "名单", "创建名单", "称号"):
+    edges = None
+    for m in _TRIGGER.finditer(text):
+        trig = m.group()
+        edges = edges or {x for _, s, e in tokens(text) for x in (s, e)}
+        if m.start() not in edges or m.end() not in edges:
+            continue  # 获批复, 获得感: the verb is part of another word
+        rest = text[m.end():]
+        clause = _SENTENCE_MARKS.split(rest, maxsplit=1)[0]
+        pos = m.end() + len(_TITLE_LEAD.match(clause).group(0))
+        found = []
+        for k, (a, b) in enumerate(_title_items(text, pos, m.end() + len(clause))):
+            title = _title_span(text, a, b, trig, first=k == 0)
+            if title is None:
+                if trig in RANKING_VERBS:
                     break
-                out.append(_m(sent.start, sent, pos, pos + end, "Designation", f"pattern:{trig}+designation", 0.75))
-                pos += len(item)
-            if name.endswith("企业") or clause[best:].startswith("企业"):
-                subj = _subject_before(text, m.start())
-                if subj is not None:
-                    a, b = subj
-                    out.append(_m(sent.start, sent, a, b, "Company", f"pattern:X{trig}企业", 0.75))
+                continue
+            found.append(title)
+        for a, b, label in found:
+            out.append(_m(sent.start, sent, a, b, "Designation", f"pattern:{trig}+designation", 0.8, label=label))
+        if found and (found[0][2].endswith("企业") or text.startswith("企业", found[0][1])):
+            subj = _subject_before(text, m.start())
+            if subj is not None:
+                out.append(_m(sent.start, sent, *subj, "Company", f"pattern:X{trig}企业", 0.75))
+    for m in _RANKED_AT.finditer(text) if "排" in text or "位" in text else ():
+        a, b = m.span(1)
+        if text[a:b].endswith(TITLE_HEADS) and not _PUNCT.intersection(text[a:b]):
+            out.append(_m(sent.start, sent, a, b, "Designation", "pattern:在X排名第N", 0.75))
     for m in _LEVEL_DESIGNATION.finditer(text):
         out.append(_m(sent.start, sent, m.start(), m.end(), "Designation", "pattern:level+designation", 0.75))
     return out
 
 
-# Verbs that confer a title: after them a level-prefixed name (获评国家级绿色园区) is a designation even without a head.
-CONFERRING = ("入选", "获评", "获批", "评为", "荣获", "授予", "命名为", "认定为", "被评为")
+def _title_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The titles one verb names, as spans: split at 、 and at 和/及/与 after a whole title (…示范县和2022年度…)."""
+    items, a = [], start
+    for k in range(start, end):
+        c = text[k]
+        if c == "、" or (c in "和及与" and k > a and _TITLE_TAIL.sub("", text[a:k]).endswith(TITLE_HEADS)):
+            items.append((a, k))
+            a = k + 1
+    items.append((a, end))
+    return [(a, b) for a, b in items if b > a]
 
 
-def _designation_end(clause: str, trig: str) -> int | None:
-    """Where a designation named at the start of `clause` ends: after its last title head, or the whole of a
-    level-prefixed name after a conferring verb."""
-    best = None
-    for head in DESIGNATION_HEADS:
-        k = clause.rfind(head)
-        if k != -1 and (best is None or k + len(head) > best):
-            best = k + len(head)
-    if best is not None and clause[:best].endswith("称号") and best >= 6:
-        best -= 2  # 授予全国…示范区称号: the title is the name before 称号
-    if best is not None and best >= 4:
-        return best
-    if trig in CONFERRING and clause.startswith(LEVEL_PREFIXES) and 5 <= len(clause) <= 20 and _ALL_HAN.fullmatch(clause):
-        return len(clause)
+def _title_span(text: str, a: int, b: int, trig: str, first: bool) -> tuple[int, int, str] | None:
+    """(start, end, label) of the title in text[a:b] named after verb `trig`, or None when it names none."""
+    a += len(_TITLE_LEAD.match(text, a, b).group(0)) if a < b else 0
+    item = text[a:b]
+    for stop in _TITLE_STOPS:  # 获评全国文明城市并通过复审
+        k = item.find(stop, 2)
+        if k != -1:
+            item = item[:k]
+    body = _OPENS_WITH_BODY.match(item)
+    if body is not None and body.group(0) in ("省委", "省政府", "市委", "市政府", "县委", "县政府", "区委", "区政府",
+                                              "国务院", "党中央", "中共中央"):
+        a, item = a + body.end(), item[body.end():]  # 获得省政府真抓实干督查激励: the body gives, the title is after it
+    ranked = trig in RANKING_VERBS
+    core = item
+    while True:
+        cut = _TITLE_TAIL.sub("", core)
+        if cut == core:
+            break
+        core = cut
+    if ranked and core == item:
+        return None  # 位居全国百强区方阵: a ranking verb names a title only with its rank
+    core = core.rstrip("（(")
+    if len(core) < 4 or not _TITLE_CHARS.fullmatch(core):
+        return None  # 获得…10亿元: no title
+    label = _clean(core)
+    ordinal = _TITLE_ORDINAL.match(label)
+    if ordinal and len(label) - ordinal.end() >= 4:
+        label = label[ordinal.end():]
+    first_word = tokens(label)[0][0]
+    if is_boundary(first_word) and (word_tag(first_word) or "").startswith("v"):
+        return None  # 获批设立…, 获批建设…: a verb, not a title
+    if label.endswith(DESIGNATION_HEADS if trig in SEEKING else TITLE_HEADS):
+        return a, a + len(core), label
+    if not ranked and trig in CONFERRING and core.startswith(LEVEL_PREFIXES + _province_names()) \
+            and len(label) <= 24 and not core.endswith(NOT_TITLE_ENDS) \
+            and word_tag(tokens(core)[-1][0]) not in ("v", "vd", "d", "m", "q"):
+        return a, a + len(core), label  # 获批国家级绿色工业园区, 获评全国避暑旅游目的地
+    if first and not ranked:
+        best = max((core.rfind(h) + len(h) for h in DESIGNATION_HEADS if h in core), default=-1)
+        if best >= 4:  # 入选全省示范区创建: the title ends at its last head
+            return a, a + best, _clean(core[:best])
     return None
 
 
-# Titles listed after one verb: 、 or a conjunction before the next title's level (…示范县和全省…示范区).
-_TITLE_SEP = re.compile(rf"、|[和及与](?={'|'.join(LEVEL_PREFIXES)})")
+@lru_cache(maxsize=1)
+def _province_names() -> tuple[str, ...]:
+    """Provinces by their full and short names (湖南省, 上海): a title may open with its province instead of a level."""
+    gz = _gazetteer()
+    if gz is None:
+        return ()
+    divs = [d for name in _gazetteer_shorts() for d in gz.by_short(name) if d.level == "province"]
+    return tuple(sorted({d.name for d in divs} | {d.short for d in divs if len(d.short) >= 2}, key=len, reverse=True))
+
+
 _ALL_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _LEVEL_DESIGNATION = re.compile(r"(?:全国|国家级|国家|全省|省级|全市|市级)(?:(?!首个|首批|唯一)[\u4e00-\u9fff]){2,18}?(?:示范区|示范县|示范市|示范镇|"
                                 r"示范乡镇|示范村|示范园区|示范基地|先进区|先进县|先进单位|先进集体|百强县|百强区|千强镇|"
@@ -1277,6 +1349,8 @@ RULE_PRIORITY = {"quote": 6, "title": 6, "pattern": 3, "lexicon": 3, "suffix": 3
 def _priority(m: Mention) -> tuple:
     fam = m.rule.split(":")[0].split("+")[0]
     rank = RULE_PRIORITY.get(fam, 1)
+    if m.rule.endswith("+designation") and m.rule != "pattern:level+designation":
+        rank = 6  # a title a verb confers marks its own edges, over the names and quotations inside it
     return (rank >= 6, m.end - m.start, rank, m.confidence)
 
 
@@ -1300,7 +1374,8 @@ def select_mentions(cands: list[Mention]) -> list[Mention]:
                 elif m.cls in INSTITUTIONS:  # 江南大学江阴校区一期: the university opens the project's name
                     nest = top_class(k.cls) == "Project" and m.start == k.start and m.rule.startswith("suffix:") \
                         and m.text[:1] not in ADMIN_ABBR  # 区人民医院改扩建 is the works, not a named hospital
-                if inside and (m.rule == "quote:alias" or nest) and (m.start, m.end) != (k.start, k.end):
+                alias = m.rule == "quote:alias" and k.label == m.label  # the short form inside its own quotation
+                if inside and (alias or nest) and (m.start, m.end) != (k.start, k.end):
                     continue
                 ok = False
                 break
