@@ -673,13 +673,9 @@ def admin_known(name: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _gazetteer():
-    try:
-        from graph.extract import gazetteer
+    from graph.extract import gazetteer
 
-        gazetteer.load_divisions()
-        return gazetteer
-    except (ImportError, OSError, ValueError):
-        return None
+    return gazetteer.loaded()
 
 
 def suffix_mentions(sent: Sentence) -> list[Mention]:
