@@ -452,3 +452,23 @@ def test_ranked_and_level_prefixed_titles_and_a_body_that_confers():
 def test_what_a_conferring_verb_names_is_no_title_without_a_title_head_or_level(text):
     found = spans("示例文字标题\n" + text)
     assert not [k for k, v in found.items() if v == "Designation"], found
+
+
+def test_sectors_listed_before_a_shared_head_between_etc_and_its_head_and_lists_of_economies():
+    found = spans("示例文字标题\n文旅康养、现代物流产业加快发展。培育纺织服装、绿色建材为主的工业体系。"
+                  "引进青禾、远拓等上规模新能源装备企业。光伏、储能千亩产业园开工。积极发展首店经济、夜间经济。"
+                  "引进落地青禾智造等一批绿色食品产业项目。")
+    for sector in ("文旅康养", "现代物流", "纺织服装", "绿色建材", "新能源装备", "光伏", "储能", "首店经济", "夜间经济",
+                   "绿色食品"):  # 绿色食品产业: the label without the word for industry
+        assert found.get(sector) == "Industry", sector
+    assert found.get("千亩产业园") == "IndustrialProject"
+    assert "绿色食品产业项目" not in found  # the head of a list after 等, not a project's name
+
+
+@pytest.mark.parametrize("text", [
+    "调结构稳增长、抓项目育产业。", "延伸产业链,补齐短板。", "民营经济、县域经济持续壮大。", "引进青禾、远拓等一批重点项目。",
+    "引进青禾、远拓等高新技术企业。",
+])
+def test_clauses_economies_of_ownership_and_ranks_of_companies_are_no_sectors(text):
+    found = spans("示例文字标题\n" + text)
+    assert not [k for k, v in found.items() if v == "Industry"], found

@@ -108,3 +108,10 @@ def test_each_title_of_a_list_a_verb_confers_is_recognised_and_unnamed_subjects_
                  "庙岭镇获评全国避暑旅游目的地。\n")
     assert {("华容区", "recognizedAs", "全国农业社会化服务示范县"), ("华容区", "recognizedAs", "蔬菜菜篮子示范县"),
             ("华容区", "recognizedAs", "中部百强区"), ("庙岭镇", "recognizedAs", "全国避暑旅游目的地")} <= got
+
+
+def test_companies_and_parks_are_in_the_sectors_their_list_names():
+    got = _typed("鄂州市华容区人民政府工作报告\n——在华容区第三届人民代表大会第三次会议上\n"
+                 "引进青禾、远拓等上规模新能源装备企业。光伏、储能千亩产业园开工。\n")
+    assert {("青禾", "inSector", "新能源装备"), ("远拓", "inSector", "新能源装备"), ("千亩产业园", "inSector", "光伏"),
+            ("千亩产业园", "inSector", "储能")} <= got

@@ -334,7 +334,8 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
         start = pre_start
         chain_start, chain_end = _quote_chain(text, m.start(), m.end())
         granted = _preceded_by_trigger(text, chain_start)
-        conferred = tail_end is None and _conferred_before().search(text, 0, chain_start) is not None
+        conferred = tail_end is None and _conferred_before().search(text, 0, chain_start) is not None \
+            and not text.startswith("等", chain_end)  # 创建“A”“B”等7项…试点: examples of a counted title
         if (granted and (content.endswith(DESIGNATION_HEADS) or text[chain_end:].startswith(_TITLE_WORDS))) or (
                 content.startswith(LEVEL_PREFIXES) and (granted or text[chain_end:].startswith(_TITLE_WORDS))) \
                 or conferred:  # 入选“上海品牌”: what a conferring verb names in quotes is a title
@@ -366,7 +367,7 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
 @lru_cache(maxsize=1)
 def _conferred_before() -> re.Pattern:
     """A conferring verb (and a lead such as 首批) ending right before a quotation."""
-    return re.compile(rf"(?:{'|'.join(CONFERRING)})(?:首批|第[一二三四五六七八九十]+批|(?:19|20)\d{{2}}年度?)?$")
+    return re.compile(rf"(?:{'|'.join(NAMING)})(?:首批|第[一二三四五六七八九十]+批|(?:19|20)\d{{2}}年度?)?$")
 
 
 def _names_a_body(word: str) -> bool:
@@ -696,7 +697,8 @@ def suffix_mentions(sent: Sentence) -> list[Mention]:
             m = _suffix_name(text, toks, i, suffix, nxt)
             if m is not None:
                 start, cls, conf = m
-                out.append(_m(sent.start, sent, start, e, cls, f"suffix:{suffix.text}", conf))
+                label = _sector_label(text[start:e]) if cls == "Industry" else ""
+                out.append(_m(sent.start, sent, start, e, cls, f"suffix:{suffix.text}", conf, label=label))
             break
     return out
 
@@ -747,14 +749,23 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
         if _COUNT_BIG.search(text, start, sfx_start):
             return None
         while first < j and len(toks[first][0]) > 1 and (
-                word_tag(toks[first][0]) in ("v", "vd", "vn", "d", "ad") or is_generic(toks[first][0])):
-            first += 1
+                word_tag(toks[first][0]) in ("v", "vd", "d", "ad") or toks[first][0] in DEVELOP_VERBS
+                or is_generic(toks[first][0])):
+            first += 1  # but 检验检测认证产业: nouns of a verb (vn) name the industry
         start = toks[first][1] if first < j else toks[j][1]
+        stem = text[start:sfx_start]
+        if any(w in stem for w in ("项目", "企业", "工作")):
+            return None  # 抓项目育产业: a clause about projects, not an industry's name
+        if suffix.text.endswith("产业链") and (stem.endswith("化") or (
+                len(tokens(stem)) == 1 and word_tag(stem) not in ("n", "vn", None))):
+            return None  # 延伸产业链, 力保产业链, 一体化产业链: what is done to a chain, not a sector
     if top_class(suffix.cls) == "Initiative" and 0 < start < sfx_start - 2 and text[start - 1] == "、" \
             and text[start] in "省市县区" and first < j and len(toks[first][0]) == 1:
         start, first = start + 1, first + 1  # 国家、省、市稳增长一揽子政策: the levels are a list before the name
     stem = text[start:sfx_start]
     name = text[start:e]
+    if suffix.text == "项目" and _AFTER_ETC.search(text, 0, start):
+        return None  # A、B等一批新能源关联产业项目: the head of a list, not a project's name
     stem_toks = list(toks[first:j]) + ([(head, toks[j][1], sfx_start)] if head else [])
     if all(word_tag(t[0]) in ("q", "m") for t in stem_toks):
         return None  # 3公里公园景观: a measure, not a name
@@ -779,7 +790,11 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     return start, cls, conf
 
 
+# Verbs a report puts before an industry (发展生态节能环保产业); jieba tags some of them as nouns of a verb (vn).
+DEVELOP_VERBS = ("发展", "培育", "壮大", "做强", "做大", "做优", "提升", "打造", "推动", "推进", "引进", "布局", "聚焦",
+                 "支持", "扶持", "加快", "振兴", "建设", "服务", "升级", "改造")
 _NUMERAL_RUN = re.compile(r"[一二三四五六七八九十\d]+")
+_AFTER_ETC = re.compile(r"等(?:一批|一大批|[一二三四五六七八九十两百\d]+[个家批项])?$")
 _COUNT_BIG = re.compile(r"[一二三四五六七八九十两]大")
 _COUNTED_KIND = re.compile(r"[一二三四五六七八九十两百千\d]+[个项大类条张批家种]")
 _ORDINAL_SESSION = re.compile(r"第[一二三四五六七八九十\d]+[次届]")
@@ -1026,6 +1041,8 @@ RANKING_VERBS = ("位居", "位列", "稳居", "名列")
 # Verbs after which a level-prefixed name is a title even without a head (获评国家级绿色园区).
 CONFERRING = ("入选", "获评", "获批", "评为", "荣获", "授予", "命名为", "认定为", "被评为", "入列", "入围", "荣登",
               "创成", "列为", "成功创建", "跻身", "确定为", "晋升为")
+# Verbs whose object is the title itself (入选“X品牌”), not a thing created or approved.
+NAMING = ("入选", "获评", "荣获", "评为", "被评为", "授予", "命名为", "入围", "荣登", "入列")
 # A level-prefixed name ending in one of these is support or praise, not a title (获得国家级资金支持).
 NOT_TITLE_ENDS = ("支持", "资金", "补助", "奖补", "补贴", "贷款", "投资", "批复", "立项", "肯定", "好评", "表扬", "认可",
                   "关注", "重视", "指导", "审批", "验收", "评审", "备案", "荣誉")
@@ -1192,6 +1209,104 @@ def sector_list_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+# What an industry's name ends with (generic Chinese industry vocabulary): a qualifier between 等 and 企业/项目 that ends
+# with one names the sector of the list (等上规模电子信息企业, 等一批新能源关联产业项目).
+SECTOR_WORDS = ("产业", "制造", "装备", "信息", "电子", "材料", "能源", "医药", "生物", "食品", "化工", "纺织", "服装",
+                "服饰", "汽车", "家电", "建材", "物流", "旅游", "文旅", "农业", "养殖", "种植", "光伏", "风电", "储能",
+                "电池", "半导体", "芯片", "集成电路", "健康", "康养", "文化", "电商", "商贸", "金融", "软件", "通信",
+                "航空", "航天", "冶金", "钢铁", "机械", "家居", "陶瓷", "畜牧", "水产", "渔业", "林业", "加工", "创意")
+# Words of size and rank before the sector in 等(一批)(上规模)X企业, which are not part of it.
+_SCALE_WORDS = re.compile(r"^(?:[一二三四五六七八九十两百千\d]+[个家批项]|一批|一大批|上规模|规模以上|规上|重点|龙头|骨干|优质|知名|"
+                          r"国内知名|头部|大型|新兴|优势|特色)*")
+# Heads a list of industries shares: 文化创意、生命健康产业; A、B为主的工业体系; 集成电路、基因科技千亩产业园.
+_SECTOR_HEAD = re.compile(r"(产业集群|全产业链|产业链|产业)(?!园|基地|城|带|体系|项目|化|政策|工人|发展|结构|工程|大会|用地)"
+                          r"|为主(?:导)?的(?=[\u4e00-\u9fff]{0,6}(?:体系|格局|结构))"
+                          r"|(?=[百千万]亩(?:产业园|产业基地|产业集聚区))")
+_SIZE_PARK = re.compile(r"[百千万]亩(?:产业园|产业基地|产业集聚区)")
+# 首发经济、品牌经济: a list of economies names sectors; these are ownership forms and scales, not sectors.
+_NOT_AN_ECONOMY = ("民营", "县域", "区域", "集体", "实体", "宏观", "国民", "市场", "社会", "地方", "村级", "城市", "农村",
+                   "乡村", "开放型", "外向型", "公有制", "非公有制", "个体")
+_ECONOMY_LIST = re.compile(r"(?:[\u4e00-\u9fff]{2,4}经济、)+[\u4e00-\u9fff]{2,4}经济")
+
+
+def _sector_item(item: str) -> bool:
+    """Is a list item a sector's name: a short noun phrase, no count, verb or generic word?"""
+    if not 2 <= len(item) <= 8 or not _ALL_HAN.fullmatch(item) or is_generic(item) or _COUNT_BIG.search(item):
+        return False
+    toks = tokens(item)
+    if is_boundary(toks[0][0]) or any(w in FUNC_CHARS for w, _, _ in toks) or any(
+            word_tag(w) in ("v", "vd", "d", "p", "c", "r") for w, _, _ in toks[:-1]):
+        return False  # 调结构稳增长: a clause, not a sector
+    if len(toks) == 1:
+        return (word_tag(item) or "n") in ("n", "nz", "vn", "j", "l", "nr", "ng")
+    return (word_tag(toks[-1][0]) or "n") in ("n", "nz", "vn", "j", "l", "an", "nr", "ng", "b", "v", "a")
+
+
+def coordinated_sector_mentions(sent: Sentence) -> list[Mention]:
+    """Industries listed before the head they share (文化创意、生命健康产业; 培育服装服饰、新型建材为主的工业体系;
+    集成电路、基因科技千亩产业园, whose size-named park is a project), and lists of economies (首发经济、夜间经济)."""
+    text, out = sent.text, []
+    if "、" not in text:
+        return out
+    for h in _SECTOR_HEAD.finditer(text):
+        chunk = _CHUNK_MARKS.split(text[:h.start()])[-1]
+        items = _ITEM_MARKS.split(chunk)
+        if len(items) < 2 and not h.group().startswith("为主"):
+            continue  # a single X产业 is the suffix rule's; a list makes its items sectors
+        toks = tokens(items[0])
+        cut = max((e for w, _, e in toks if is_boundary(w) or w in FUNC_CHARS), default=0)
+        items[0] = items[0][cut:]
+        if not all(_sector_item(x) for x in items):
+            continue
+        pos = h.start() - len(chunk) + cut
+        for k, item in enumerate(items):
+            pos = text.find(item, pos)
+            glued = k == len(items) - 1 and h.group().startswith("产业")
+            end = h.end() if glued else pos + len(item)  # 生命健康产业: the last item takes the shared head
+            out.append(_m(sent.start, sent, pos, end, "Industry", "list:A、B产业", 0.7, label=item))
+            pos += len(item)
+        park = _SIZE_PARK.match(text, h.end())
+        if park:  # 千亩产业园: a park named by its size alone
+            out.append(_m(sent.start, sent, park.start(), park.end(), "IndustrialProject", "list:A、B千亩产业园", 0.7))
+    for m in _ECONOMY_LIST.finditer(text):
+        pos = m.start()
+        for k, item in enumerate(m.group().split("、")):
+            if k == 0:  # 积极发展首发经济: the verb before the list is not part of its first item
+                cut = max((e for w, _, e in tokens(item)[:-1] if is_boundary(w) or word_tag(w) in ("v", "vn")),
+                          default=0)
+                pos, item = pos + cut, item[cut:]
+            stem = item[:-2]
+            toks = tokens(stem)
+            if len(stem) >= 2 and stem not in _NOT_AN_ECONOMY and not is_boundary(toks[0][0]):
+                out.append(_m(sent.start, sent, pos, pos + len(item), "Industry", "list:X经济", 0.65))
+            pos += len(item) + 1
+    return out
+
+
+_SECTOR_TAILS = ("全产业链", "产业集群", "产业链", "产业")
+
+
+def _sector_label(name: str) -> str:
+    """A sector's label without the word for industry (生命健康产业 → 生命健康; 农业产业 stays: 农业 alone is generic)."""
+    for tail in _SECTOR_TAILS:
+        stem = name[:-len(tail)]
+        if name.endswith(tail) and len(stem) >= 2 and not is_generic(stem) and (
+                tail == "产业集群" or stem.endswith(SECTOR_WORDS + ("经济",))):
+            return stem
+    return name
+
+
+def qualifier_sector(text: str, m: re.Match) -> tuple[int, int] | None:
+    """The sector named between 等 and the head of a list (等上规模电子信息企业 → 电子信息), as a span."""
+    q = m.group(1)
+    lead = _SCALE_WORDS.match(q).group(0)
+    a = m.start(1) + len(lead)
+    name = text[a:m.end(1)]
+    if 2 <= len(name) <= 8 and name.endswith(SECTOR_WORDS) and not is_generic(name) and _ALL_HAN.fullmatch(name):
+        return a, m.end(1)
+    return None
+
+
 # Verbs that bring an investor in: the items of 引进A、B等项目 are the companies, not their projects.
 ATTRACT_VERBS = ("引进", "引入", "招引", "落户", "落地")
 
@@ -1219,15 +1334,22 @@ def list_mentions(sent: Sentence) -> list[Mention]:
         attracted = cls == "IndustrialProject" and any(v in items[0][:cut] for v in ATTRACT_VERBS)
         items[0] = items[0][cut:]
         pos = m.start() - len("、".join(items))
+        # 新能源装备制造、新材料等项目: when one item is a sector by its name, the items that name nothing proper are too
+        sectors = any(class_of_name(x, "") == "Industry" for x in items)
         for item in items:
             if 2 <= len(item) <= (16 if cls == "IndustrialProject" else 10) and not is_generic(item) \
                     and item not in boundary_words() and _HAN.search(item) \
                     and not _NOT_AN_ITEM.search(item):
                 own = class_of_name(item, "")
+                if own != "Industry" and sectors and not _proper_part(list(tokens(item))):
+                    own = "Industry"
                 if own != "Industry":  # 新能源装备制造等项目: a sector; 引进青禾科技等项目: the investor
                     own = "Company" if attracted and not own and _proper_part(list(tokens(item))) else cls
                 out.append(_m(sent.start, sent, pos, pos + len(item), own, f"list:等{m.group(2)}", 0.7))
             pos += len(item) + 1
+        sector = qualifier_sector(text, m) if cls != "Industry" else None
+        if sector is not None:  # 等上规模电子信息企业: the sector the listed companies are in
+            out.append(_m(sent.start, sent, *sector, "Industry", "list:等X企业", 0.7, label=_sector_label(text[slice(*sector)])))
     return out
 
 
@@ -1333,7 +1455,8 @@ def owner_mentions(project: Mention, text: str, offset: int) -> Mention | None:
                    sentence=project.sentence)
 
 
-RULES = (quoted_mentions, title_mentions, version_mentions, sector_list_mentions, body_mentions, agency_mentions, term_mentions, designation_mentions,
+RULES = (quoted_mentions, title_mentions, version_mentions, sector_list_mentions, coordinated_sector_mentions,
+         body_mentions, agency_mentions, term_mentions, designation_mentions,
          suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions, numbered_unit_mentions, partner_mentions,
          package_mentions)
 
