@@ -472,3 +472,11 @@ def test_sectors_listed_before_a_shared_head_between_etc_and_its_head_and_lists_
 def test_clauses_economies_of_ownership_and_ranks_of_companies_are_no_sectors(text):
     found = spans("示例文字标题\n" + text)
     assert not [k for k, v in found.items() if v == "Industry"], found
+
+
+def test_a_quoted_common_word_is_a_figure_of_speech_but_counted_slogans_and_policy_terms_stay():
+    found = spans("示例文字标题\n织密保水“防护网”,擦亮“金字招牌”,“铁腕”整治违建,争当“优等生”。"
+                  "做好“三农”工作,落实“双减”政策,推行“河长制”。")
+    for figure in ("防护网", "保水防护网", "金字招牌", "铁腕", "优等生"):
+        assert figure not in found, figure
+    assert "三农" in found and "双减政策" in found and "河长制" in found

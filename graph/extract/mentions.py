@@ -325,6 +325,8 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
                     pre_start = toks[j][1]
         if not _HAN.search(content) and tail_end is None:
             continue  # a bare number in quotes (“125”) names something only with its tail noun
+        if tail_end is None and _metaphor(content) and _conferred_before().search(text, 0, m.start()) is None:
+            continue  # 织密“防护网”, 擦亮“金字招牌”, “铁腕”落实: a common word used as a figure, not a name
         if tail_end is not None:
             tail = text[m.end():tail_end]
             label = text[pre_start:m.start()] + content + tail
@@ -362,6 +364,16 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             out.append(_m(sent.start, sent, m.start() + 1, m.end() - 1, cls, "quote:alias", conf * 0.9,
                           label=_clean(label)))
     return out
+
+
+# Dictionary tags of common nouns, adjectives and adverbs: a quotation that is one such word is a figure of speech.
+_FIGURE_TAGS = ("n", "s", "b", "z", "a", "an", "d")
+
+
+def _metaphor(content: str) -> bool:
+    """Is a quotation one common dictionary word (防护网, 优等生, 铁腕, 清零), neither counted (“三农”) nor a policy term?"""
+    return len(tokens(content)) == 1 and word_tag(content) in _FIGURE_TAGS and content[0] not in _NUMERALS \
+        and content[0] not in "双" and content not in policy_terms()
 
 
 @lru_cache(maxsize=1)
