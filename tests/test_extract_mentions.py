@@ -480,3 +480,14 @@ def test_a_quoted_common_word_is_a_figure_of_speech_but_counted_slogans_and_poli
     for figure in ("防护网", "保水防护网", "金字招牌", "铁腕", "优等生"):
         assert figure not in found, figure
     assert "三农" in found and "双减政策" in found and "河长制" in found
+
+
+def test_mountains_and_reservoirs_jieba_knows_are_places_but_idioms_and_cities_named_after_mountains_are_not():
+    found = spans("示例文字标题\n守好密云水库,加强雾灵山、云蒙山等自然保护区建设,新建白石水库。"
+                  "把绿水青山变为金山银山,靠山吃山。马鞍山加快发展。")
+    assert found.get("密云水库") == "Lake" and found.get("白石水库") == "Lake"
+    assert found.get("雾灵山") == "Mountain" and found.get("云蒙山") == "Mountain"
+    assert "守好密云水库" not in found
+    for idiom in ("金山", "银山", "金山银山", "绿水青山", "靠山"):
+        assert found.get(idiom) != "Mountain", idiom
+    assert found.get("马鞍山") != "Mountain"

@@ -630,6 +630,14 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
     return first
 
 
+def _mountain(word: str) -> bool:
+    """A mountain jieba knows as a place word of three or more characters (云蒙山, 花果山), which is no division's
+    name (马鞍山, 平顶山 are cities); two-character words are idioms and cities (金山银山, 江山, 黄山)."""
+    gz = _gazetteer()
+    return len(word) >= 3 and word_tag(word) == "ns" and gz is not None and not gz.by_name(word) \
+        and not any(d.level != "town" for d in gz.by_short(word))  # a town may bear a mountain's name
+
+
 def _gazetteer_name(text: str, sfx_start: int, end: int) -> int | None:
     """Start of the longest administrative name in the gazetteer that ends at `end` (双流区, 华容镇)."""
     gz = _gazetteer()
@@ -731,7 +739,7 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
             return a, suffix.cls, min(0.95, suffix.confidence + 0.15)
     if suffix.weak:
         numbered = w.endswith(suffix.text) and bool(_NUMERAL_RUN.fullmatch(w[:-len(suffix.text)]))
-        if word_tag(w) in PROPER_POS and len(w) > len(suffix.text) and suffix.text != "山" and (
+        if word_tag(w) in PROPER_POS and len(w) > len(suffix.text) and (suffix.text != "山" or _mountain(w)) and (
                 suffix.cls in PLACE_CLASSES or word_tag(w) == "ns"):
             # a known place word (湖北省, 陆丰市, 灵山岛): the name is the word itself
             if is_generic(w) or (suffix.admin and suffix.cls in CODED_ADMIN and not admin_known(w)):
@@ -748,7 +756,10 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     head = text[toks[j][1]:sfx_start]
     if head and head in boundary_words():
         return None
-    proper_only = suffix.weak and suffix.cls in PLACE_CLASSES
+    if suffix.cls in FEATURE_CLASSES and word_tag(w) == "ns" and len(w) > len(suffix.text) and w.endswith(suffix.text):
+        return s, suffix.cls, suffix.confidence  # 守好密云水库: a reservoir jieba knows is the word itself
+    # a place's name is proper nouns; a lake or reservoir after a verb is one too (守好青山水库 is 青山水库)
+    proper_only = suffix.cls in PLACE_CLASSES and (suffix.weak or suffix.cls in FEATURE_CLASSES)
     first = _walk_left(toks, j, proper_only, 8 if proper_only else 20, stop_at_facility=suffix.text == "项目",
                        capacity=top_class(suffix.cls) == "Project")
     start = toks[first][1] if first < j else toks[j][1]
