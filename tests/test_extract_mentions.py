@@ -491,3 +491,8 @@ def test_mountains_and_reservoirs_jieba_knows_are_places_but_idioms_and_cities_n
     for idiom in ("金山", "银山", "金山银山", "绿水青山", "靠山"):
         assert found.get(idiom) != "Mountain", idiom
     assert found.get("马鞍山") != "Mountain"
+
+
+def test_an_award_is_named_without_the_level_that_gives_it():
+    found = spans("示例文字标题\n连续三个季度获全市争先创优“先锋奖”,获省投资“赛龙舟”激励。")
+    assert found.get("争先创优先锋奖") == "Designation" and found.get("投资赛龙舟激励") == "Designation"

@@ -115,3 +115,13 @@ def test_companies_and_parks_are_in_the_sectors_their_list_names():
                  "引进青禾、远拓等上规模新能源装备企业。光伏、储能千亩产业园开工。\n")
     assert {("青禾", "inSector", "新能源装备"), ("远拓", "inSector", "新能源装备"), ("千亩产业园", "inSector", "光伏"),
             ("千亩产业园", "inSector", "储能")} <= got
+
+
+def test_a_sentence_with_no_subject_goes_on_about_the_zone_the_sentence_before_opened_with():
+    got = _typed("鄂州市华容区人民政府工作报告\n——在华容区第三届人民代表大会第三次会议上\n"
+                 "青石经开区实现工业总产值120亿元;引进项目9个。成功入选全省绿色园区。\n"
+                 "全区生产总值增长6%。成功入选全省营商环境示范县。\n"
+                 "白沙园区等三大园区提速建设。获评全省开发区先进单位。\n")
+    assert ("青石经开区", "recognizedAs", "全省绿色园区") in got
+    assert ("华容区", "recognizedAs", "全省营商环境示范县") in got
+    assert ("白沙园区", "recognizedAs", "全省开发区先进单位") not in got  # an example of a counted set

@@ -1050,6 +1050,7 @@ _SENTENCE_MARKS = re.compile(r"[，,。；;：:！!？?]")
 # Words before a title that are not part of it: 了, 连续三年, 2022年度 (dropped); 首批, 全省唯一 (kept in the mention's
 # text, left out of its label: 首批国家乡村振兴示范区 is the title 国家乡村振兴示范区).
 _TITLE_LEAD = re.compile(r"(?:了|为|成为)?(?:连续[一二三四五六七八九十两\d]+年)?(?:(?:19|20)\d{2}(?:年度|年)?)?")
+_AWARD_GIVER = re.compile(r"全?[省市县区](?![级委政])")
 _TITLE_ORDINAL = re.compile(r"^(?:全国|全省|全市)?(?:首批|第[一二三四五六七八九十\d]+批|唯一的?|首个)")
 # What follows a title without being part of it: its rank (第14位, 榜首), the list it is on (创建名单), 称号, a count.
 _TITLE_TAIL = re.compile(r"(?:(?:排名|排)?第[一二三四五六七八九十百\d]+(?:位|名)?|前[一二三四五六七八九十百\d]+(?:位|名|强)?|榜首"
@@ -1156,6 +1157,9 @@ def _title_span(text: str, a: int, b: int, trig: str, first: bool) -> tuple[int,
     ordinal = _TITLE_ORDINAL.match(label)
     if ordinal and len(label) - ordinal.end() >= 4:
         label = label[ordinal.end():]
+    giver = _AWARD_GIVER.match(label)
+    if giver and label.endswith(("奖", "激励", "评定")) and len(label) - giver.end() >= 4:
+        label = label[giver.end():]  # 全市争先创优优胜奖: an award is named without the level that gives it
     first_word = tokens(label)[0][0]
     if is_boundary(first_word) and (word_tag(first_word) or "").startswith("v"):
         return None  # 获批设立…, 获批建设…: a verb, not a title
