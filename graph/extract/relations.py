@@ -519,8 +519,9 @@ def _previous_topic(view: SentenceView) -> list[Entity]:
     if i < 0 or i not in view.index:
         return []
     prev = sentences[i]
-    if "\n" in view.doc.text[prev.start:view.sentence.start]:
-        return []
+    between = view.doc.text[prev.start:view.sentence.start]
+    if "\n" in between or _triggers(between, RECOGNITION_TRIGGERS):
+        return []  # 庙岭镇入选A。入选B。: a list of titles, the second the report's place's
     spans = list({(e.key, a, b): Span(e, a - prev.start, b - prev.start) for e, a, b in view.index[i]}.values())
     outer, nested = _outermost(spans)
     pv = SentenceView(view.doc, prev, outer, nested, view.home, view.index, document_memo=view.document_memo)
