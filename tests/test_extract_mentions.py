@@ -496,3 +496,11 @@ def test_mountains_and_reservoirs_jieba_knows_are_places_but_idioms_and_cities_n
 def test_an_award_is_named_without_the_level_that_gives_it():
     found = spans("示例文字标题\n连续三个季度获全市争先创优“先锋奖”,获省投资“赛龙舟”激励。")
     assert found.get("争先创优先锋奖") == "Designation" and found.get("投资赛龙舟激励") == "Designation"
+
+
+def test_the_shore_of_a_water_is_a_place_and_superlatives_are_no_part_of_a_projects_name():
+    found = spans("示例文字标题\n青鳞湖北岸完成控规调整,白沙江南岸加快开发,河岸整治完成。全省史上最大单体征收项目签约。"
+                  "“引水济城”青石段环境治理与生态修复项目开工,落实“以旧换新”政策和购车补贴政策。")
+    assert found.get("青鳞湖北岸") == "NaturalFeature" and found.get("白沙江南岸") == "NaturalFeature"
+    assert "河岸" not in found and not any("史上" in k for k in found)
+    assert "以旧换新政策" in found and not any("和购车" in k for k in found)

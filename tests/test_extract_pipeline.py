@@ -125,3 +125,10 @@ def test_a_sentence_with_no_subject_goes_on_about_the_zone_the_sentence_before_o
     assert ("青石经开区", "recognizedAs", "全省绿色园区") in got
     assert ("华容区", "recognizedAs", "全省营商环境示范县") in got
     assert ("白沙园区", "recognizedAs", "全省开发区先进单位") not in got  # an example of a counted set
+
+
+def test_companies_brought_into_a_shore_area_are_located_there_not_in_the_reports_place():
+    got = _typed("鄂州市华容区人民政府工作报告\n——在华容区第三届人民代表大会第三次会议上\n"
+                 "青鳞湖北岸2000亩用地完成控规调整,引进落地青禾智造、远拓微电等一批项目。\n")
+    assert {("青禾智造", "locatedIn", "青鳞湖北岸"), ("远拓微电", "locatedIn", "青鳞湖北岸")} <= got
+    assert ("青禾智造", "locatedIn", "华容区") not in got

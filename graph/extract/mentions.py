@@ -306,8 +306,9 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
                 if s_ is not None and acc.endswith(s_.text) and s_.cls not in PLACE_CLASSES and (
                         s_.text == acc or not _LIST_MARKS.search(content)):
                     tail_end = toks[j][2]  # a slogan takes a bare tail (“…、…”行动), not a name of its own after it
-                if w in boundary_words() and j > k:
-                    break
+                if w in boundary_words() and j > k and not (tail_end is None and w in CONJUNCTIONS and j + 1 < len(toks)
+                                                             and word_tag(toks[j + 1][0]) in ("n", "vn", "nz")):
+                    break  # but “引江济太”江阴段环境治理与科创产业融合项目: a conjunction between nouns stays inside
             if tail_end is None:
                 tail_end = _noun_tail(toks, k)
         # prefix: a noun glued to the opening quote (能耗“双控”), or a count (三个“一号工程”)
@@ -842,6 +843,8 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
             return False  # 农业大县, 百强镇: a kind of county, not one; 撤县设区 is a change of status
     if suffix.text == "流域" and stem[-1] not in "江河湖溪海水":
         return False
+    if suffix.text.endswith("岸") and (len(stem) < 2 or stem[-1] not in "江河湖溪海水库湾"):
+        return False  # 青湖北岸, 长江南岸: the shore of a water, not a bank (河岸) or a coast word
     if suffix.text == "会议" and not stem.startswith(EVENT_SCOPES):
         return False  # 常委会会议, 工作会议 are meetings of a body; 国际…会议 is an event with a name
     if _DIGITS.match(stem) and suffix.text not in ("路", "号线"):
