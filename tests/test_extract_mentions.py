@@ -504,3 +504,11 @@ def test_the_shore_of_a_water_is_a_place_and_superlatives_are_no_part_of_a_proje
     assert found.get("青鳞湖北岸") == "NaturalFeature" and found.get("白沙江南岸") == "NaturalFeature"
     assert "河岸" not in found and not any("史上" in k for k in found)
     assert "以旧换新政策" in found and not any("和购车" in k for k in found)
+
+
+def test_named_events_with_their_scope_and_a_year_inside_but_meetings_of_bodies_are_not_events():
+    found = spans("示例文字标题\n确保青山国际论坛2024年年会圆满举办,成功承办2024世界数字文旅大会,举办亚洲乡村发展论坛。"
+                  "召开全县表彰大会,出席全国人民代表大会。")
+    assert found.get("青山国际论坛2024年年会") == "Event"
+    assert found.get("世界数字文旅大会") == "Event" and found.get("亚洲乡村发展论坛") == "Event"
+    assert not any(k.endswith("表彰大会") or k.endswith("代表大会") for k, v in found.items() if v == "Event")

@@ -761,8 +761,14 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
         return s, suffix.cls, suffix.confidence  # 守好密云水库: a reservoir jieba knows is the word itself
     # a place's name is proper nouns; a lake or reservoir after a verb is one too (守好青山水库 is 青山水库)
     proper_only = suffix.cls in PLACE_CLASSES and (suffix.weak or suffix.cls in FEATURE_CLASSES)
+    year = _YEAR_BEFORE.search(text, 0, sfx_start) if suffix.text == "年会" else None
+    if year is not None:  # 青山论坛2022年年会: the year of an annual meeting is inside its name
+        jy = next((k for k in range(j, -1, -1) if toks[k][1] <= year.start()), 0)
+        first = _event_start(toks, jy)
+        if first < jy:
+            return toks[first][1], suffix.cls, suffix.confidence
     first = _walk_left(toks, j, proper_only, 8 if proper_only else 20, stop_at_facility=suffix.text == "项目",
-                       capacity=top_class(suffix.cls) == "Project")
+                       capacity=top_class(suffix.cls) == "Project") if suffix.cls != "Event" else _event_start(toks, j)
     start = toks[first][1] if first < j else toks[j][1]
     if first < j and not proper_only:
         w0, s0, _ = toks[first]
@@ -818,6 +824,7 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
 DEVELOP_VERBS = ("发展", "培育", "壮大", "做强", "做大", "做优", "提升", "打造", "推动", "推进", "引进", "布局", "聚焦",
                  "支持", "扶持", "加快", "振兴", "建设", "服务", "升级", "改造")
 _NUMERAL_RUN = re.compile(r"[一二三四五六七八九十\d]+")
+_YEAR_BEFORE = re.compile(r"(?<=[\u4e00-\u9fff])(?:19|20)\d{2}年?$")
 _AFTER_ETC = re.compile(r"等(?:一批|一大批|[一二三四五六七八九十两百\d]+[个家批项])?$")
 _COUNT_BIG = re.compile(r"[一二三四五六七八九十两]大")
 _COUNTED_KIND = re.compile(r"[一二三四五六七八九十两百千\d]+[个项大类条张批家种]")
@@ -825,6 +832,15 @@ _ORDINAL_SESSION = re.compile(r"第[一二三四五六七八九十\d]+[次届]")
 EVENT_SCOPES = ("国际", "世界", "全球", "中国", "全国", "亚洲", "亚太", "中外")
 _NUMBERED_BUREAU = re.compile(r"^[\u4e00-\u9fff]{2}[一二三四五六七八九十]+航?$")
 _PHASE_AFTER = re.compile(r"[（(]?[一二三四五六七八九十\d]期")
+
+
+def _event_start(toks, end_tok: int) -> int:
+    """Where an event's name ending before token `end_tok` starts: its scope words (世界, 亚洲) are part of it
+    (世界人工智能大会, 博鳌亚洲论坛), though they end other names on their left (全球首个…)."""
+    first = _walk_left(toks, end_tok, False, 20)
+    while first > 0 and toks[first - 1][0] in EVENT_SCOPES:
+        first = min(first - 1, _walk_left(toks, first - 1, False, 20))
+    return first
 
 
 def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
@@ -845,8 +861,8 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
         return False
     if suffix.text.endswith("岸") and (len(stem) < 2 or stem[-1] not in "江河湖溪海水库湾"):
         return False  # 青湖北岸, 长江南岸: the shore of a water, not a bank (河岸) or a coast word
-    if suffix.text == "会议" and not stem.startswith(EVENT_SCOPES):
-        return False  # 常委会会议, 工作会议 are meetings of a body; 国际…会议 is an event with a name
+    if suffix.text in ("会议", "大会") and (not stem.startswith(EVENT_SCOPES) or stem.endswith(("代表", "人民"))):
+        return False  # 常委会会议, 表彰大会, 全国人民代表大会: meetings of a body; 世界…大会 is an event with a name
     if _DIGITS.match(stem) and suffix.text not in ("路", "号线"):
         return False
     if _COUNTED_KIND.fullmatch(stem):
