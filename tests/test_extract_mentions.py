@@ -512,3 +512,14 @@ def test_named_events_with_their_scope_and_a_year_inside_but_meetings_of_bodies_
     assert found.get("青山国际论坛2024年年会") == "Event"
     assert found.get("世界数字文旅大会") == "Event" and found.get("亚洲乡村发展论坛") == "Event"
     assert not any(k.endswith("表彰大会") or k.endswith("代表大会") for k, v in found.items() if v == "Event")
+
+
+def test_works_listed_before_etc_a_science_city_and_a_system_being_built():
+    found = spans("示例文字标题\n有序推进青鹭湖湿地、白沙岸线等生态工程。完成青溪湾科学城空间规划。"
+                  "加强护林网格化管理体系建设。守好水库“家底”。获评全国百强新城区。")
+    assert found.get("青鹭湖湿地") == "InfrastructureProject" and found.get("白沙岸线") == "InfrastructureProject"
+    assert "生态工程" not in found  # the head of the list
+    assert found.get("青溪湾科学城") == "DevelopmentZone"
+    assert "护林网格化管理体系" in found
+    assert "守好水库" not in found and "好水库" not in found
+    assert "新城区" not in found  # a kind of district inside a title

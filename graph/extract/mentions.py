@@ -47,10 +47,10 @@ AGENCY_CLASS = {"人大常委会": "PeoplesCongress", "人民政府": "Governmen
                 "人民法院": "Court", "法院": "Court", "人民检察院": "Procuratorate", "检察院": "Procuratorate",
                 "委": "PartyCommittee"}
 # List patterns: A、B、C等(一批)(龙头)企业 names companies; A、B等(17个)(重点)项目 names projects.
-LIST_HEADS = {"企业": "Company", "公司": "Company", "项目": "IndustrialProject", "产业集群": "Industry",
-              "产业": "Industry", "行业": "Industry", "单位": None}
+LIST_HEADS = {"企业": "Company", "公司": "Company", "项目": "IndustrialProject", "工程": "InfrastructureProject",
+              "产业集群": "Industry", "产业": "Industry", "行业": "Industry", "单位": None}
 _LIST_TAIL = re.compile(r"等(?:一批|一系列|多家|多个|[\d]+[个家项]|[一二三四五六七八九十百千两]+[个家项])?"
-                        r"([\u4e00-\u9fff]{0,8})(企业|公司|项目|产业集群|产业|行业|单位)")
+                        r"([\u4e00-\u9fff]{0,8})(企业|公司|项目|工程|产业集群|产业|行业|单位)")
 
 # Places that stay a mention of their own inside a longer name (湖北省 in 湖北省…示范企业, 前湾港 in 前湾港…码头).
 NESTABLE = {"Province", "City", "District", "County", "Town", "Township", "Subdistrict", "Village", "DevelopmentZone",
@@ -519,7 +519,7 @@ CONSTRUCTION_WORDS = ("路", "桥", "隧", "管网", "管道", "水利", "供水
                       "码头", "港", "机场", "铁路", "轨道", "地铁", "站", "楼", "馆", "园", "房", "厂", "改扩建", "扩建",
                       "新建", "改造", "提升", "修复", "整治", "治理", "建设", "安装", "设施", "场", "库", "厅")
 # A suffix word followed by one of these is not the end of a name (战略新兴产业, 改革事项, 体系化).
-CONTINUATIONS = ("新兴", "性", "化", "合作", "机遇", "定力", "支点", "事项", "任务", "开放", "创新", "试点", "建设",
+CONTINUATIONS = ("新兴", "性", "化", "合作", "机遇", "定力", "支点", "事项", "任务", "开放", "创新", "试点",
                  "编制", "实施", "目标", "资金", "经验", "成果", "案例")
 
 
@@ -580,6 +580,9 @@ def _capacity_names(stem_toks: list[tuple[str, int, int]]) -> bool:
     return False
 
 
+_VERB_TAGS = ("v", "vd", "d", "p", "c", "u")
+
+
 def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool, max_chars: int,
                stop_at_facility: bool = False, capacity: bool = False) -> int:
     """Index of the first word of a name ending before token `end_tok`, walking left to a boundary.
@@ -621,9 +624,9 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
             break
         if _QUANTITY.fullmatch(w) and not (i + 1 <= end_tok and toks[i + 1][0] in ("路", "号线", "号", "期")):
             break
-        if proper_only and not (word_tag(w) in PROPER_POS or len(w) == 1 or word_tag(w) is None or (
-                word_tag(w) in ("n", "nt", "ng") and len(w) == 2)):
-            break
+        if proper_only and not (word_tag(w) in PROPER_POS or len(w) == 1 and word_tag(w) not in _VERB_TAGS
+                                or word_tag(w) is None or (word_tag(w) in ("n", "nt", "ng") and len(w) == 2)):
+            break  # 守好水库: a verb, not a character of a place's name
         if _ORDINAL.fullmatch(w):
             break
         first = i
@@ -794,8 +797,8 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
         start, first = start + 1, first + 1  # 国家、省、市稳增长一揽子政策: the levels are a list before the name
     stem = text[start:sfx_start]
     name = text[start:e]
-    if suffix.text == "项目" and _AFTER_ETC.search(text, 0, start):
-        return None  # A、B等一批新能源关联产业项目: the head of a list, not a project's name
+    if suffix.text in ("项目", "工程") and _AFTER_ETC.search(text, 0, start):
+        return None  # A、B等一批新能源关联产业项目, A、B等生态工程: the head of a list, not a project's name
     stem_toks = list(toks[first:j]) + ([(head, toks[j][1], sfx_start)] if head else [])
     if all(word_tag(t[0]) in ("q", "m") for t in stem_toks):
         return None  # 3公里公园景观: a measure, not a name
@@ -850,8 +853,8 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
         return False
     if is_generic(name) or (stem in generic_words() and top_class(suffix.cls) != "Project"):
         return False
-    if suffix.weak and len(stem) < 2:
-        return False
+    if (suffix.weak or suffix.cls in FEATURE_CLASSES) and len(stem) < 2:
+        return False  # 好水库, 新湖: one character names no water
     if suffix.admin:
         if len(stem) < 2 or len(stem) > 5 or any(c in ADMIN_ABBR + "村" for c in stem):
             return False
@@ -1383,9 +1386,9 @@ def list_mentions(sent: Sentence) -> list[Mention]:
         # 新能源装备制造、新材料等项目: when one item is a sector by its name, the items that name nothing proper are too
         sectors = any(class_of_name(x, "") == "Industry" for x in items)
         for item in items:
-            if 2 <= len(item) <= (16 if cls == "IndustrialProject" else 10) and not is_generic(item) \
+            if 2 <= len(item) <= (16 if cls.endswith("Project") else 10) and not is_generic(item) \
                     and item not in boundary_words() and _HAN.search(item) \
-                    and not _NOT_AN_ITEM.search(item):
+                    and not _NOT_AN_ITEM.search(item) and not (m.group(2) == "工程" and _ITEM_MARKS.search(item)):
                 own = class_of_name(item, "")
                 if own != "Industry" and sectors and not _proper_part(list(tokens(item))):
                     own = "Industry"
@@ -1519,6 +1522,7 @@ def _priority(m: Mention) -> tuple:
     return (rank >= 6, m.end - m.start, rank, m.confidence)
 
 
+_TITLE_OPENING = re.compile(r"[“\"「]?(?:(?:19|20)\d{2}年?度?)?(?:首批)?")
 INSTITUTIONS = frozenset({"University", "Hospital", "ResearchInstitute"})
 
 
@@ -1534,6 +1538,8 @@ def select_mentions(cands: list[Mention]) -> list[Mention]:
                 nest = (m.cls in NESTABLE or (m.cls in PLACE_CLASSES and k.cls not in PLACE_CLASSES and m.start == k.start)) \
                     and m.text[:1] not in ADMIN_ABBR and m.end - m.start <= 6 \
                     and (m.rule.startswith("suffix:") or m.rule.startswith("gazetteer:") and m.cls in ("Province", "City"))
+                if k.cls == "Designation" and m.cls != "Region" and not _TITLE_OPENING.fullmatch(k.text[:m.start - k.start]):
+                    nest = False  # 全国百强新城区: a kind of district inside a title, not one (but 湖北省…示范企业)
                 if m.cls == "Region":  # inside a title or a project's name (长三角百强县), not the strategy it names
                     nest = top_class(k.cls) not in ("Initiative", "Place")
                 elif m.cls in INSTITUTIONS:  # 江南大学江阴校区一期: the university opens the project's name
