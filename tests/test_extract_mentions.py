@@ -455,14 +455,20 @@ def test_ranked_and_level_prefixed_titles_and_a_body_that_confers():
     assert found.get("省政府") == "Government"
 
 
-@pytest.mark.parametrize("text", [
-    "获批专项债券资金3亿元。", "获得国家级资金支持。", "获批设立青石综合保税区。", "新获批复省级美丽乡村14个。",
-    "群众获得感明显增强。", "经济总量位居全省第三。", "荣获国家和省市荣誉112项。", "新申报“甘味”企业商标品牌2个。",
-    "综合实力稳居国家级新区前三强。",
+# What a conferring verb names without a title head or level is no title; clauses, economies of ownership and ranks
+# of companies are no sectors.
+@pytest.mark.parametrize("text, cls", [
+    *((t, "Designation") for t in (
+        "获批专项债券资金3亿元。", "获得国家级资金支持。", "获批设立青石综合保税区。", "新获批复省级美丽乡村14个。",
+        "群众获得感明显增强。", "经济总量位居全省第三。", "荣获国家和省市荣誉112项。", "新申报“甘味”企业商标品牌2个。",
+        "综合实力稳居国家级新区前三强。")),
+    *((t, "Industry") for t in (
+        "调结构稳增长、抓项目育产业。", "延伸产业链,补齐短板。", "民营经济、县域经济持续壮大。",
+        "引进青禾、远拓等一批重点项目。", "引进青禾、远拓等高新技术企业。")),
 ])
-def test_what_a_conferring_verb_names_is_no_title_without_a_title_head_or_level(text):
+def test_lookalikes_of_titles_and_sectors_are_neither(text, cls):
     found = spans("示例文字标题\n" + text)
-    assert not [k for k, v in found.items() if v == "Designation"], found
+    assert not [k for k, v in found.items() if v == cls], found
 
 
 def test_sectors_listed_before_a_shared_head_between_etc_and_its_head_and_lists_of_economies():
@@ -474,15 +480,6 @@ def test_sectors_listed_before_a_shared_head_between_etc_and_its_head_and_lists_
         assert found.get(sector) == "Industry", sector
     assert found.get("千亩产业园") == "IndustrialProject"
     assert "绿色食品产业项目" not in found  # the head of a list after 等, not a project's name
-
-
-@pytest.mark.parametrize("text", [
-    "调结构稳增长、抓项目育产业。", "延伸产业链,补齐短板。", "民营经济、县域经济持续壮大。", "引进青禾、远拓等一批重点项目。",
-    "引进青禾、远拓等高新技术企业。",
-])
-def test_clauses_economies_of_ownership_and_ranks_of_companies_are_no_sectors(text):
-    found = spans("示例文字标题\n" + text)
-    assert not [k for k, v in found.items() if v == "Industry"], found
 
 
 def test_a_quoted_common_word_is_a_figure_of_speech_but_counted_slogans_and_policy_terms_stay():

@@ -373,8 +373,8 @@ _FIGURE_TAGS = ("n", "s", "b", "z", "a", "an", "d")
 
 def _metaphor(content: str) -> bool:
     """Is a quotation one common dictionary word (防护网, 优等生, 铁腕, 清零), neither counted (“三农”) nor a policy term?"""
-    return len(tokens(content)) == 1 and word_tag(content) in _FIGURE_TAGS and content[0] not in _NUMERALS \
-        and content[0] not in "双" and content not in policy_terms()
+    return len(tokens(content)) == 1 and word_tag(content) in _FIGURE_TAGS and content[0] not in _NUMERALS | {"双"} \
+        and content not in policy_terms()
 
 
 @lru_cache(maxsize=1)
@@ -1080,8 +1080,8 @@ _TITLE_TAIL = re.compile(r"(?:(?:排名|排)?第[一二三四五六七八九十�
 # The heads a conferred title ends with, besides DESIGNATION_HEADS (全国深呼吸生态旅游魅力名区, 国家级绿色工业园区 …).
 TITLE_HEADS = DESIGNATION_HEADS + (
     "百佳", "十强县", "十强", "名县", "名镇", "名村", "名区", "之乡", "之城", "典范", "样板", "案例", "品牌", "目的地",
-    "集群", "企业", "工厂", "车间", "景区", "度假区", "县城", "乡镇", "示范点", "先导区", "创新区", "创建区", "引领区",
-    "园区", "基地", "成果", "项目库", "激励", "评定", "金奖", "模范县", "示范带", "先进县", "村")
+    "集群", "企业", "工厂", "车间", "景区", "度假区", "县城", "乡镇", "先导区", "创新区", "创建区", "引领区", "园区",
+    "基地", "成果", "项目库", "激励", "评定", "金奖", "模范县", "示范带", "村")
 # Ranking verbs name a title only with a rank after it (位居中部百强县第34位).
 RANKING_VERBS = ("位居", "位列", "稳居", "名列")
 # Verbs after which a level-prefixed name is a title even without a head (获评国家级绿色园区).
@@ -1094,7 +1094,8 @@ NOT_TITLE_ENDS = ("支持", "资金", "补助", "奖补", "补贴", "贷款", "�
                   "关注", "重视", "指导", "审批", "验收", "评审", "备案", "荣誉")
 _TRIGGER = re.compile("|".join(sorted(RECOGNITION_TRIGGERS + RANKING_VERBS, key=len, reverse=True)))
 _RANKED_AT = re.compile(r"在([^，,。；;：:在]{4,30}?)中?(?:排名|排位|位列|位居)第[一二三四五六七八九十百\d]+")
-_OPENS_WITH_BODY = re.compile(r"^(?:[省市县区州]|国务院|党中央|中共中央)(?:委|政府|人民政府)?(?=[\u4e00-\u9fff“]{4})")
+# A body that gives a title before it (获得省政府真抓实干督查激励): the title is what follows it.
+_GIVING_BODY = re.compile(r"(?:[省市县区]委|[省市县区](?:人民)?政府|国务院|党中央|中共中央)(?=[\u4e00-\u9fff“]{4})")
 _TITLE_CHARS = re.compile(r"[\u4e00-\u9fff“”\"（）()·]+")
 # A title ends before another verb of the sentence: 获评全国文明城市并通过复审.
 _TITLE_STOPS = ("并", "且", "后", "通过", "实现", "达到", "完成", "成为", "获得", "进行", "了")
@@ -1113,11 +1114,9 @@ def designation_mentions(sent: Sentence) -> list[Mention]:
         edges = edges or {x for _, s, e in tokens(text) for x in (s, e)}
         if m.start() not in edges or m.end() not in edges:
             continue  # 获批复, 获得感: the verb is part of another word
-        rest = text[m.end():]
-        clause = _SENTENCE_MARKS.split(rest, maxsplit=1)[0]
-        pos = m.end() + len(_TITLE_LEAD.match(clause).group(0))
+        clause = _SENTENCE_MARKS.split(text[m.end():], maxsplit=1)[0]
         found = []
-        for k, (a, b) in enumerate(_title_items(text, pos, m.end() + len(clause))):
+        for k, (a, b) in enumerate(_title_items(text, m.end(), m.end() + len(clause))):
             title = _title_span(text, a, b, trig, first=k == 0)
             if title is None:
                 if trig in RANKING_VERBS:
@@ -1159,10 +1158,9 @@ def _title_span(text: str, a: int, b: int, trig: str, first: bool) -> tuple[int,
         k = item.find(stop, 2)
         if k != -1:
             item = item[:k]
-    body = _OPENS_WITH_BODY.match(item)
-    if body is not None and body.group(0) in ("省委", "省政府", "市委", "市政府", "县委", "县政府", "区委", "区政府",
-                                              "国务院", "党中央", "中共中央"):
-        a, item = a + body.end(), item[body.end():]  # 获得省政府真抓实干督查激励: the body gives, the title is after it
+    body = _GIVING_BODY.match(item)
+    if body is not None:
+        a, item = a + body.end(), item[body.end():]
     ranked = trig in RANKING_VERBS
     core = item
     while True:
@@ -1345,7 +1343,7 @@ def _sector_label(name: str) -> str:
     return name
 
 
-def qualifier_sector(text: str, m: re.Match) -> tuple[int, int] | None:
+def _qualifier_sector(text: str, m: re.Match) -> tuple[int, int] | None:
     """The sector named between 等 and the head of a list (等上规模电子信息企业 → 电子信息), as a span."""
     q = m.group(1)
     lead = _SCALE_WORDS.match(q).group(0)
@@ -1396,9 +1394,10 @@ def list_mentions(sent: Sentence) -> list[Mention]:
                     own = "Company" if attracted and not own and _proper_part(list(tokens(item))) else cls
                 out.append(_m(sent.start, sent, pos, pos + len(item), own, f"list:等{m.group(2)}", 0.7))
             pos += len(item) + 1
-        sector = qualifier_sector(text, m) if cls != "Industry" else None
+        sector = _qualifier_sector(text, m) if cls != "Industry" else None
         if sector is not None:  # 等上规模电子信息企业: the sector the listed companies are in
-            out.append(_m(sent.start, sent, *sector, "Industry", "list:等X企业", 0.7, label=_sector_label(text[slice(*sector)])))
+            a, b = sector
+            out.append(_m(sent.start, sent, a, b, "Industry", "list:等X企业", 0.7, label=_sector_label(text[a:b])))
     return out
 
 
