@@ -326,7 +326,7 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
                     pre_start = toks[j][1]
         if not _HAN.search(content) and tail_end is None:
             continue  # a bare number in quotes (“125”) names something only with its tail noun
-        if tail_end is None and _metaphor(content) and _conferred_before().search(text, 0, m.start()) is None:
+        if tail_end is None and _metaphor(content) and not _conferred(text, m.start()):
             continue  # 织密“防护网”, 擦亮“金字招牌”, “铁腕”落实: a common word used as a figure, not a name
         if tail_end is not None:
             tail = text[m.end():tail_end]
@@ -337,7 +337,7 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
         start = pre_start
         chain_start, chain_end = _quote_chain(text, m.start(), m.end())
         granted = _preceded_by_trigger(text, chain_start)
-        conferred = tail_end is None and _conferred_before().search(text, 0, chain_start) is not None \
+        conferred = tail_end is None and _conferred(text, chain_start) \
             and not text.startswith("等", chain_end)  # 创建“A”“B”等7项…试点: examples of a counted title
         if (granted and (content.endswith(DESIGNATION_HEADS) or text[chain_end:].startswith(_TITLE_WORDS))) or (
                 content.startswith(LEVEL_PREFIXES) and (granted or text[chain_end:].startswith(_TITLE_WORDS))) \
@@ -381,6 +381,11 @@ def _metaphor(content: str) -> bool:
 def _conferred_before() -> re.Pattern:
     """A conferring verb (and a lead such as 首批) ending right before a quotation."""
     return re.compile(rf"(?:{'|'.join(NAMING)})(?:首批|第[一二三四五六七八九十]+批|(?:19|20)\d{{2}}年度?)?$")
+
+
+def _conferred(text: str, pos: int) -> bool:
+    """Does a conferring verb end right before `pos` (入选“…”)? Only the dozen characters before it are read."""
+    return _conferred_before().search(text, max(0, pos - 12), pos) is not None
 
 
 def _names_a_body(word: str) -> bool:
