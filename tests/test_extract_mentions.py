@@ -102,9 +102,20 @@ def test_seed_typed_f1_floor(tmp_path):
 
 @pytest.mark.skipif(not (SHARED / "eval" / "dev").is_dir(), reason="../shared/eval/dev is not beside the checkout")
 def test_dev_typed_f1_floor(tmp_path):
-    # the 19 dev texts measured 0.779 when the set grew from 7 to 19 texts, 0.847 after the rules of issue 15
+    # the 19 dev texts measured 0.779 when the set grew from 7 to 19 texts, 0.847 after the rules of issue 15,
+    # 0.891 after its second round (recognitions, sectors, natural features, events, figures of speech)
     dev = SHARED / "eval" / "dev"
-    assert _score(dev, sorted(dev.glob("*.txt")), tmp_path) >= 0.83
+    assert _score(dev, sorted(dev.glob("*.txt")), tmp_path) >= 0.87
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "dev").is_dir(), reason="../shared/eval/dev is not beside the checkout")
+def test_dev_recognition_and_sector_floors():
+    # scored separately from the five types; 0.49 and 0.41 before the second round of issue 15, 0.907 and 0.889 after
+    r = run_policykg("eval", str(SHARED / "eval" / "dev"), "--types", "Recognition,Sector", "--format", "json",
+                     "--no-errors")
+    assert r.returncode == 0, r.stderr
+    f1 = {row["type"]: float(row["F1"]) for row in json.loads(r.stdout) if row["scored"] == "entity"}
+    assert f1["Recognition"] >= 0.87 and f1["Sector"] >= 0.85, f1
 
 
 def test_extract_json_contract(tmp_path):
@@ -420,4 +431,103 @@ def test_a_short_noun_glued_to_a_quotation_is_part_of_its_name_but_framing_words
                   "成功创建“八好乡村路”示范县。")
     for name in ("三岗联动", "五步闭环管理", "两高桥头堡"):
         assert name in found, name
-    assert "三实作风" not in found and "云谷揭牌" not in found and "八好乡村路示范县" not in found
+    assert "三实作风" not in found and "云谷揭牌" not in found
+    assert found.get("八好乡村路示范县") == "Designation"  # the title the verb confers, quotation and all
+
+
+def test_titles_a_verb_confers_lose_their_lead_and_tail_and_win_over_the_names_inside_them():
+    found = spans("示例文字标题\n白沙县入选首批全国农业社会化服务示范县、全省首批蔬菜“菜篮子”示范县和2023年度县域商业试点县,"
+                  "跻身省级美丽县城建设试点县城建议名单和“六好乡村路”全国示范县创建名单,连续三年荣获国家森林城市、"
+                  "全国休闲农业重点县等荣誉称号。")
+    for title in ("全国农业社会化服务示范县", "蔬菜菜篮子示范县", "县域商业试点县", "省级美丽县城建设试点县城",
+                  "六好乡村路全国示范县", "国家森林城市", "全国休闲农业重点县"):
+        assert found.get(title) == "Designation", title
+    assert "菜篮子" not in found and "六好乡村路" not in found  # quotations inside a title are no names of their own
+
+
+def test_ranked_and_level_prefixed_titles_and_a_body_that_confers():
+    found = spans("示例文字标题\n县域综合实力位居西部百强县第21位、全国百强县第88位,在中国县域创新百强县排名第15位。"
+                  "青石镇获评全国避暑旅游目的地、国家级绿色工业园区。城管工作获得省政府真抓实干督查激励。"
+                  "“青禾空间”入选“江南品牌”。")
+    for title in ("西部百强县", "全国百强县", "中国县域创新百强县", "全国避暑旅游目的地", "国家级绿色工业园区",
+                  "真抓实干督查激励", "江南品牌"):
+        assert found.get(title) == "Designation", title
+    assert found.get("省政府") == "Government"
+
+
+# What a conferring verb names without a title head or level is no title; clauses, economies of ownership and ranks
+# of companies are no sectors.
+@pytest.mark.parametrize("text, cls", [
+    *((t, "Designation") for t in (
+        "获批专项债券资金3亿元。", "获得国家级资金支持。", "获批设立青石综合保税区。", "新获批复省级美丽乡村14个。",
+        "群众获得感明显增强。", "经济总量位居全省第三。", "荣获国家和省市荣誉112项。", "新申报“甘味”企业商标品牌2个。",
+        "综合实力稳居国家级新区前三强。")),
+    *((t, "Industry") for t in (
+        "调结构稳增长、抓项目育产业。", "延伸产业链,补齐短板。", "民营经济、县域经济持续壮大。",
+        "引进青禾、远拓等一批重点项目。", "引进青禾、远拓等高新技术企业。")),
+])
+def test_lookalikes_of_titles_and_sectors_are_neither(text, cls):
+    found = spans("示例文字标题\n" + text)
+    assert not [k for k, v in found.items() if v == cls], found
+
+
+def test_sectors_listed_before_a_shared_head_between_etc_and_its_head_and_lists_of_economies():
+    found = spans("示例文字标题\n文旅康养、现代物流产业加快发展。培育纺织服装、绿色建材为主的工业体系。"
+                  "引进青禾、远拓等上规模新能源装备企业。光伏、储能千亩产业园开工。积极发展首店经济、夜间经济。"
+                  "引进落地青禾智造等一批绿色食品产业项目。")
+    for sector in ("文旅康养", "现代物流", "纺织服装", "绿色建材", "新能源装备", "光伏", "储能", "首店经济", "夜间经济",
+                   "绿色食品"):  # 绿色食品产业: the label without the word for industry
+        assert found.get(sector) == "Industry", sector
+    assert found.get("千亩产业园") == "IndustrialProject"
+    assert "绿色食品产业项目" not in found  # the head of a list after 等, not a project's name
+
+
+def test_a_quoted_common_word_is_a_figure_of_speech_but_counted_slogans_and_policy_terms_stay():
+    found = spans("示例文字标题\n织密保水“防护网”,擦亮“金字招牌”,“铁腕”整治违建,争当“优等生”。"
+                  "做好“三农”工作,落实“双减”政策,推行“河长制”。")
+    for figure in ("防护网", "保水防护网", "金字招牌", "铁腕", "优等生"):
+        assert figure not in found, figure
+    assert "三农" in found and "双减政策" in found and "河长制" in found
+
+
+def test_mountains_and_reservoirs_jieba_knows_are_places_but_idioms_and_cities_named_after_mountains_are_not():
+    found = spans("示例文字标题\n守好密云水库,加强雾灵山、云蒙山等自然保护区建设,新建白石水库。"
+                  "把绿水青山变为金山银山,靠山吃山。马鞍山加快发展。")
+    assert found.get("密云水库") == "Lake" and found.get("白石水库") == "Lake"
+    assert found.get("雾灵山") == "Mountain" and found.get("云蒙山") == "Mountain"
+    assert "守好密云水库" not in found
+    for idiom in ("金山", "银山", "金山银山", "绿水青山", "靠山"):
+        assert found.get(idiom) != "Mountain", idiom
+    assert found.get("马鞍山") != "Mountain"
+
+
+def test_an_award_is_named_without_the_level_that_gives_it():
+    found = spans("示例文字标题\n连续三个季度获全市争先创优“先锋奖”,获省投资“赛龙舟”激励。")
+    assert found.get("争先创优先锋奖") == "Designation" and found.get("投资赛龙舟激励") == "Designation"
+
+
+def test_the_shore_of_a_water_is_a_place_and_superlatives_are_no_part_of_a_projects_name():
+    found = spans("示例文字标题\n青鳞湖北岸完成控规调整,白沙江南岸加快开发,河岸整治完成。全省史上最大单体征收项目签约。"
+                  "“引水济城”青石段环境治理与生态修复项目开工,落实“以旧换新”政策和购车补贴政策。")
+    assert found.get("青鳞湖北岸") == "NaturalFeature" and found.get("白沙江南岸") == "NaturalFeature"
+    assert "河岸" not in found and not any("史上" in k for k in found)
+    assert "以旧换新政策" in found and not any("和购车" in k for k in found)
+
+
+def test_named_events_with_their_scope_and_a_year_inside_but_meetings_of_bodies_are_not_events():
+    found = spans("示例文字标题\n确保青山国际论坛2024年年会圆满举办,成功承办2024世界数字文旅大会,举办亚洲乡村发展论坛。"
+                  "召开全县表彰大会,出席全国人民代表大会。")
+    assert found.get("青山国际论坛2024年年会") == "Event"
+    assert found.get("世界数字文旅大会") == "Event" and found.get("亚洲乡村发展论坛") == "Event"
+    assert not any(k.endswith("表彰大会") or k.endswith("代表大会") for k, v in found.items() if v == "Event")
+
+
+def test_works_listed_before_etc_a_science_city_and_a_system_being_built():
+    found = spans("示例文字标题\n有序推进青鹭湖湿地、白沙岸线等生态工程。完成青溪湾科学城空间规划。"
+                  "加强护林网格化管理体系建设。守好水库“家底”。获评全国百强新城区。")
+    assert found.get("青鹭湖湿地") == "InfrastructureProject" and found.get("白沙岸线") == "InfrastructureProject"
+    assert "生态工程" not in found  # the head of the list
+    assert found.get("青溪湾科学城") == "DevelopmentZone"
+    assert "护林网格化管理体系" in found
+    assert "守好水库" not in found and "好水库" not in found
+    assert "新城区" not in found  # a kind of district inside a title

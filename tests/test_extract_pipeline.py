@@ -93,3 +93,42 @@ def test_every_mention_knows_its_document():
     for dg in corpus.documents:
         mentions = [m for e in dg.entities for m in e.mentions]
         assert mentions and {m.doc for m in mentions} == {dg.document.name}
+
+
+def _typed(text: str) -> set[tuple[str, str, str]]:
+    dg = extract_texts({"r.txt": text}).documents[0]
+    labels = {e.key: e.label for e in dg.entities}
+    return {(labels[r.subject], r.predicate, labels[r.object]) for r in dg.relations
+            if r.predicate not in ("relatedTo", "hasIndicator") and r.rule != "gazetteer"}
+
+
+def test_each_title_of_a_list_a_verb_confers_is_recognised_and_unnamed_subjects_are_the_reports_place():
+    got = _typed("鄂州市华容区人民政府工作报告\n——在华容区第三届人民代表大会第三次会议上\n"
+                 "我区入选首批全国农业社会化服务示范县、全省首批蔬菜“菜篮子”示范县,县域综合实力位居中部百强区第21位。"
+                 "庙岭镇获评全国避暑旅游目的地。\n")
+    assert {("华容区", "recognizedAs", "全国农业社会化服务示范县"), ("华容区", "recognizedAs", "蔬菜菜篮子示范县"),
+            ("华容区", "recognizedAs", "中部百强区"), ("庙岭镇", "recognizedAs", "全国避暑旅游目的地")} <= got
+
+
+def test_companies_and_parks_are_in_the_sectors_their_list_names():
+    got = _typed("鄂州市华容区人民政府工作报告\n——在华容区第三届人民代表大会第三次会议上\n"
+                 "引进青禾、远拓等上规模新能源装备企业。光伏、储能千亩产业园开工。\n")
+    assert {("青禾", "inSector", "新能源装备"), ("远拓", "inSector", "新能源装备"), ("千亩产业园", "inSector", "光伏"),
+            ("千亩产业园", "inSector", "储能")} <= got
+
+
+def test_a_sentence_with_no_subject_goes_on_about_the_zone_the_sentence_before_opened_with():
+    got = _typed("鄂州市华容区人民政府工作报告\n——在华容区第三届人民代表大会第三次会议上\n"
+                 "青石经开区实现工业总产值120亿元;引进项目9个。成功入选全省绿色园区。\n"
+                 "全区生产总值增长6%。成功入选全省营商环境示范县。\n"
+                 "白沙园区等三大园区提速建设。获评全省开发区先进单位。\n")
+    assert ("青石经开区", "recognizedAs", "全省绿色园区") in got
+    assert ("华容区", "recognizedAs", "全省营商环境示范县") in got
+    assert ("白沙园区", "recognizedAs", "全省开发区先进单位") not in got  # an example of a counted set
+
+
+def test_companies_brought_into_a_shore_area_are_located_there_not_in_the_reports_place():
+    got = _typed("鄂州市华容区人民政府工作报告\n——在华容区第三届人民代表大会第三次会议上\n"
+                 "青鳞湖北岸2000亩用地完成控规调整,引进落地青禾智造、远拓微电等一批项目。\n")
+    assert {("青禾智造", "locatedIn", "青鳞湖北岸"), ("远拓微电", "locatedIn", "青鳞湖北岸")} <= got
+    assert ("青禾智造", "locatedIn", "华容区") not in got

@@ -121,6 +121,18 @@ def level_class(level: str, name: str = "", code: str = "") -> str:
     raise ValueError(f"unknown level {level!r}")
 
 
+def loaded():
+    """This module with its divisions loaded, or None when they cannot be read (extraction then goes without places'
+    codes rather than failing)."""
+    import sys
+
+    try:
+        load_divisions()
+    except (OSError, ValueError):
+        return None
+    return sys.modules[__name__]
+
+
 @lru_cache(maxsize=1)
 def load_divisions() -> dict[str, Division]:
     """All divisions by code, read once from the packaged divisions.tsv.gz."""

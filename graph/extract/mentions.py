@@ -29,8 +29,10 @@ DESIGNATION_HEADS = ("示范区", "示范县", "示范市", "示范镇", "示范
                      "百强区", "百强镇", "百强", "千强镇", "强县", "强区", "强镇", "典型案例", "优秀案例", "实验区", "试验区",
                      "标杆园区", "实践园区", "提名奖", "奖", "称号", "第一镇", "城市", "先行区", "创新试点", "试点县",
                      "试点市", "示范点", "试点")
+# Verbs that give a title (X入选Y, 荣获Y).
 RECOGNITION_TRIGGERS = ("入选", "获评", "获批", "评为", "荣获", "获得", "授予", "命名为", "列为", "成功创建", "创建",
-                        "成功申报", "申报", "跻身", "被评为", "认定为", "获")
+                        "成功申报", "申报", "跻身", "被评为", "认定为", "获", "入列", "入围", "荣登", "创成", "列入",
+                        "确定为", "晋升为")
 PROBLEM_WORDS = ("难题", "瓶颈", "短板", "现象", "痛点", "堵点", "难点", "顽疾")
 # What follows a quotation and is part of the name: “四下基层”工作制度, “五个一”包联机制, “125”产业体系.
 TAIL_MAX_CHARS = 20
@@ -45,10 +47,10 @@ AGENCY_CLASS = {"人大常委会": "PeoplesCongress", "人民政府": "Governmen
                 "人民法院": "Court", "法院": "Court", "人民检察院": "Procuratorate", "检察院": "Procuratorate",
                 "委": "PartyCommittee"}
 # List patterns: A、B、C等(一批)(龙头)企业 names companies; A、B等(17个)(重点)项目 names projects.
-LIST_HEADS = {"企业": "Company", "公司": "Company", "项目": "IndustrialProject", "产业集群": "Industry",
-              "产业": "Industry", "行业": "Industry", "单位": None}
+LIST_HEADS = {"企业": "Company", "公司": "Company", "项目": "IndustrialProject", "工程": "InfrastructureProject",
+              "产业集群": "Industry", "产业": "Industry", "行业": "Industry", "单位": None}
 _LIST_TAIL = re.compile(r"等(?:一批|一系列|多家|多个|[\d]+[个家项]|[一二三四五六七八九十百千两]+[个家项])?"
-                        r"([\u4e00-\u9fff]{0,8})(企业|公司|项目|产业集群|产业|行业|单位)")
+                        r"([\u4e00-\u9fff]{0,8})(企业|公司|项目|工程|产业集群|产业|行业|单位)")
 
 # Places that stay a mention of their own inside a longer name (湖北省 in 湖北省…示范企业, 前湾港 in 前湾港…码头).
 NESTABLE = {"Province", "City", "District", "County", "Town", "Township", "Subdistrict", "Village", "DevelopmentZone",
@@ -304,8 +306,9 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
                 if s_ is not None and acc.endswith(s_.text) and s_.cls not in PLACE_CLASSES and (
                         s_.text == acc or not _LIST_MARKS.search(content)):
                     tail_end = toks[j][2]  # a slogan takes a bare tail (“…、…”行动), not a name of its own after it
-                if w in boundary_words() and j > k:
-                    break
+                if w in boundary_words() and j > k and not (tail_end is None and w in CONJUNCTIONS and j + 1 < len(toks)
+                                                             and word_tag(toks[j + 1][0]) in ("n", "vn", "nz")):
+                    break  # but “引江济太”江阴段环境治理与科创产业融合项目: a conjunction between nouns stays inside
             if tail_end is None:
                 tail_end = _noun_tail(toks, k)
         # prefix: a noun glued to the opening quote (能耗“双控”), or a count (三个“一号工程”)
@@ -323,6 +326,8 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
                     pre_start = toks[j][1]
         if not _HAN.search(content) and tail_end is None:
             continue  # a bare number in quotes (“125”) names something only with its tail noun
+        if tail_end is None and _metaphor(content) and not _conferred(text, m.start()):
+            continue  # 织密“防护网”, 擦亮“金字招牌”, “铁腕”落实: a common word used as a figure, not a name
         if tail_end is not None:
             tail = text[m.end():tail_end]
             label = text[pre_start:m.start()] + content + tail
@@ -332,8 +337,11 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
         start = pre_start
         chain_start, chain_end = _quote_chain(text, m.start(), m.end())
         granted = _preceded_by_trigger(text, chain_start)
+        conferred = tail_end is None and _conferred(text, chain_start) \
+            and not text.startswith("等", chain_end)  # 创建“A”“B”等7项…试点: examples of a counted title
         if (granted and (content.endswith(DESIGNATION_HEADS) or text[chain_end:].startswith(_TITLE_WORDS))) or (
-                content.startswith(LEVEL_PREFIXES) and (granted or text[chain_end:].startswith(_TITLE_WORDS))):
+                content.startswith(LEVEL_PREFIXES) and (granted or text[chain_end:].startswith(_TITLE_WORDS))) \
+                or conferred:  # 入选“上海品牌”: what a conferring verb names in quotes is a title
             cls, conf = "Designation", 0.85
         elif tail_end is not None and tail.endswith("项目"):
             j = next((i for i, (_, s_, _) in enumerate(toks) if s_ == m.start()), None)
@@ -357,6 +365,27 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             out.append(_m(sent.start, sent, m.start() + 1, m.end() - 1, cls, "quote:alias", conf * 0.9,
                           label=_clean(label)))
     return out
+
+
+# Dictionary tags of common nouns, adjectives and adverbs: a quotation that is one such word is a figure of speech.
+_FIGURE_TAGS = ("n", "s", "b", "z", "a", "an", "d")
+
+
+def _metaphor(content: str) -> bool:
+    """Is a quotation one common dictionary word (防护网, 优等生, 铁腕, 清零), neither counted (“三农”) nor a policy term?"""
+    return len(tokens(content)) == 1 and word_tag(content) in _FIGURE_TAGS and content[0] not in _NUMERALS | {"双"} \
+        and content not in policy_terms()
+
+
+@lru_cache(maxsize=1)
+def _conferred_before() -> re.Pattern:
+    """A conferring verb (and a lead such as 首批) ending right before a quotation."""
+    return re.compile(rf"(?:{'|'.join(NAMING)})(?:首批|第[一二三四五六七八九十]+批|(?:19|20)\d{{2}}年度?)?$")
+
+
+def _conferred(text: str, pos: int) -> bool:
+    """Does a conferring verb end right before `pos` (入选“…”)? Only the dozen characters before it are read."""
+    return _conferred_before().search(text, max(0, pos - 12), pos) is not None
 
 
 def _names_a_body(word: str) -> bool:
@@ -495,7 +524,7 @@ CONSTRUCTION_WORDS = ("路", "桥", "隧", "管网", "管道", "水利", "供水
                       "码头", "港", "机场", "铁路", "轨道", "地铁", "站", "楼", "馆", "园", "房", "厂", "改扩建", "扩建",
                       "新建", "改造", "提升", "修复", "整治", "治理", "建设", "安装", "设施", "场", "库", "厅")
 # A suffix word followed by one of these is not the end of a name (战略新兴产业, 改革事项, 体系化).
-CONTINUATIONS = ("新兴", "性", "化", "合作", "机遇", "定力", "支点", "事项", "任务", "开放", "创新", "试点", "建设",
+CONTINUATIONS = ("新兴", "性", "化", "合作", "机遇", "定力", "支点", "事项", "任务", "开放", "创新", "试点",
                  "编制", "实施", "目标", "资金", "经验", "成果", "案例")
 
 
@@ -556,6 +585,9 @@ def _capacity_names(stem_toks: list[tuple[str, int, int]]) -> bool:
     return False
 
 
+_VERB_TAGS = ("v", "vd", "d", "p", "c", "u")
+
+
 def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool, max_chars: int,
                stop_at_facility: bool = False, capacity: bool = False) -> int:
     """Index of the first word of a name ending before token `end_tok`, walking left to a boundary.
@@ -597,14 +629,22 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
             break
         if _QUANTITY.fullmatch(w) and not (i + 1 <= end_tok and toks[i + 1][0] in ("路", "号线", "号", "期")):
             break
-        if proper_only and not (word_tag(w) in PROPER_POS or len(w) == 1 or word_tag(w) is None or (
-                word_tag(w) in ("n", "nt", "ng") and len(w) == 2)):
-            break
+        if proper_only and not (word_tag(w) in PROPER_POS or len(w) == 1 and word_tag(w) not in _VERB_TAGS
+                                or word_tag(w) is None or (word_tag(w) in ("n", "nt", "ng") and len(w) == 2)):
+            break  # 守好水库: a verb, not a character of a place's name
         if _ORDINAL.fullmatch(w):
             break
         first = i
         i -= 1
     return first
+
+
+def _mountain(word: str) -> bool:
+    """A mountain jieba knows as a place word of three or more characters (云蒙山, 花果山), which is no division's
+    name (马鞍山, 平顶山 are cities); two-character words are idioms and cities (金山银山, 江山, 黄山)."""
+    gz = _gazetteer()
+    return len(word) >= 3 and word_tag(word) == "ns" and gz is not None and not gz.by_name(word) \
+        and not any(d.level != "town" for d in gz.by_short(word))  # a town may bear a mountain's name
 
 
 def _gazetteer_name(text: str, sfx_start: int, end: int) -> int | None:
@@ -663,13 +703,9 @@ def admin_known(name: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _gazetteer():
-    try:
-        from graph.extract import gazetteer
+    from graph.extract import gazetteer
 
-        gazetteer.load_divisions()
-        return gazetteer
-    except (ImportError, OSError, ValueError):
-        return None
+    return gazetteer.loaded()
 
 
 def suffix_mentions(sent: Sentence) -> list[Mention]:
@@ -690,7 +726,8 @@ def suffix_mentions(sent: Sentence) -> list[Mention]:
             m = _suffix_name(text, toks, i, suffix, nxt)
             if m is not None:
                 start, cls, conf = m
-                out.append(_m(sent.start, sent, start, e, cls, f"suffix:{suffix.text}", conf))
+                label = _sector_label(text[start:e]) if cls == "Industry" else ""
+                out.append(_m(sent.start, sent, start, e, cls, f"suffix:{suffix.text}", conf, label=label))
             break
     return out
 
@@ -711,7 +748,7 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
             return a, suffix.cls, min(0.95, suffix.confidence + 0.15)
     if suffix.weak:
         numbered = w.endswith(suffix.text) and bool(_NUMERAL_RUN.fullmatch(w[:-len(suffix.text)]))
-        if word_tag(w) in PROPER_POS and len(w) > len(suffix.text) and suffix.text != "山" and (
+        if word_tag(w) in PROPER_POS and len(w) > len(suffix.text) and (suffix.text != "山" or _mountain(w)) and (
                 suffix.cls in PLACE_CLASSES or word_tag(w) == "ns"):
             # a known place word (湖北省, 陆丰市, 灵山岛): the name is the word itself
             if is_generic(w) or (suffix.admin and suffix.cls in CODED_ADMIN and not admin_known(w)):
@@ -728,9 +765,18 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     head = text[toks[j][1]:sfx_start]
     if head and head in boundary_words():
         return None
-    proper_only = suffix.weak and suffix.cls in PLACE_CLASSES
+    if suffix.cls in FEATURE_CLASSES and word_tag(w) == "ns" and len(w) > len(suffix.text) and w.endswith(suffix.text):
+        return s, suffix.cls, suffix.confidence  # 守好密云水库: a reservoir jieba knows is the word itself
+    # a place's name is proper nouns; a lake or reservoir after a verb is one too (守好青山水库 is 青山水库)
+    proper_only = suffix.cls in PLACE_CLASSES and (suffix.weak or suffix.cls in FEATURE_CLASSES)
+    year = _YEAR_BEFORE.search(text, 0, sfx_start) if suffix.text == "年会" else None
+    if year is not None:  # 青山论坛2022年年会: the year of an annual meeting is inside its name
+        jy = next((k for k in range(j, -1, -1) if toks[k][1] <= year.start()), 0)
+        first = _event_start(toks, jy)
+        if first < jy:
+            return toks[first][1], suffix.cls, suffix.confidence
     first = _walk_left(toks, j, proper_only, 8 if proper_only else 20, stop_at_facility=suffix.text == "项目",
-                       capacity=top_class(suffix.cls) == "Project")
+                       capacity=top_class(suffix.cls) == "Project") if suffix.cls != "Event" else _event_start(toks, j)
     start = toks[first][1] if first < j else toks[j][1]
     if first < j and not proper_only:
         w0, s0, _ = toks[first]
@@ -741,14 +787,23 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
         if _COUNT_BIG.search(text, start, sfx_start):
             return None
         while first < j and len(toks[first][0]) > 1 and (
-                word_tag(toks[first][0]) in ("v", "vd", "vn", "d", "ad") or is_generic(toks[first][0])):
-            first += 1
+                word_tag(toks[first][0]) in ("v", "vd", "d", "ad") or toks[first][0] in DEVELOP_VERBS
+                or is_generic(toks[first][0])):
+            first += 1  # but 检验检测认证产业: nouns of a verb (vn) name the industry
         start = toks[first][1] if first < j else toks[j][1]
+        stem = text[start:sfx_start]
+        if any(w in stem for w in ("项目", "企业", "工作")):
+            return None  # 抓项目育产业: a clause about projects, not an industry's name
+        if suffix.text.endswith("产业链") and (stem.endswith("化") or (
+                len(tokens(stem)) == 1 and word_tag(stem) not in ("n", "vn", None))):
+            return None  # 延伸产业链, 力保产业链, 一体化产业链: what is done to a chain, not a sector
     if top_class(suffix.cls) == "Initiative" and 0 < start < sfx_start - 2 and text[start - 1] == "、" \
             and text[start] in "省市县区" and first < j and len(toks[first][0]) == 1:
         start, first = start + 1, first + 1  # 国家、省、市稳增长一揽子政策: the levels are a list before the name
     stem = text[start:sfx_start]
     name = text[start:e]
+    if suffix.text in ("项目", "工程") and _AFTER_ETC.search(text, 0, start):
+        return None  # A、B等一批新能源关联产业项目, A、B等生态工程: the head of a list, not a project's name
     stem_toks = list(toks[first:j]) + ([(head, toks[j][1], sfx_start)] if head else [])
     if all(word_tag(t[0]) in ("q", "m") for t in stem_toks):
         return None  # 3公里公园景观: a measure, not a name
@@ -773,13 +828,27 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     return start, cls, conf
 
 
+# Verbs a report puts before an industry (发展生态节能环保产业); jieba tags some of them as nouns of a verb (vn).
+DEVELOP_VERBS = ("发展", "培育", "壮大", "做强", "做大", "做优", "提升", "打造", "推动", "推进", "引进", "布局", "聚焦",
+                 "支持", "扶持", "加快", "振兴", "建设", "服务", "升级", "改造")
 _NUMERAL_RUN = re.compile(r"[一二三四五六七八九十\d]+")
+_YEAR_BEFORE = re.compile(r"(?<=[\u4e00-\u9fff])(?:19|20)\d{2}年?$")
+_AFTER_ETC = re.compile(r"等(?:一批|一大批|[一二三四五六七八九十两百\d]+[个家批项])?$")
 _COUNT_BIG = re.compile(r"[一二三四五六七八九十两]大")
 _COUNTED_KIND = re.compile(r"[一二三四五六七八九十两百千\d]+[个项大类条张批家种]")
 _ORDINAL_SESSION = re.compile(r"第[一二三四五六七八九十\d]+[次届]")
 EVENT_SCOPES = ("国际", "世界", "全球", "中国", "全国", "亚洲", "亚太", "中外")
 _NUMBERED_BUREAU = re.compile(r"^[\u4e00-\u9fff]{2}[一二三四五六七八九十]+航?$")
 _PHASE_AFTER = re.compile(r"[（(]?[一二三四五六七八九十\d]期")
+
+
+def _event_start(toks, end_tok: int) -> int:
+    """Where an event's name ending before token `end_tok` starts: its scope words (世界, 亚洲) are part of it
+    (世界人工智能大会, 博鳌亚洲论坛), though they end other names on their left (全球首个…)."""
+    first = _walk_left(toks, end_tok, False, 20)
+    while first > 0 and toks[first - 1][0] in EVENT_SCOPES:
+        first = min(first - 1, _walk_left(toks, first - 1, False, 20))
+    return first
 
 
 def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
@@ -789,8 +858,8 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
         return False
     if is_generic(name) or (stem in generic_words() and top_class(suffix.cls) != "Project"):
         return False
-    if suffix.weak and len(stem) < 2:
-        return False
+    if (suffix.weak or suffix.cls in FEATURE_CLASSES) and len(stem) < 2:
+        return False  # 好水库, 新湖: one character names no water
     if suffix.admin:
         if len(stem) < 2 or len(stem) > 5 or any(c in ADMIN_ABBR + "村" for c in stem):
             return False
@@ -798,8 +867,10 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
             return False  # 农业大县, 百强镇: a kind of county, not one; 撤县设区 is a change of status
     if suffix.text == "流域" and stem[-1] not in "江河湖溪海水":
         return False
-    if suffix.text == "会议" and not stem.startswith(EVENT_SCOPES):
-        return False  # 常委会会议, 工作会议 are meetings of a body; 国际…会议 is an event with a name
+    if suffix.text.endswith("岸") and (len(stem) < 2 or stem[-1] not in "江河湖溪海水库湾"):
+        return False  # 青湖北岸, 长江南岸: the shore of a water, not a bank (河岸) or a coast word
+    if suffix.text in ("会议", "大会") and (not stem.startswith(EVENT_SCOPES) or stem.endswith(("代表", "人民"))):
+        return False  # 常委会会议, 表彰大会, 全国人民代表大会: meetings of a body; 世界…大会 is an event with a name
     if _DIGITS.match(stem) and suffix.text not in ("路", "号线"):
         return False
     if _COUNTED_KIND.fullmatch(stem):
@@ -1002,78 +1073,144 @@ def package_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
-_SENTENCE_MARKS = re.compile(r"[，,。；;]")
-_DESIGNATION_LEAD = re.compile(r"^(?:了|为|成为|连续\S{1,2}年|\d{4}年度?|首批|第[一二三四五六七八九十]+批)*")
+_SENTENCE_MARKS = re.compile(r"[，,。；;：:！!？?]")
+# Words before a title that are not part of it: 了, 连续三年, 2022年度 (dropped); 首批, 全省唯一 (kept in the mention's
+# text, left out of its label: 首批国家乡村振兴示范区 is the title 国家乡村振兴示范区).
+_TITLE_LEAD = re.compile(r"(?:了|为|成为)?(?:连续[一二三四五六七八九十两\d]+年)?(?:(?:19|20)\d{2}(?:年度|年)?)?")
+_AWARD_GIVER = re.compile(r"全?[省市县区](?![级委政])")
+_TITLE_ORDINAL = re.compile(r"^(?:全国|全省|全市)?(?:首批|第[一二三四五六七八九十\d]+批|唯一的?|首个)")
+# What follows a title without being part of it: its rank (第14位, 榜首), the list it is on (创建名单), 称号, a count.
+_TITLE_TAIL = re.compile(r"(?:(?:排名|排)?第[一二三四五六七八九十百\d]+(?:位|名)?|前[一二三四五六七八九十百\d]+(?:位|名|强)?|榜首"
+                         r"|等?(?:荣誉)?称号|等荣誉|(?:创建|建议|试点|推荐)?名单|[\d一二三四五六七八九十两]+[个项家处]|等)$")
+# The heads a conferred title ends with, besides DESIGNATION_HEADS (全国深呼吸生态旅游魅力名区, 国家级绿色工业园区 …).
+TITLE_HEADS = DESIGNATION_HEADS + (
+    "百佳", "十强县", "十强", "名县", "名镇", "名村", "名区", "之乡", "之城", "典范", "样板", "案例", "品牌", "目的地",
+    "集群", "企业", "工厂", "车间", "景区", "度假区", "县城", "乡镇", "先导区", "创新区", "创建区", "引领区", "园区",
+    "基地", "成果", "项目库", "激励", "评定", "金奖", "模范县", "示范带", "村")
+# Ranking verbs name a title only with a rank after it (位居中部百强县第34位).
+RANKING_VERBS = ("位居", "位列", "稳居", "名列")
+# Verbs after which a level-prefixed name is a title even without a head (获评国家级绿色园区).
+CONFERRING = ("入选", "获评", "获批", "评为", "荣获", "授予", "命名为", "认定为", "被评为", "入列", "入围", "荣登",
+              "创成", "列为", "成功创建", "跻身", "确定为", "晋升为")
+# Verbs whose object is the title itself (入选“X品牌”), not a thing created or approved.
+NAMING = ("入选", "获评", "荣获", "评为", "被评为", "授予", "命名为", "入围", "荣登", "入列")
+# A level-prefixed name ending in one of these is support or praise, not a title (获得国家级资金支持).
+NOT_TITLE_ENDS = ("支持", "资金", "补助", "奖补", "补贴", "贷款", "投资", "批复", "立项", "肯定", "好评", "表扬", "认可",
+                  "关注", "重视", "指导", "审批", "验收", "评审", "备案", "荣誉")
+_TRIGGER = re.compile("|".join(sorted(RECOGNITION_TRIGGERS + RANKING_VERBS, key=len, reverse=True)))
+_RANKED_AT = re.compile(r"在([^，,。；;：:在]{4,30}?)中?(?:排名|排位|位列|位居)第[一二三四五六七八九十百\d]+")
+# A body that gives a title before it (获得省政府真抓实干督查激励): the title is what follows it.
+_GIVING_BODY = re.compile(r"(?:[省市县区]委|[省市县区](?:人民)?政府|国务院|党中央|中共中央)(?=[\u4e00-\u9fff“]{4})")
+_TITLE_CHARS = re.compile(r"[\u4e00-\u9fff“”\"（）()·]+")
+# A title ends before another verb of the sentence: 获评全国文明城市并通过复审.
+_TITLE_STOPS = ("并", "且", "后", "通过", "实现", "达到", "完成", "成为", "获得", "进行", "了")
+# Verbs of applying and striving: what they name is a title only with one of DESIGNATION_HEADS (申报…示范区).
+SEEKING = ("申报", "成功申报", "创建")
 
 
 def designation_mentions(sent: Sentence) -> list[Mention]:
-    """Awards and designations: after 入选/获评/创建 (千强镇, 示范乡镇), or opened by a level (省级食品安全示范区).
-    The subject of an enterprise designation (X入选…示范企业名单) is an organization."""
+    """Awards and designations: the titles a conferring verb names (入选/获评/荣获/创成 … A、B和C; 位居X第N位), each
+    cut from its lead (连续三年, 2022年度, 首批) and its tail (第14位, 创建名单, 称号); opened by a level
+    (省级食品安全示范区); 在X百强县排名第N位. The subject of an enterprise designation is an organization."""
     text, out = sent.text, []
-    seen: set[int] = set()
-    for trig in RECOGNITION_TRIGGERS:
-        if trig not in text:
-            continue
-        for m in re.finditer(re.escape(trig), text):
-            if m.start() in seen:
-                continue
-            seen.update(range(m.start(), m.end()))
-            rest = text[m.end():]
-            items = _TITLE_SEP.split(_SENTENCE_MARKS.split(rest, maxsplit=1)[0])
-            clause = items[0]
-            lead = _DESIGNATION_LEAD.match(clause).group(0)
-            clause = clause[len(lead):]
-            off = m.end() + len(lead)
-            if not clause or "“" in clause:
-                continue
-            best = _designation_end(clause, trig)
-            if best is None:
-                continue
-            name = clause[:best]
-            out.append(Mention(name, sent.start + off, sent.start + off + len(name), "Designation",
-                               f"pattern:{trig}+designation", 0.8, sentence=sent.index))
-            # 获评国家级绿色园区、全省先进开发区: further titles of the same verb, each a designation of its own
-            pos = off + len(clause)
-            for item in items[1:]:
-                pos += 1
-                end = _designation_end(item, trig)
-                if end is None or item[end:] not in ("", "名单", "创建名单", "称号"):
+    edges = None
+    for m in _TRIGGER.finditer(text):
+        trig = m.group()
+        edges = edges or {x for _, s, e in tokens(text) for x in (s, e)}
+        if m.start() not in edges or m.end() not in edges:
+            continue  # 获批复, 获得感: the verb is part of another word
+        clause = _SENTENCE_MARKS.split(text[m.end():], maxsplit=1)[0]
+        found = []
+        for k, (a, b) in enumerate(_title_items(text, m.end(), m.end() + len(clause))):
+            title = _title_span(text, a, b, trig, first=k == 0)
+            if title is None:
+                if trig in RANKING_VERBS:
                     break
-                out.append(_m(sent.start, sent, pos, pos + end, "Designation", f"pattern:{trig}+designation", 0.75))
-                pos += len(item)
-            if name.endswith("企业") or clause[best:].startswith("企业"):
-                subj = _subject_before(text, m.start())
-                if subj is not None:
-                    a, b = subj
-                    out.append(_m(sent.start, sent, a, b, "Company", f"pattern:X{trig}企业", 0.75))
+                continue
+            found.append(title)
+        for a, b, label in found:
+            out.append(_m(sent.start, sent, a, b, "Designation", f"pattern:{trig}+designation", 0.8, label=label))
+        if found and (found[0][2].endswith("企业") or text.startswith("企业", found[0][1])):
+            subj = _subject_before(text, m.start())
+            if subj is not None:
+                out.append(_m(sent.start, sent, *subj, "Company", f"pattern:X{trig}企业", 0.75))
+    for m in _RANKED_AT.finditer(text) if "排" in text or "位" in text else ():
+        a, b = m.span(1)
+        if text[a:b].endswith(TITLE_HEADS) and not _PUNCT.intersection(text[a:b]):
+            out.append(_m(sent.start, sent, a, b, "Designation", "pattern:在X排名第N", 0.75))
     for m in _LEVEL_DESIGNATION.finditer(text):
         out.append(_m(sent.start, sent, m.start(), m.end(), "Designation", "pattern:level+designation", 0.75))
     return out
 
 
-# Verbs that confer a title: after them a level-prefixed name (获评国家级绿色园区) is a designation even without a head.
-CONFERRING = ("入选", "获评", "获批", "评为", "荣获", "授予", "命名为", "认定为", "被评为")
+def _title_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The titles one verb names, as spans: split at 、 and at 和/及/与 after a whole title (…示范县和2022年度…)."""
+    items, a = [], start
+    for k in range(start, end):
+        c = text[k]
+        if c == "、" or (c in "和及与" and k > a and _TITLE_TAIL.sub("", text[a:k]).endswith(TITLE_HEADS)):
+            items.append((a, k))
+            a = k + 1
+    items.append((a, end))
+    return [(a, b) for a, b in items if b > a]
 
 
-def _designation_end(clause: str, trig: str) -> int | None:
-    """Where a designation named at the start of `clause` ends: after its last title head, or the whole of a
-    level-prefixed name after a conferring verb."""
-    best = None
-    for head in DESIGNATION_HEADS:
-        k = clause.rfind(head)
-        if k != -1 and (best is None or k + len(head) > best):
-            best = k + len(head)
-    if best is not None and clause[:best].endswith("称号") and best >= 6:
-        best -= 2  # 授予全国…示范区称号: the title is the name before 称号
-    if best is not None and best >= 4:
-        return best
-    if trig in CONFERRING and clause.startswith(LEVEL_PREFIXES) and 5 <= len(clause) <= 20 and _ALL_HAN.fullmatch(clause):
-        return len(clause)
+def _title_span(text: str, a: int, b: int, trig: str, first: bool) -> tuple[int, int, str] | None:
+    """(start, end, label) of the title in text[a:b] named after verb `trig`, or None when it names none."""
+    a += len(_TITLE_LEAD.match(text, a, b).group(0)) if a < b else 0
+    item = text[a:b]
+    for stop in _TITLE_STOPS:  # 获评全国文明城市并通过复审
+        k = item.find(stop, 2)
+        if k != -1:
+            item = item[:k]
+    body = _GIVING_BODY.match(item)
+    if body is not None:
+        a, item = a + body.end(), item[body.end():]
+    ranked = trig in RANKING_VERBS
+    core = item
+    while True:
+        cut = _TITLE_TAIL.sub("", core)
+        if cut == core:
+            break
+        core = cut
+    if ranked and core == item:
+        return None  # 位居全国百强区方阵: a ranking verb names a title only with its rank
+    core = core.rstrip("（(")
+    if len(core) < 4 or not _TITLE_CHARS.fullmatch(core):
+        return None  # 获得…10亿元: no title
+    label = _clean(core)
+    ordinal = _TITLE_ORDINAL.match(label)
+    if ordinal and len(label) - ordinal.end() >= 4:
+        label = label[ordinal.end():]
+    giver = _AWARD_GIVER.match(label)
+    if giver and label.endswith(("奖", "激励", "评定")) and len(label) - giver.end() >= 4:
+        label = label[giver.end():]  # 全市争先创优优胜奖: an award is named without the level that gives it
+    first_word = tokens(label)[0][0]
+    if is_boundary(first_word) and (word_tag(first_word) or "").startswith("v"):
+        return None  # 获批设立…, 获批建设…: a verb, not a title
+    if label.endswith(DESIGNATION_HEADS if trig in SEEKING else TITLE_HEADS):
+        return a, a + len(core), label
+    if not ranked and trig in CONFERRING and core.startswith(LEVEL_PREFIXES + _province_names()) \
+            and len(label) <= 24 and not core.endswith(NOT_TITLE_ENDS) \
+            and word_tag(tokens(core)[-1][0]) not in ("v", "vd", "d", "m", "q"):
+        return a, a + len(core), label  # 获批国家级绿色工业园区, 获评全国避暑旅游目的地
+    if first and not ranked:
+        best = max((core.rfind(h) + len(h) for h in DESIGNATION_HEADS if h in core), default=-1)
+        if best >= 4:  # 入选全省示范区创建: the title ends at its last head
+            return a, a + best, _clean(core[:best])
     return None
 
 
-# Titles listed after one verb: 、 or a conjunction before the next title's level (…示范县和全省…示范区).
-_TITLE_SEP = re.compile(rf"、|[和及与](?={'|'.join(LEVEL_PREFIXES)})")
+@lru_cache(maxsize=1)
+def _province_names() -> tuple[str, ...]:
+    """Provinces by their full and short names (湖南省, 上海): a title may open with its province instead of a level."""
+    gz = _gazetteer()
+    if gz is None:
+        return ()
+    divs = [d for name in _gazetteer_shorts() for d in gz.by_short(name) if d.level == "province"]
+    return tuple(sorted({d.name for d in divs} | {d.short for d in divs if len(d.short) >= 2}, key=len, reverse=True))
+
+
 _ALL_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _LEVEL_DESIGNATION = re.compile(r"(?:全国|国家级|国家|全省|省级|全市|市级)(?:(?!首个|首批|唯一)[\u4e00-\u9fff]){2,18}?(?:示范区|示范县|示范市|示范镇|"
                                 r"示范乡镇|示范村|示范园区|示范基地|先进区|先进县|先进单位|先进集体|百强县|百强区|千强镇|"
@@ -1124,6 +1261,104 @@ def sector_list_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+# What an industry's name ends with (generic Chinese industry vocabulary): a qualifier between 等 and 企业/项目 that ends
+# with one names the sector of the list (等上规模电子信息企业, 等一批新能源关联产业项目).
+SECTOR_WORDS = ("产业", "制造", "装备", "信息", "电子", "材料", "能源", "医药", "生物", "食品", "化工", "纺织", "服装",
+                "服饰", "汽车", "家电", "建材", "物流", "旅游", "文旅", "农业", "养殖", "种植", "光伏", "风电", "储能",
+                "电池", "半导体", "芯片", "集成电路", "健康", "康养", "文化", "电商", "商贸", "金融", "软件", "通信",
+                "航空", "航天", "冶金", "钢铁", "机械", "家居", "陶瓷", "畜牧", "水产", "渔业", "林业", "加工", "创意")
+# Words of size and rank before the sector in 等(一批)(上规模)X企业, which are not part of it.
+_SCALE_WORDS = re.compile(r"^(?:[一二三四五六七八九十两百千\d]+[个家批项]|一批|一大批|上规模|规模以上|规上|重点|龙头|骨干|优质|知名|"
+                          r"国内知名|头部|大型|新兴|优势|特色)*")
+# Heads a list of industries shares: 文化创意、生命健康产业; A、B为主的工业体系; 集成电路、基因科技千亩产业园.
+_SECTOR_HEAD = re.compile(r"(产业集群|全产业链|产业链|产业)(?!园|基地|城|带|体系|项目|化|政策|工人|发展|结构|工程|大会|用地)"
+                          r"|为主(?:导)?的(?=[\u4e00-\u9fff]{0,6}(?:体系|格局|结构))"
+                          r"|(?=[百千万]亩(?:产业园|产业基地|产业集聚区))")
+_SIZE_PARK = re.compile(r"[百千万]亩(?:产业园|产业基地|产业集聚区)")
+# 首发经济、品牌经济: a list of economies names sectors; these are ownership forms and scales, not sectors.
+_NOT_AN_ECONOMY = ("民营", "县域", "区域", "集体", "实体", "宏观", "国民", "市场", "社会", "地方", "村级", "城市", "农村",
+                   "乡村", "开放型", "外向型", "公有制", "非公有制", "个体")
+_ECONOMY_LIST = re.compile(r"(?:[\u4e00-\u9fff]{2,4}经济、)+[\u4e00-\u9fff]{2,4}经济")
+
+
+def _sector_item(item: str) -> bool:
+    """Is a list item a sector's name: a short noun phrase, no count, verb or generic word?"""
+    if not 2 <= len(item) <= 8 or not _ALL_HAN.fullmatch(item) or is_generic(item) or _COUNT_BIG.search(item):
+        return False
+    toks = tokens(item)
+    if is_boundary(toks[0][0]) or any(w in FUNC_CHARS for w, _, _ in toks) or any(
+            word_tag(w) in ("v", "vd", "d", "p", "c", "r") for w, _, _ in toks[:-1]):
+        return False  # 调结构稳增长: a clause, not a sector
+    if len(toks) == 1:
+        return (word_tag(item) or "n") in ("n", "nz", "vn", "j", "l", "nr", "ng")
+    return (word_tag(toks[-1][0]) or "n") in ("n", "nz", "vn", "j", "l", "an", "nr", "ng", "b", "v", "a")
+
+
+def coordinated_sector_mentions(sent: Sentence) -> list[Mention]:
+    """Industries listed before the head they share (文化创意、生命健康产业; 培育服装服饰、新型建材为主的工业体系;
+    集成电路、基因科技千亩产业园, whose size-named park is a project), and lists of economies (首发经济、夜间经济)."""
+    text, out = sent.text, []
+    if "、" not in text:
+        return out
+    for h in _SECTOR_HEAD.finditer(text):
+        chunk = _CHUNK_MARKS.split(text[:h.start()])[-1]
+        items = _ITEM_MARKS.split(chunk)
+        if len(items) < 2 and not h.group().startswith("为主"):
+            continue  # a single X产业 is the suffix rule's; a list makes its items sectors
+        toks = tokens(items[0])
+        cut = max((e for w, _, e in toks if is_boundary(w) or w in FUNC_CHARS), default=0)
+        items[0] = items[0][cut:]
+        if not all(_sector_item(x) for x in items):
+            continue
+        pos = h.start() - len(chunk) + cut
+        for k, item in enumerate(items):
+            pos = text.find(item, pos)
+            glued = k == len(items) - 1 and h.group().startswith("产业")
+            end = h.end() if glued else pos + len(item)  # 生命健康产业: the last item takes the shared head
+            out.append(_m(sent.start, sent, pos, end, "Industry", "list:A、B产业", 0.7, label=item))
+            pos += len(item)
+        park = _SIZE_PARK.match(text, h.end())
+        if park:  # 千亩产业园: a park named by its size alone
+            out.append(_m(sent.start, sent, park.start(), park.end(), "IndustrialProject", "list:A、B千亩产业园", 0.7))
+    for m in _ECONOMY_LIST.finditer(text):
+        pos = m.start()
+        for k, item in enumerate(m.group().split("、")):
+            if k == 0:  # 积极发展首发经济: the verb before the list is not part of its first item
+                cut = max((e for w, _, e in tokens(item)[:-1] if is_boundary(w) or word_tag(w) in ("v", "vn")),
+                          default=0)
+                pos, item = pos + cut, item[cut:]
+            stem = item[:-2]
+            toks = tokens(stem)
+            if len(stem) >= 2 and stem not in _NOT_AN_ECONOMY and not is_boundary(toks[0][0]):
+                out.append(_m(sent.start, sent, pos, pos + len(item), "Industry", "list:X经济", 0.65))
+            pos += len(item) + 1
+    return out
+
+
+_SECTOR_TAILS = ("全产业链", "产业集群", "产业链", "产业")
+
+
+def _sector_label(name: str) -> str:
+    """A sector's label without the word for industry (生命健康产业 → 生命健康; 农业产业 stays: 农业 alone is generic)."""
+    for tail in _SECTOR_TAILS:
+        stem = name[:-len(tail)]
+        if name.endswith(tail) and len(stem) >= 2 and not is_generic(stem) and (
+                tail == "产业集群" or stem.endswith(SECTOR_WORDS + ("经济",))):
+            return stem
+    return name
+
+
+def _qualifier_sector(text: str, m: re.Match) -> tuple[int, int] | None:
+    """The sector named between 等 and the head of a list (等上规模电子信息企业 → 电子信息), as a span."""
+    q = m.group(1)
+    lead = _SCALE_WORDS.match(q).group(0)
+    a = m.start(1) + len(lead)
+    name = text[a:m.end(1)]
+    if 2 <= len(name) <= 8 and name.endswith(SECTOR_WORDS) and not is_generic(name) and _ALL_HAN.fullmatch(name):
+        return a, m.end(1)
+    return None
+
+
 # Verbs that bring an investor in: the items of 引进A、B等项目 are the companies, not their projects.
 ATTRACT_VERBS = ("引进", "引入", "招引", "落户", "落地")
 
@@ -1151,15 +1386,23 @@ def list_mentions(sent: Sentence) -> list[Mention]:
         attracted = cls == "IndustrialProject" and any(v in items[0][:cut] for v in ATTRACT_VERBS)
         items[0] = items[0][cut:]
         pos = m.start() - len("、".join(items))
+        # 新能源装备制造、新材料等项目: when one item is a sector by its name, the items that name nothing proper are too
+        sectors = any(class_of_name(x, "") == "Industry" for x in items)
         for item in items:
-            if 2 <= len(item) <= (16 if cls == "IndustrialProject" else 10) and not is_generic(item) \
+            if 2 <= len(item) <= (16 if cls.endswith("Project") else 10) and not is_generic(item) \
                     and item not in boundary_words() and _HAN.search(item) \
-                    and not _NOT_AN_ITEM.search(item):
+                    and not _NOT_AN_ITEM.search(item) and not (m.group(2) == "工程" and _ITEM_MARKS.search(item)):
                 own = class_of_name(item, "")
+                if own != "Industry" and sectors and not _proper_part(list(tokens(item))):
+                    own = "Industry"
                 if own != "Industry":  # 新能源装备制造等项目: a sector; 引进青禾科技等项目: the investor
                     own = "Company" if attracted and not own and _proper_part(list(tokens(item))) else cls
                 out.append(_m(sent.start, sent, pos, pos + len(item), own, f"list:等{m.group(2)}", 0.7))
             pos += len(item) + 1
+        sector = _qualifier_sector(text, m) if cls != "Industry" else None
+        if sector is not None:  # 等上规模电子信息企业: the sector the listed companies are in
+            a, b = sector
+            out.append(_m(sent.start, sent, a, b, "Industry", "list:等X企业", 0.7, label=_sector_label(text[a:b])))
     return out
 
 
@@ -1265,7 +1508,8 @@ def owner_mentions(project: Mention, text: str, offset: int) -> Mention | None:
                    sentence=project.sentence)
 
 
-RULES = (quoted_mentions, title_mentions, version_mentions, sector_list_mentions, body_mentions, agency_mentions, term_mentions, designation_mentions,
+RULES = (quoted_mentions, title_mentions, version_mentions, sector_list_mentions, coordinated_sector_mentions,
+         body_mentions, agency_mentions, term_mentions, designation_mentions,
          suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions, numbered_unit_mentions, partner_mentions,
          package_mentions)
 
@@ -1277,9 +1521,12 @@ RULE_PRIORITY = {"quote": 6, "title": 6, "pattern": 3, "lexicon": 3, "suffix": 3
 def _priority(m: Mention) -> tuple:
     fam = m.rule.split(":")[0].split("+")[0]
     rank = RULE_PRIORITY.get(fam, 1)
+    if m.rule.endswith("+designation") and m.rule != "pattern:level+designation":
+        rank = 6  # a title a verb confers marks its own edges, over the names and quotations inside it
     return (rank >= 6, m.end - m.start, rank, m.confidence)
 
 
+_TITLE_OPENING = re.compile(r"[“\"「]?(?:(?:19|20)\d{2}年?度?)?(?:首批)?")
 INSTITUTIONS = frozenset({"University", "Hospital", "ResearchInstitute"})
 
 
@@ -1295,12 +1542,15 @@ def select_mentions(cands: list[Mention]) -> list[Mention]:
                 nest = (m.cls in NESTABLE or (m.cls in PLACE_CLASSES and k.cls not in PLACE_CLASSES and m.start == k.start)) \
                     and m.text[:1] not in ADMIN_ABBR and m.end - m.start <= 6 \
                     and (m.rule.startswith("suffix:") or m.rule.startswith("gazetteer:") and m.cls in ("Province", "City"))
+                if k.cls == "Designation" and m.cls != "Region" and not _TITLE_OPENING.fullmatch(k.text[:m.start - k.start]):
+                    nest = False  # 全国百强新城区: a kind of district inside a title, not one (but 湖北省…示范企业)
                 if m.cls == "Region":  # inside a title or a project's name (长三角百强县), not the strategy it names
                     nest = top_class(k.cls) not in ("Initiative", "Place")
                 elif m.cls in INSTITUTIONS:  # 江南大学江阴校区一期: the university opens the project's name
                     nest = top_class(k.cls) == "Project" and m.start == k.start and m.rule.startswith("suffix:") \
                         and m.text[:1] not in ADMIN_ABBR  # 区人民医院改扩建 is the works, not a named hospital
-                if inside and (m.rule == "quote:alias" or nest) and (m.start, m.end) != (k.start, k.end):
+                alias = m.rule == "quote:alias" and k.label == m.label  # the short form inside its own quotation
+                if inside and (alias or nest) and (m.start, m.end) != (k.start, k.end):
                     continue
                 ok = False
                 break

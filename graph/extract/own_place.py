@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from graph.extract.mentions import _gazetteer
+from graph.extract.gazetteer import loaded as _gazetteer
 
 _NUM = r"[一二三四五六七八九十百〇零\d]+"
 _NAME = r"[\u4e00-\u9fff（）()]{2,24}?"

@@ -493,6 +493,8 @@ def recognition_pattern(view: SentenceView) -> None:
         taken.update(r.start for r in group)
         subjects = [e for e in subject_at(view, a, RECOGNISED) if top_class(e.cls) in SUBJECT_TYPES]
         cs, _ = view.clause_bounds(a)
+        if cs == 0 and _head_subject(view, 0, a)[0] == "none":  # 青山园区实现…。成功入选…: the paragraph goes on
+            subjects = _previous_topic(view) or subjects
         if not subjects and text[a:b] in RANKING_TRIGGERS and _ATTRIBUTE_HEAD.fullmatch(text[cs:a]):
             subjects = subject_at(view, cs)
         pairs = [(x, r) for x in subjects for r in group]
@@ -505,6 +507,30 @@ def recognition_pattern(view: SentenceView) -> None:
             for subj in subject_at(view, r.start - 1):
                 if top_class(subj.cls) in SUBJECT_TYPES:
                     view.add(subj, "recognizedAs", r.entity, "pattern:在X排名第N", 0.8, r.start - 1)
+
+
+def _previous_topic(view: SentenceView) -> list[Entity]:
+    """The places or organizations (not the report's own place) that open the sentence before this one in the same
+    paragraph, which a sentence with no subject of its own goes on about (青山园区实现…。成功入选…)."""
+    sentences = view.doc.sentences
+    i = view.sentence.index - 1
+    while i > 0 and sentences[i - 1].text.rstrip().endswith(("；", ";")):
+        i -= 1  # the sentence before may run over semicolons: its opening part names its topic
+    if i < 0 or i not in view.index:
+        return []
+    prev = sentences[i]
+    between = view.doc.text[prev.start:view.sentence.start]
+    if "\n" in between or _triggers(between, RECOGNITION_TRIGGERS):
+        return []  # 庙岭镇入选A。入选B。: a list of titles, the second the report's place's
+    spans = list({(e.key, a, b): Span(e, a - prev.start, b - prev.start) for e, a, b in view.index[i]}.values())
+    outer, nested = _outermost(spans)
+    pv = SentenceView(view.doc, prev, outer, nested, view.home, view.index, document_memo=view.document_memo)
+    _, end = pv.clause_bounds(0)
+    kind, group = _head_subject(pv, 0, end)
+    if kind != "entity" or _is_modifier(pv, group, end) or _ends_with_others(pv, group, end) or any(
+            e is view.home or top_class(e.cls) not in ("Place", "Organization") for e in group):
+        return []
+    return group
 
 
 def _recognitions_after(view: SentenceView, recs: list[Span], b: int, ce: int, ranking: bool) -> list[Span]:
