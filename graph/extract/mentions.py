@@ -6,12 +6,12 @@ the simplified view of traditional text) and one arbitration (select_mentions); 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import lru_cache, partial
-from itertools import accumulate
+from functools import lru_cache
 
 from graph.extract.lexicon import Suffix, boundary_words, generic_words, named_bodies, policy_terms, suffixes
 from graph.extract.model import Mention
+from graph.extract.own_place import OwnPlace, own_division, own_place
+from graph.extract.words import _word_splitter, is_common_word, tokens, word_tag  # noqa: F401
 from graph.text.model import Document, Sentence
 from ontology import top_class
 
@@ -59,77 +59,6 @@ _HEADER = re.compile(r"^(?:信息来源|来源|稿源|日期|发布时间|发布
 PLACE_CLASSES = {"Province", "City", "District", "County", "Town", "Township", "Subdistrict", "Village", "Community",
                  "DevelopmentZone", "NaturalFeature", "Lake", "River", "Mountain", "Port", "Airport", "Station",
                  "Venue", "Place", "Region"}
-
-
-# ---------------------------------------------------------------- tokens
-
-@lru_cache(maxsize=1)
-def _word_splitter() -> Callable[[str], list[str]]:
-    """jieba's dictionary segmentation without HMM. rjieba (jieba-rs, the same dictionary and algorithm in Rust)
-    gives the same words about 15x faster (tests/test_extract.py compares the two); jieba itself where rjieba
-    has no wheel."""
-    try:
-        import rjieba
-
-        return partial(rjieba.cut, hmm=False)
-    except ImportError:
-        import jieba
-
-        jieba.setLogLevel(60)
-        jieba.initialize()
-        return partial(jieba.lcut, HMM=False)
-
-
-@lru_cache(maxsize=4096)
-def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
-    """Dictionary words (no HMM guessing, so unknown names stay single characters) with offsets; cached because
-    every rule reads the same sentence."""
-    words = _word_splitter()(text)
-    if "长" not in text:  # the common case, without a Python loop over the words
-        ends = list(accumulate(map(len, words)))
-        return tuple(zip(words, [0, *ends[:-1]], ends))
-    out, pos = [], 0
-    for w in words:
-        if len(w) == 3 and w[0] == w[1] and w[2] in "长":
-            out.append((w[0], pos, pos + 1))  # 局局长, 处处长: the body's name ends before its head's title
-            pos += 1
-            w = w[1:]
-        out.append((w, pos, pos + len(w)))
-        pos += len(w)
-    return tuple(out)
-
-
-def word_tag(word: str) -> str | None:
-    """jieba's dictionary part-of-speech for a word, None for words it does not know."""
-    return (_TAGS or _load_tags()).get(word)
-
-
-_TAGS: dict[str, str] = {}
-# Words jieba's dictionary counts 1,000 times or more: common words (智慧, 阳光, 联想), never a bare brand on their own.
-COMMON_FREQ = 1000
-_COMMON: set[str] = set()
-
-
-def _load_tags() -> dict[str, str]:
-    """jieba's dictionary part-of-speech tags, read from its dictionary file (no prefix dictionary is built) into
-    a module global, because every rule asks it for every word; and its common words."""
-    import jieba
-
-    jieba.setLogLevel(60)
-    with jieba.dt.get_dict_file() as fh:
-        for parts in (line.decode("utf-8").split() for line in fh):
-            if len(parts) == 3:
-                _TAGS[parts[0]] = parts[2]
-                if int(parts[1]) >= COMMON_FREQ:
-                    _COMMON.add(parts[0])
-    return _TAGS
-
-
-def is_common_word(word: str) -> bool:
-    """A word jieba's dictionary counts often (see COMMON_FREQ)."""
-    if not _TAGS:
-        _load_tags()
-    return word in _COMMON
 
 
 # ---------------------------------------------------------------- helpers
@@ -468,7 +397,7 @@ def agency_mentions(sent: Sentence) -> list[Mention]:
         nxt = text[m.end():m.end() + 2]
         if nxt.startswith(_BODY_NOT_BEFORE) or (head == "委" and nxt[:1] in "员托屈婉会"):
             continue
-        if head == "委" and m.group(1) in "州乡旗":
+        if head == "委" and m.group(1) == "乡":
             continue
         start = m.start()
         # extend left over a place name the gazetteer knows: 华容区委, 汕尾市委, 三门县政府
@@ -687,6 +616,15 @@ def _bare_county_only(word: str) -> bool:
     return bool(divs) and all(d.level == "county" for d in divs)
 
 
+def _province_only(word: str) -> bool:
+    """Is `word` no division's full name and only a province's short name (贵州, not 广州)?"""
+    gz = _gazetteer()
+    if gz is None or gz.by_name(word):
+        return False
+    divs = gz.by_short(word)
+    return bool(divs) and all(d.level == "province" for d in divs)
+
+
 @lru_cache(maxsize=8192)
 def admin_known(name: str) -> bool:
     """Is `name` a division the gazetteer knows, by its full name, its short name, or its stem with another suffix
@@ -755,6 +693,8 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
                 return None
             if suffix.admin and _bare_county_only(w):
                 return None  # 红旗 (红旗区) is a county's bare name: the guard decides, not the suffix 旗
+            if suffix.admin and _province_only(w):
+                return s, "Province", suffix.confidence  # 贵州 is a province, not a prefecture's 州
             return s, suffix.cls, suffix.confidence
         if not (len(w) == len(suffix.text) or numbered or (word_tag(w) == "nt" and top_class(suffix.cls) == "Agency")):
             return None  # 商务局 (an institution word) still takes the place named before it
@@ -956,11 +896,9 @@ class PlaceGuard:
     the same sentence, the full name elsewhere in the report, or, when no region is known, two mentions."""
 
     def __init__(self, doc: Document, sentences: list[Sentence], cands: list[list[Mention]]):
-        from graph.extract.own_place import header_division
-
         self.gz = _gazetteer()
         self.text = doc.text
-        home = header_division(doc.text)
+        home = own_division(doc.text)
         provinces: set[str] = set()
         if home is not None:
             provinces.add(home.code[:2])
@@ -1523,6 +1461,8 @@ def _priority(m: Mention) -> tuple:
     rank = RULE_PRIORITY.get(fam, 1)
     if m.rule.endswith("+designation") and m.rule != "pattern:level+designation":
         rank = 6  # a title a verb confers marks its own edges, over the names and quotations inside it
+    elif m.rule == OWN_RULE:
+        rank = 4  # the report's own place as the header writes it (道真自治县) over a suffix's reading of it
     return (rank >= 6, m.end - m.start, rank, m.confidence)
 
 
@@ -1541,7 +1481,8 @@ def select_mentions(cands: list[Mention]) -> list[Mention]:
                 # a place keeps its own mention inside a longer name unless it is only a level and a kind (省机场)
                 nest = (m.cls in NESTABLE or (m.cls in PLACE_CLASSES and k.cls not in PLACE_CLASSES and m.start == k.start)) \
                     and m.text[:1] not in ADMIN_ABBR and m.end - m.start <= 6 \
-                    and (m.rule.startswith("suffix:") or m.rule.startswith("gazetteer:") and m.cls in ("Province", "City"))
+                    and (m.rule.startswith("suffix:") or m.rule.startswith("gazetteer:") and m.cls in ("Province", "City")
+                         or m.rule == OWN_RULE)  # 平安城关: the report's own place inside a name
                 if k.cls == "Designation" and m.cls != "Region" and not _TITLE_OPENING.fullmatch(k.text[:m.start - k.start]):
                     nest = False  # 全国百强新城区: a kind of district inside a title, not one (but 湖北省…示范企业)
                 if m.cls == "Region":  # inside a title or a project's name (长三角百强县), not the strategy it names
@@ -1601,7 +1542,10 @@ def extract_mentions(doc: Document) -> list[Mention]:
         view = replace(doc, text=stext, sentences=[replace(x, text=stext[x.start:x.end]) for x in doc.sentences])
     out: list[Mention] = []
     sentences = [sent for sent in view.sentences if not _HEADER.match(sent.text)]
+    own = own_place(view.text)
     cands = [[m for rule in RULES for m in rule(sent)] for sent in sentences]
+    if own is not None:
+        cands = [_with_own_place(sent, found, own) for sent, found in zip(sentences, cands)]
     guard = PlaceGuard(view, sentences, cands)
     for sent, found in zip(sentences, cands):
         chosen = select_mentions(guard.filter(sent, found))
@@ -1611,6 +1555,51 @@ def extract_mentions(doc: Document) -> list[Mention]:
     if view is not doc:
         out = [_original(doc.text, view.text, m) for m in out]
     return out
+
+
+OWN_RULE = "gazetteer:own"
+# What follows a bare name that makes it a town's or a street's (城关镇, 城关街道), not the report's place.
+_TOWN_AFTER = ("镇", "乡", "街道", "村", "社区", "路", "街")
+
+
+def own_place_mentions(sent: Sentence, own: OwnPlace) -> list[Mention]:
+    """The report's own place wherever the report writes it short: its bare name (黎平, 城关 in 平安城关) and the
+    abbreviation its header uses (科右前旗), each labelled with the full name; a bare name that is a common word
+    (和平, 红旗) only where the dictionary knows it as a place."""
+    text, out = sent.text, []
+    forms = [f for f in own.forms if f != own.division.name and f in text]
+    if not forms:
+        return out
+    toks = tokens(text)
+    starts, ends = {s for _, s, _ in toks}, {e for _, _, e in toks}
+    cls = _gazetteer().level_class(own.division.level, own.division.name, own.division.code)
+    for form in sorted(forms, key=len, reverse=True):
+        if form == own.division.short and is_common_word(form) and word_tag(form) != "ns":
+            continue
+        for k in (m.start() for m in re.finditer(re.escape(form), text)):
+            b = k + len(form)
+            if k in starts and b in ends and not text.startswith(_TOWN_AFTER, b) \
+                    and not any(x.start < b and k < x.end for x in out):
+                out.append(_m(sent.start, sent, k, b, cls, OWN_RULE, 0.85, label=own.division.name))
+    return out
+
+
+def _with_own_place(sent: Sentence, found: list[Mention], own: OwnPlace) -> list[Mention]:
+    """A sentence's candidates with the mentions of the report's own place, and its bodies written after the place's
+    short form (科右前旗人民政府) taken whole, labelled with the full name (科尔沁右翼前旗人民政府)."""
+    places = own_place_mentions(sent, own)
+    if not places:
+        return found
+    out = []
+    for m in found:
+        if m.rule == "pattern:place+body":
+            p = next((p for p in places if p.start < m.start < p.end), None)
+            if p is not None:
+                label = own.division.name + m.text[p.end - m.start:]
+                m = Mention(sent.text[p.start - sent.start:m.end - sent.start], p.start, m.end, m.cls, m.rule,
+                            m.confidence, label=label, sentence=m.sentence)
+        out.append(m)
+    return out + places
 
 
 def _original(text: str, stext: str, m: Mention) -> Mention:

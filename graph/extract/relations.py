@@ -242,9 +242,9 @@ def home_place(entities: list[Entity], doc: Document | None = None) -> Entity | 
     subjectless clauses get no subject rather than a wrong one). A province is an own place only by its header."""
     places = [e for e in entities if top_class(e.cls) == "Place" and e.mentions]
     if doc is not None:
-        from graph.extract.own_place import header_division
+        from graph.extract.own_place import own_division
 
-        header = header_division(doc.text)
+        header = own_division(doc.text)
         if header is not None:
             return next((e for e in places if e.code == header.code), None)
     spans = sorted((m.start, m.end, e.key) for e in entities if top_class(e.cls) != "Indicator" for m in e.mentions)
@@ -296,7 +296,7 @@ def adverbial_length(text: str) -> int:
 def _adverb_word(text: str) -> str:
     """The first dictionary word of text if the dictionary tags it an adverb or time word (纵深, 牢牢), and it is
     not one of the verbs the patterns read."""
-    from graph.extract.mentions import tokens, word_tag
+    from graph.extract.words import tokens, word_tag
 
     toks = tokens(text[:8])
     if not toks:
@@ -361,7 +361,7 @@ def _head_subject(view: SentenceView, start: int, stop: int) -> tuple[str, list[
 def _qualifies_a_noun(rest: str) -> bool:
     """True when what stands between a self-reference and its verb ends with a noun the reference qualifies
     (我县殡葬改革模式入选…: the model, not the county, is the subject)."""
-    from graph.extract.mentions import tokens, word_tag
+    from graph.extract.words import tokens, word_tag
 
     if not rest or is_adverbial(rest):
         return False
@@ -371,7 +371,7 @@ def _qualifies_a_noun(rest: str) -> bool:
 
 def _is_modifier(view: SentenceView, group: list[Entity], pos: int) -> bool:
     """True when a place opening the clause only qualifies the noun after it (青山茶叶入选 …: the tea, not 青山)."""
-    from graph.extract.mentions import tokens, word_tag
+    from graph.extract.words import tokens, word_tag
 
     if any(top_class(e.cls) != "Place" for e in group):
         return False
