@@ -531,3 +531,29 @@ def test_works_listed_before_etc_a_science_city_and_a_system_being_built():
     assert "护林网格化管理体系" in found
     assert "守好水库" not in found and "好水库" not in found
     assert "新城区" not in found  # a kind of district inside a title
+
+
+def test_companies_after_a_description_keep_their_ranking_as_a_title_and_the_field_they_lead_as_a_sector():
+    found = spans("示例文字标题\n引进光伏领军企业青禾能源、世界500强企业远帆控股集团、中国民营企业500强红岭集团等企业。")
+    for company in ("青禾能源", "远帆控股集团", "红岭集团"):
+        assert found.get(company) == "Company", company
+    assert found.get("世界500强企业") == "Designation" and found.get("中国民营企业500强") == "Designation"
+    assert found.get("光伏") == "Industry"
+    assert not any(k.startswith(("强", "引进")) for k in found)
+
+
+def test_companies_by_capacity_trade_word_and_leading_province_but_no_output_words():
+    found = spans("示例文字标题\n青禾20万千瓦风电、远帆5万千瓦光伏成功并网,红岭铜业破产重组完成,湖南青禾集团落户,"
+                  "年产6万吨减水剂项目开工,装机26.9万千瓦。")
+    assert found.get("青禾20万千瓦风电") == "IndustrialProject" and found.get("远帆5万千瓦光伏") == "IndustrialProject"
+    for company in ("青禾", "远帆", "红岭铜业", "湖南青禾集团"):
+        assert found.get(company) == "Company", company
+    assert found.get("湖南") == "Province"
+    assert "年产" not in found and not any(k.startswith(("9万", "9万千瓦")) for k in found)
+
+
+def test_named_schools_are_organizations_but_kinds_and_counts_of_schools_are_not():
+    found = spans("示例文字标题\n青石小学、白沙中学建成投用,新建公办幼儿园3所、中小学5所,改造乡镇中心小学,青石小学白沙分校开学。")
+    assert found.get("青石小学") == "School" and found.get("白沙中学") == "School"
+    assert found.get("青石小学白沙分校", "").endswith("Project")
+    assert not {"公办幼儿园", "中小学", "乡镇中心小学", "中心小学"} & set(found)

@@ -49,7 +49,7 @@ AGENCY_CLASS = {"人大常委会": "PeoplesCongress", "人民政府": "Governmen
 # List patterns: A、B、C等(一批)(龙头)企业 names companies; A、B等(17个)(重点)项目 names projects.
 LIST_HEADS = {"企业": "Company", "公司": "Company", "项目": "IndustrialProject", "工程": "InfrastructureProject",
               "产业集群": "Industry", "产业": "Industry", "行业": "Industry", "单位": None}
-_LIST_TAIL = re.compile(r"等(?:一批|一系列|多家|多个|[\d]+[个家项]|[一二三四五六七八九十百千两]+[个家项])?"
+_LIST_TAIL = re.compile(r"等(?:一批|一系列|多家|多个|[\d]+[个家项户]|[一二三四五六七八九十百千两]+[个家项户])?"
                         r"([\u4e00-\u9fff]{0,8})(企业|公司|项目|工程|产业集群|产业|行业|单位)")
 
 # Places that stay a mention of their own inside a longer name (湖北省 in 湖北省…示范企业, 前湾港 in 前湾港…码头).
@@ -497,11 +497,15 @@ def _capacity_start(toks: list[tuple[str, int, int]], i: int) -> tuple[int, bool
     """(index of its number, whether a name stands before it) for a capacity at token i: 东滩 / 50 / 万千瓦 …项目
     goes on to 东滩 (a noun before it), 建成 / 30 / 兆瓦 …电站 starts the name at 30."""
     if i >= 1 and _CAPACITY.fullmatch(toks[i][0]) and _NUMBER.fullmatch(toks[i - 1][0]):
-        return i - 1, i >= 2 and word_tag(toks[i - 2][0]) in ("ns", "nz", "nr", "nt", "j", "n", "nrt", None)
+        n = i - 1
+        while n >= 2 and toks[n - 1][0] == "." and toks[n - 2][0].isdigit():
+            n -= 2  # 26.9万千瓦: the number is whole, not 9万千瓦
+        return n, n >= 1 and word_tag(toks[n - 1][0]) in ("ns", "nz", "nr", "nt", "j", "n", "nrt", None) \
+            and toks[n - 1][0] not in _MEASURE_NOUNS
     return None
 
 
-_MEASURE_NOUNS = ("产能", "面积", "规模", "用地", "总量", "产值", "产量", "能力")
+_MEASURE_NOUNS = ("产能", "面积", "规模", "用地", "总量", "产值", "产量", "能力", "装机", "总装机", "装机容量")
 
 
 def _capacity_names(stem_toks: list[tuple[str, int, int]]) -> bool:
@@ -518,7 +522,7 @@ _VERB_TAGS = ("v", "vd", "d", "p", "c", "u")
 
 
 def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool, max_chars: int,
-               stop_at_facility: bool = False, capacity: bool = False) -> int:
+               stop_at_facility: bool = False, capacity: bool = False, company: bool = False) -> int:
     """Index of the first word of a name ending before token `end_tok`, walking left to a boundary.
     A conjunction stays inside a name between two nouns (发展和改革局, 水质提升及生态修复项目)."""
     limit = toks[end_tok][1] - max_chars
@@ -563,6 +567,9 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
             break  # 守好水库: a verb, not a character of a place's name
         if _ORDINAL.fullmatch(w):
             break
+        if company and (w.endswith("强") and (w[:-1] in ("百", "千", "十") or i and _NUMBER.fullmatch(toks[i - 1][0]))
+                        or w == "企业" and i < end_tok - 1):
+            break  # 世界500强企业吉利控股集团: a ranking or a description before a company's name, not part of it
         first = i
         i -= 1
     return first
@@ -666,8 +673,26 @@ def suffix_mentions(sent: Sentence) -> list[Mention]:
                 start, cls, conf = m
                 label = _sector_label(text[start:e]) if cls == "Industry" else ""
                 out.append(_m(sent.start, sent, start, e, cls, f"suffix:{suffix.text}", conf, label=label))
+                if top_class(cls) == "Organization":
+                    out.extend(_m(sent.start, sent, a, b, c, BARE_RULE, 0.75) for a, b, c in _leading_place(text, start, e))
             break
     return out
+
+
+def _leading_place(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The province or prefecture an organization's name opens with (湖南金荣集团, 武汉大学), by its full or bare name,
+    when a name of two characters or more follows it."""
+    gz = _gazetteer()
+    if gz is None:
+        return []
+    for n in range(min(5, end - start - 2), 1, -1):
+        word = text[start:start + n]
+        divs = gz.by_name(word) or [d for d in gz.by_short(word) if d.short == word]
+        top = [d for d in divs if d.level in ("province", "city")]
+        if top and len(top) == len(divs):
+            d = top[0]
+            return [(start, start + n, gz.level_class(d.level, d.name, d.code))]
+    return []
 
 
 def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int, str, float] | None:
@@ -716,7 +741,8 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
         if first < jy:
             return toks[first][1], suffix.cls, suffix.confidence
     first = _walk_left(toks, j, proper_only, 8 if proper_only else 20, stop_at_facility=suffix.text == "项目",
-                       capacity=top_class(suffix.cls) == "Project") if suffix.cls != "Event" else _event_start(toks, j)
+                       capacity=top_class(suffix.cls) == "Project", company=top_class(suffix.cls) == "Organization") \
+        if suffix.cls != "Event" else _event_start(toks, j)
     start = toks[first][1] if first < j else toks[j][1]
     if first < j and not proper_only:
         w0, s0, _ = toks[first]
@@ -744,6 +770,9 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     name = text[start:e]
     if suffix.text in ("项目", "工程") and _AFTER_ETC.search(text, 0, start):
         return None  # A、B等一批新能源关联产业项目, A、B等生态工程: the head of a list, not a project's name
+    if suffix.text == "项目" and _COUNT_AFTER.match(text, e) and (
+            _NUMBER.fullmatch(toks[first][0]) or not _proper_part(list(toks[first:j]))):
+        return None  # 实施…光伏项目9个: projects counted, none named
     stem_toks = list(toks[first:j]) + ([(head, toks[j][1], sfx_start)] if head else [])
     if all(word_tag(t[0]) in ("q", "m") for t in stem_toks):
         return None  # 3公里公园景观: a measure, not a name
@@ -773,9 +802,10 @@ DEVELOP_VERBS = ("发展", "培育", "壮大", "做强", "做大", "做优", "�
                  "支持", "扶持", "加快", "振兴", "建设", "服务", "升级", "改造")
 _NUMERAL_RUN = re.compile(r"[一二三四五六七八九十\d]+")
 _YEAR_BEFORE = re.compile(r"(?<=[\u4e00-\u9fff])(?:19|20)\d{2}年?$")
+_COUNT_AFTER = re.compile(r"[\d一二三四五六七八九十两百]+[个项]")
 _AFTER_ETC = re.compile(r"等(?:一批|一大批|[一二三四五六七八九十两百\d]+[个家批项])?$")
 _COUNT_BIG = re.compile(r"[一二三四五六七八九十两]大")
-_COUNTED_KIND = re.compile(r"[一二三四五六七八九十两百千\d]+[个项大类条张批家种]")
+_COUNTED_KIND = re.compile(r"[一二三四五六七八九十两百千\d]+[个项大类条张批家种所]")
 _ORDINAL_SESSION = re.compile(r"第[一二三四五六七八九十\d]+[次届]")
 EVENT_SCOPES = ("国际", "世界", "全球", "中国", "全国", "亚洲", "亚太", "中外")
 _NUMBERED_BUREAU = re.compile(r"^[\u4e00-\u9fff]{2}[一二三四五六七八九十]+航?$")
@@ -789,6 +819,11 @@ def _event_start(toks, end_tok: int) -> int:
     while first > 0 and toks[first - 1][0] in EVENT_SCOPES:
         first = min(first - 1, _walk_left(toks, first - 1, False, 20))
     return first
+
+
+# What a school's stem says when it names a kind of school, not one.
+SCHOOL_KINDS = ("公办", "民办", "公立", "私立", "中心", "完全", "寄宿制", "乡村", "农村", "城区", "城镇", "乡镇", "义务教育", "普通", "重点",
+                "示范", "优质", "特殊教育", "职业", "一贯制", "普惠性", "薄弱", "新建", "配套", "村级", "各类", "中小")
 
 
 def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
@@ -817,6 +852,8 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
         return False  # 六项机制, 三大体系: a count of things, not a name
     if stem.endswith(("国家级", "省级", "市级", "县级")):
         return False  # 国家级新区: a rank, not a name
+    if suffix.cls == "School" and (len(stem) < 2 or stem.endswith(SCHOOL_KINDS) or _COUNTED_KIND.search(stem)):
+        return False  # 公办幼儿园, 乡镇中心小学, 新建学校5所, 中小学: kinds of school, not one
     if stem in boundary_words() or _ORDINAL_SESSION.search(name):
         return False
     if len(name) > 30:
@@ -1322,6 +1359,12 @@ def list_mentions(sent: Sentence) -> list[Mention]:
             if w in boundary_words() or (len(w) == 1 and w in FUNC_CHARS):
                 cut = e
         attracted = cls == "IndustrialProject" and any(v in items[0][:cut] for v in ATTRACT_VERBS)
+        pos = m.start() - len("、".join(items))
+        if cls == "Company":
+            described = _described_companies(items, pos, sent)
+            if described is not None:  # 世界500强企业A、中国民营企业500强B等企业
+                out.extend(described)
+                continue
         items[0] = items[0][cut:]
         pos = m.start() - len("、".join(items))
         # 新能源装备制造、新材料等项目: when one item is a sector by its name, the items that name nothing proper are too
@@ -1344,11 +1387,57 @@ def list_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+# What a report writes before a company's name to describe it: a ranking it is on (世界500强企业, 中国民营企业500强:
+# a title), or its standing (行业龙头企业, 世界领军企业: a description, after the field it leads).
+_SCOPES = "(?:世界|全球|中国|全国|国内|国际|全省|省内|行业)"
+_RANKED = re.compile(rf"{_SCOPES}(?:民营企业|制造业企业|制造业|服务业企业|服务业|企业)?(?:\d+|[百千])强(?:企业)?")
+_DESCRIPTOR = re.compile(rf"{_SCOPES}(?:民营企业|制造业企业|制造业|服务业企业|服务业|企业)?(?:\d+|[百千])强(?:企业)?"
+                         rf"|{_SCOPES}?(?:领军|龙头|骨干|知名|头部|领先|标杆|链主|上市|独角兽|瞪羚)企业")
+
+
+def _described_companies(items: list[str], pos: int, sent: Sentence) -> list[Mention] | None:
+    """The companies of an 等…企业 list whose items are written after a description (…世界领军企业A、世界500强企业B、
+    中国民营企业500强C): each name, each ranking as a title, and the field an item's description opens with
+    as a sector; None when no item has a description."""
+    found = [list(_DESCRIPTOR.finditer(item)) for item in items]
+    if not any(found):
+        return None
+    out = []
+    for k, (item, ms) in enumerate(zip(items, found)):
+        last = ms[-1] if ms else None
+        a = last.end() if last is not None else 0
+        name = item[a:]
+        if last is None and k == 0:
+            toks = tokens(item)
+            a = max((e for w, _, e in toks[:-1] if is_boundary(w) or w in FUNC_CHARS), default=0)
+            name = item[a:]
+        for part in re.finditer(r"[^和及与]+", name):  # 世界500强A和B、C等企业
+            b = pos + a + part.start()
+            if 2 <= len(part.group()) <= 10 and _ALL_HAN.fullmatch(part.group()) and not is_generic(part.group()):
+                out.append(_m(sent.start, sent, b, b + len(part.group()), "Company", "list:X企业A", 0.75))
+        if last is not None and _RANKED.fullmatch(last.group()):
+            out.append(_m(sent.start, sent, pos + last.start(), pos + last.end(), "Designation", "list:X强企业A", 0.75))
+        if last is not None and ms[0].start() > 0:  # 涉重固危废资源化利用世界领军企业A: the field A leads
+            toks = tokens(item[:ms[0].start()])
+            b = max((e for w, _, e in toks[:-1] if is_boundary(w) or w in FUNC_CHARS), default=0)
+            field = item[b:ms[0].start()]
+            if 2 <= len(field) <= 12 and _ALL_HAN.fullmatch(field) and not is_generic(field) and not is_boundary(field):
+                out.append(_m(sent.start, sent, pos + b, pos + ms[0].start(), "Industry", "list:X领军企业", 0.7))
+        pos += len(item) + 1
+    return out
+
+
 # ---------------------------------------------------------------- organizations outside lists
 
 # Words that end a company's bare brand (利欧泵业, 宁德时代, 洪韵科技) besides the brand heads above.
 COMPANY_WORDS = BRAND_HEADS + ("科技", "泵业", "矿业", "纸业", "牧业", "茶业", "电子", "光电", "化工", "新材料", "能源",
-                               "生物", "智能", "机械", "装备", "食品", "电建", "建工", "物流", "智造")
+                               "生物", "智能", "机械", "装备", "食品", "电建", "建工", "物流", "智造", "铜业", "铝业", "锂业",
+                               "锌业", "钛业", "钨业", "煤业", "盐业", "糖业", "木业", "瓷业", "化纤", "置业", "物业", "水务",
+                               "燃气", "电力", "环保", "新能源")
+# Company words that end a bare company name wherever it stands (兴宏铜业破产重组): an industry word with 业 or a
+# company's standing word.
+TRADE_WORDS = frozenset(w for w in COMPANY_WORDS if len(w) == 2 and w.endswith("业") and w not in ("实业",)) | {
+    "控股", "股份", "置业", "物业", "水务", "化纤"}
 _BRAND_TAGS = ("nr", "nz", "nt", "j", "nrt")
 # Verbs before a partner or an investor (与A签约, 引进A, 携手A) and what must follow a partner after 与.
 PARTNER_VERBS = ("引进", "引入", "招引", "携手", "牵手", "联合")
@@ -1379,9 +1468,34 @@ def brand_end(toks: list[tuple[str, int, int]], k: int) -> int:
     run = toks[k:j]
     if not run or (not proper and sum(len(t[0]) == 1 for t in run) < 2):
         return k  # one known word alone is a common word, not a brand
+    if not proper and run[0][0] in _MODIFIERS:
+        return k  # 新质生产力…, 大宗固废…: characters of words jieba splits, not a name
     if len(run) == 1 and is_common_word(run[0][0]):
         return k  # 智慧, 阳光: jieba tags them as names, but they are words
     return j
+
+
+# Characters that open words rather than names when jieba leaves them single (新质, 老旧, 大宗).
+_MODIFIERS = frozenset("新老大小高低多少上下内外前后旧全总主副")
+_CAPACITY_PROJECT = re.compile(r"\d+(?:\.\d+)?[万亿千百十]*(?:千瓦|兆瓦|吉瓦)(?:风电|光伏|储能|风光|光热|水电|火电|发电|电站|项目)*"
+                               r"(?=[、和及]|成功|顺利|实现|全面|正式|建成|并网|投产|开工|投运|签约|落地|完成)")
+
+
+def capacity_project_mentions(sent: Sentence) -> list[Mention]:
+    """Power projects named by their owner and capacity alone, without a word for project (某能20万千瓦风电、某盛2万千瓦
+    成功并网): the owner's brand must stand right before the capacity."""
+    text, out = sent.text, []
+    if "瓦" not in text:
+        return out
+    toks = tokens(text)
+    starts = {s: i for i, (_, s, _) in enumerate(toks)}
+    for m in _CAPACITY_PROJECT.finditer(text):
+        j = starts.get(m.start())
+        k = next((k for k in range(max(0, j - 4), j) if brand_end(toks, k) == j and _brand(text, toks, k)), None) \
+            if j else None
+        if k is not None:
+            out.append(_m(sent.start, sent, toks[k][1], m.end(), "IndustrialProject", "pattern:A+capacity", 0.7))
+    return out
 
 
 def _brand(text: str, toks, k: int) -> tuple[int, int] | None:
@@ -1392,9 +1506,20 @@ def _brand(text: str, toks, k: int) -> tuple[int, int] | None:
     a, b = toks[k][1], toks[j - 1][2]
     name = text[a:b]
     if not 2 <= len(name) <= 10 or is_generic(name) or name in _gazetteer_shorts() or name in named_bodies() \
-            or any(len(t[0]) > 1 and word_tag(t[0]) == "ns" for t in toks[k:j]):
+            or any(len(t[0]) > 1 and word_tag(t[0]) == "ns" for t in toks[k:j]) or _town_name(name) \
+            or name.startswith(_OUTPUT_WORDS):
         return None
     return a, b
+
+
+# Words of an output before a capacity (年产6万吨…), which jieba may tag as an abbreviation: never an owner.
+_OUTPUT_WORDS = ("年产", "日产", "月产", "年处理", "日处理", "年加工", "年出栏", "年吞吐", "年屠宰", "年存栏")
+
+
+def _town_name(name: str) -> bool:
+    """Is `name` a town's or township's bare name in the gazetteer (茶恩寺 for 茶恩寺镇)?"""
+    gz = _gazetteer()
+    return gz is not None and any(gz.by_name(name + end) for end in _TOWN_ENDS)
 
 
 def partner_mentions(sent: Sentence) -> list[Mention]:
@@ -1412,13 +1537,27 @@ def partner_mentions(sent: Sentence) -> list[Mention]:
             k = i + 1
             while k < len(toks):
                 span = _brand(text, toks, k)
-                if span is None:
-                    break
+                if span is None or _DESCRIPTOR.match(text, span[1]):
+                    break  # 引进光伏领军企业A: the field A leads, not a company
                 out.append(_m(sent.start, sent, *span, "Company", f"pattern:{w}A", 0.65))
                 k = next((n for n, t in enumerate(toks) if t[1] == span[1]), len(toks))
                 if k >= len(toks) or toks[k][0] not in ("、", "和", "及"):
                     break
                 k += 1
+    return out
+
+
+def trade_name_mentions(sent: Sentence) -> list[Mention]:
+    """Companies named by a brand and a word of their trade, outside lists and verbs (兴宏铜业破产重组, 某某置业开发):
+    the brand characters jieba does not know or a proper noun, right before the trade word."""
+    text, out = sent.text, []
+    toks = tokens(text)
+    for t, (w, _, e) in enumerate(toks):
+        if w not in TRADE_WORDS:
+            continue
+        k = next((k for k in range(max(0, t - 4), t) if brand_end(toks, k) == t + 1 and _brand(text, toks, k)), None)
+        if k is not None:
+            out.append(_m(sent.start, sent, toks[k][1], e, "Company", "pattern:A+trade", 0.7))
     return out
 
 
@@ -1437,7 +1576,7 @@ def owner_mentions(project: Mention, text: str, offset: int) -> Mention | None:
     if owner == label or not (extra == "" or (len(extra) == 2 and len(owner) <= 6 and extra in {t[0] for t in toks})):
         owner = label[:span[1]]  # 中石化加氢催化剂研究平台技改 → 中石化: the brand alone
         rest = label[span[1]:]
-        if len(rest) < 2 or not (rest.startswith(WORKS_WORDS) or rest.endswith(WORKS_WORDS)):
+        if len(rest) < 2 or not (rest.startswith(WORKS_WORDS) or rest.endswith(WORKS_WORDS) or _made_by(rest)):
             return None
     if len(owner) < 2 or is_generic(owner) or any(c in owner for c in ("高速", "铁路", "公路", "大道", "大桥", "机场")) \
             or top_class(class_of_name(owner, "Company")) in ("Project", "Place", "Initiative"):
@@ -1446,9 +1585,23 @@ def owner_mentions(project: Mention, text: str, offset: int) -> Mention | None:
                    sentence=project.sentence)
 
 
+# A capacity that opens the rest of a project's name after its owner (华能20万千瓦风电, 某某2万吨储备库).
+_CAPACITY_OPENS = re.compile(r"\d+(?:\.\d+)?[万亿千百十]*(?:千瓦|兆瓦|吉瓦|千伏|吨|标箱|台|套|辆)")
+# What a company builds and runs under its own name: a park or a plant (蒙佳大豆循环经济产业园, 某某精深加工产业园).
+PLANT_ENDS = ("产业园", "产业基地", "工业园", "生产基地", "加工厂", "工厂", "生产线")
+
+
+def _made_by(rest: str) -> bool:
+    """Does the rest of a project's name after a brand say what the company makes or builds: a capacity, or a plant
+    or park of its own that no place names (not 某某武汉新城数字经济产业基地, a place's base)?"""
+    return bool(_CAPACITY_OPENS.match(rest)) or rest.endswith(PLANT_ENDS) and len(rest) >= 5 \
+        and not any(word_tag(w) == "ns" for w, _, _ in tokens(rest))
+
+
 RULES = (quoted_mentions, title_mentions, version_mentions, sector_list_mentions, coordinated_sector_mentions,
          body_mentions, agency_mentions, term_mentions, designation_mentions,
          suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions, numbered_unit_mentions, partner_mentions,
+         capacity_project_mentions, trade_name_mentions,
          package_mentions)
 
 # Quotations and titles mark their own edges and win over anything crossing them; among the other rules
@@ -1467,7 +1620,7 @@ def _priority(m: Mention) -> tuple:
 
 
 _TITLE_OPENING = re.compile(r"[“\"「]?(?:(?:19|20)\d{2}年?度?)?(?:首批)?")
-INSTITUTIONS = frozenset({"University", "Hospital", "ResearchInstitute"})
+INSTITUTIONS = frozenset({"University", "Hospital", "ResearchInstitute", "School"})
 
 
 def select_mentions(cands: list[Mention]) -> list[Mention]:
@@ -1478,9 +1631,10 @@ def select_mentions(cands: list[Mention]) -> list[Mention]:
         for k in kept:
             if m.start < k.end and k.start < m.end:  # overlap
                 inside = k.start <= m.start and m.end <= k.end
+                named_body = top_class(k.cls) == "Agency" and m.start == k.start and m.cls in NESTABLE
                 # a place keeps its own mention inside a longer name unless it is only a level and a kind (省机场)
                 nest = (m.cls in NESTABLE or (m.cls in PLACE_CLASSES and k.cls not in PLACE_CLASSES and m.start == k.start)) \
-                    and m.text[:1] not in ADMIN_ABBR and m.end - m.start <= 6 \
+                    and m.text[:1] not in ADMIN_ABBR and (m.end - m.start <= 6 or named_body) \
                     and (m.rule.startswith("suffix:") or m.rule.startswith("gazetteer:") and m.cls in ("Province", "City")
                          or m.rule == OWN_RULE)  # 平安城关: the report's own place inside a name
                 if k.cls == "Designation" and m.cls != "Region" and not _TITLE_OPENING.fullmatch(k.text[:m.start - k.start]):
