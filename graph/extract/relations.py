@@ -635,7 +635,10 @@ def location_pattern(view: SentenceView) -> None:
         if _COUNT_OPENS.match(gap) or (re.search(r"\d", gap) and not gap.startswith("等")):
             continue  # 某某中心首批10个项目落地 / 某园区3万平方米标房入驻: what settles is not the name
         group = coordinated_before(view, things[-1], MOVABLE)
-        target = place.entity if place is not None else _home_unless_named(view, group)
+        park = _park_named_before(view, a) if place is None and text.startswith(_PARK_WORDS, b) else None
+        if park is not None:  # 引进A、B等20户企业入驻园区: the park the paragraph has named
+            group = [x for x in things if x.type == "Organization"] or group
+        target = place.entity if place is not None else park or _home_unless_named(view, group)
         if target is not None:
             for s in group:
                 view.add(s.entity, "locatedIn", target, "pattern:X落户A", 0.75, a)
@@ -667,11 +670,36 @@ def location_pattern(view: SentenceView) -> None:
             continue
         places, _ = _places_before(view, s)
         lead = _leading_nested(view, s, ("Place",))
+        if lead is not None and any(n.start == s.start and lead.end < n.end < s.end and n.type == "Organization"
+                                    for n in view.nested):
+            lead = None  # 武汉大学长三角…中心: the place names the university that opens the name, not the project
         if lead is not None and lead.entity not in places and view.text[lead.end:lead.end + 1] not in "—-－":
             places.append(lead.entity)
         for p in places:
             if p.cls not in ("River", "Mountain", "NaturalFeature"):
                 view.add(s.entity, "locatedIn", p, "pattern:A、BX项目", 0.75, s.start)
+
+
+# The words a report uses for a park it has just named (入驻园区, 落户开发区).
+_PARK_WORDS = ("园区", "产业园", "工业园", "开发区", "高新区", "经开区")
+
+
+def _park_named_before(view: SentenceView, pos: int) -> Entity | None:
+    """The last park or zone named before `pos` in the sentence or in the sentences before it in its paragraph."""
+    def park(e: Entity) -> bool:
+        return e.cls == "DevelopmentZone" or top_class(e.cls) == "Project" and e.label.endswith(_PARK_WORDS)
+
+    here = [s.entity for s in view.spans + view.nested if s.end <= pos and park(s.entity)]
+    if here:
+        return here[-1]
+    sentences = view.doc.sentences
+    i = view.sentence.index - 1
+    while i >= 0 and "\n" not in view.doc.text[sentences[i].end:sentences[i + 1].start]:
+        found = sorted(((a, e) for e, a, _ in view.index.get(i, ()) if park(e)), key=lambda x: x[0])
+        if found:
+            return found[-1][1]
+        i -= 1
+    return None
 
 
 def _home_unless_named(view: SentenceView, group: list[Span]) -> Entity | None:
@@ -1004,24 +1032,43 @@ def named_place_pattern(view: SentenceView) -> None:
     if not any(_holds_a_place_name(s.entity) for s in view.spans):
         return  # the document-wide place list is costly: only sentences with such a name need it
     places = _standalone_places(view)
-    for s in view.spans:
+    # names inside names count too (武汉大学 in 武汉大学长三角科技创新中心, a zone inside its committee's name), and a place
+    # inside such an inner name is the inner thing's, not the outer one's
+    inner = [n for n in view.nested if _holds_a_place_name(n.entity) and top_class(n.entity.cls) != "Project"]
+    for s in view.spans + inner:
         if not _holds_a_place_name(s.entity):
             continue
         label = s.entity.label
+        taken = [(n.start - s.start, n.end - s.start) for n in inner if s.start <= n.start and n.end <= s.end and n is not s
+                 and s.entity.label.startswith(view.text[s.start:n.end][:len(label)])]
         if label.endswith(NATURAL_ENDS):
             continue  # 青山水库: a lake or reservoir named after its place is a place of its own, not a thing in it
         found: list[tuple[int, int, Entity]] = []
-        for form, place in places:
-            k = label.find(form)
-            if k >= 0 and len(form) < len(label) and (len(form) > 2 or _NAME_OPENS.search(label[:k])) \
-                    and not any(a <= k < b or k <= a < k + len(form) for a, b, _ in found):
-                found.append((k, k + len(form), place))
+        for after_place in (False, s.type == "Place"):  # 云南牟定产业园区: a short name after a place in a zone's name
+            for form, place in places:
+                k = label.find(form)
+                if k >= 0 and len(form) < len(label) and (
+                        len(form) > 2 or _NAME_OPENS.search(label[:k]) or after_place and any(b == k for _, b, _ in found)) \
+                        and not any(a <= k < b or k <= a < k + len(form) for a, b, _ in found):
+                    found.append((k, k + len(form), place))
         if any(label[b:b + 1] in "—-－" for _, b, _ in found):
             continue  # 青山—白水合作基地: a link between two places, not a thing in one of them
-        for _, _, place in found:
-            # a zone named after a city (青山新城) may reach beyond it: only the report's own place is taken
-            if place.key != s.entity.key and (top_class(s.entity.cls) != "Place" or place is view.home):
+        # a zone named after a city (青山新城) may reach beyond it: only the report's own place is taken, and the places
+        # above it named with it (云南牟定产业园区)
+        homes = {view.home.key} | _above(view.home) if any(p is view.home for _, _, p in found) else {view.home.key} \
+            if view.home is not None else set()
+        for a, b, place in found:
+            if place.key != s.entity.key and not any(x <= a and b <= y for x, y in taken) and (
+                    top_class(s.entity.cls) != "Place" or place.key in homes):
                 view.add(s.entity, "locatedIn", place, "pattern:A-named project", 0.65, s.start)
+
+
+def _above(place: Entity) -> set[str]:
+    """The keys of the places the gazetteer puts above a coded place."""
+    from graph.extract import gazetteer
+    from graph.extract.resolve import entity_key
+
+    return {entity_key(a.name, "Place", a.code) for a in gazetteer.ancestors(place.code)} if place.code else set()
 
 
 def _standalone_places(view: SentenceView) -> list[tuple[str, Entity]]:
@@ -1062,9 +1109,43 @@ def _home_stem(home: Entity | None) -> str | None:
     return div.short
 
 
+# A description between a field and a company's name: 涉重固危废资源化利用世界领军企业A (A leads that field).
+_LEADER_OF = re.compile(r"(?:世界|全球|中国|全国|国内|国际|全省|省内|行业)?(?:领军|龙头|骨干|领先|标杆|链主)企业")
+
+
+def described_company_pattern(view: SentenceView) -> None:
+    """A title written right before a company's name (世界500强企业A: recognizedAs) and the field a description
+    before it names (X领域领军企业A, X龙头企业A: inSector)."""
+    text = view.text
+    for s in view.spans:
+        if s.type != "Organization":
+            continue
+        before = next((x for x in reversed(view.spans) if x.end <= s.start), None)
+        if before is None:
+            continue
+        if before.type == "Recognition" and before.end == s.start:
+            view.add(s.entity, "recognizedAs", before.entity, "pattern:X强企业A", 0.8, before.start)
+        elif before.type == "Sector" and _LEADER_OF.fullmatch(text, before.end, s.start):
+            view.add(s.entity, "inSector", before.entity, "pattern:X领军企业A", 0.75, before.start)
+
+
+BRANCH_ENDS = ("分校", "分院", "分厂", "分公司", "分中心")
+
+
+def branch_pattern(view: SentenceView) -> None:
+    """A branch named after the institution that opens its name (某某小学青山分校 → 某某小学): partOf."""
+    for s in view.spans:
+        if s.entity.label.endswith(BRANCH_ENDS):
+            parent = next((n for n in view.nested if n.start == s.start and n.end < s.end and n.type == "Organization"),
+                          None)
+            if parent is not None:
+                view.add(s.entity, "partOf", parent.entity, "pattern:A分校", 0.8, s.start)
+
+
 PATTERNS: tuple[Callable[[SentenceView], None], ...] = (
     leads_pattern, recognition_pattern, cooperation_pattern, connection_pattern, location_pattern,
-    implementation_pattern, contribution_pattern, sector_pattern, named_place_pattern)
+    implementation_pattern, contribution_pattern, sector_pattern, named_place_pattern, described_company_pattern,
+    branch_pattern)
 
 
 def pattern_relations(doc: Document, entities: list[Entity],
