@@ -557,3 +557,11 @@ def test_named_schools_are_organizations_but_kinds_and_counts_of_schools_are_not
     assert found.get("青石小学") == "School" and found.get("白沙中学") == "School"
     assert found.get("青石小学白沙分校", "").endswith("Project")
     assert not {"公办幼儿园", "中小学", "乡镇中心小学", "中心小学"} & set(found)
+
+
+def test_national_enterprises_by_their_short_names_as_whole_words_and_as_owners():
+    found = spans("示例文字标题\n与中广核签约,中储粮仓储项目进展顺利,农发行贷款2亿元,华电集团投资建设,"
+                  "推进现代化中化工园区,借东风加快发展。")
+    assert found.get("中广核") == "Company" and found.get("中储粮") == "Company" and found.get("华电集团") == "Company"
+    assert found.get("农发行") == "Bank" and found.get("中储粮仓储项目", "").endswith("Project")
+    assert "中化" not in found and "东风" not in found

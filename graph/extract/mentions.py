@@ -8,7 +8,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from graph.extract.lexicon import Suffix, boundary_words, generic_words, named_bodies, policy_terms, suffixes
+from graph.extract.lexicon import (
+    Suffix,
+    boundary_words,
+    generic_words,
+    named_bodies,
+    national_enterprises,
+    policy_terms,
+    suffixes,
+)
 from graph.extract.model import Mention
 from graph.extract.own_place import OwnPlace, own_division, own_place
 from graph.extract.words import _word_splitter, is_common_word, tokens, word_tag  # noqa: F401
@@ -355,16 +363,21 @@ def title_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+def _lexicon(kind: str) -> dict[str, str]:
+    """The names of one lexicon → class: bodies, national enterprises or policy terms."""
+    return {"bodies": named_bodies, "enterprises": national_enterprises}.get(kind, policy_terms)()
+
+
 @lru_cache(maxsize=None)
 def _alternation(kind: str) -> re.Pattern:
     """One regex over a whole lexicon (longest names first), compiled once."""
-    names = named_bodies() if kind == "bodies" else policy_terms()
+    names = _lexicon(kind)
     return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
 
 
 def _lexicon_hits(kind: str, text: str):
     """Every lexicon name in `text`, overlapping ones included (人大常委会 and 人大)."""
-    names = named_bodies() if kind == "bodies" else policy_terms()
+    names = _lexicon(kind)
     for m in _alternation(kind).finditer(text):
         for n in range(m.end() - m.start(), 1, -1):
             for a in range(m.start(), m.end() - n + 1):
@@ -387,6 +400,22 @@ def body_mentions(sent: Sentence) -> list[Mention]:
             continue  # 区三届人大三次会议 names the session the report is given at, not the body
         out.append(_m(sent.start, sent, a, b, cls, "lexicon:body", 0.9))
     return out
+
+
+def enterprise_mentions(sent: Sentence) -> list[Mention]:
+    """Central state-owned enterprises and state banks by the short names reports write (中储粮, 国家电网, 建行), as
+    whole words only (not 中化 in 现代化中化工园区)."""
+    text = sent.text
+    return [_m(sent.start, sent, a, b, cls, "lexicon:enterprise", 0.8) for a, b, cls in _enterprise_hits(text)]
+
+
+def _enterprise_hits(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, class) of the national enterprises named in `text` whose names start and end with its words."""
+    if not _alternation("enterprises").search(text):
+        return []
+    toks = tokens(text)
+    starts, ends = {s for _, s, _ in toks}, {e for _, _, e in toks}
+    return [(a, b, cls) for a, b, cls in _lexicon_hits("enterprises", text) if a in starts and b in ends]
 
 
 def agency_mentions(sent: Sentence) -> list[Mention]:
@@ -1565,6 +1594,11 @@ def owner_mentions(project: Mention, text: str, offset: int) -> Mention | None:
     """The company a project is named after (德迈仕生产线扩建 → 德迈仕, 利欧泵业二期 → 利欧泵业), when what follows the
     owner is works or a phase."""
     label = text[project.start - offset:project.end - offset]
+    national = max((h for h in _enterprise_hits(label) if h[0] == 0 and h[1] < len(label)), key=lambda h: h[1],
+                   default=None)
+    if national is not None:  # 中储粮仓储项目, 国家电网…工程: a national enterprise owns what follows its name
+        return Mention(label[:national[1]], project.start, project.start + national[1], national[2],
+                       "lexicon:enterprise", 0.75, sentence=project.sentence)
     toks = tokens(label)
     span = _brand(label, toks, 0)
     if span is None:
@@ -1599,7 +1633,7 @@ def _made_by(rest: str) -> bool:
 
 
 RULES = (quoted_mentions, title_mentions, version_mentions, sector_list_mentions, coordinated_sector_mentions,
-         body_mentions, agency_mentions, term_mentions, designation_mentions,
+         body_mentions, agency_mentions, enterprise_mentions, term_mentions, designation_mentions,
          suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions, numbered_unit_mentions, partner_mentions,
          capacity_project_mentions, trade_name_mentions,
          package_mentions)
