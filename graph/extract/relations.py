@@ -129,7 +129,9 @@ ADVERBS = tuple(sorted(set(
     "首批 一举 荣幸 相继 以来 目前 现已 已于 年内 年底前 年底 年初 上半年 下半年 前三季度 五年 三年 两年 一批 "
     "被 获 新 更 大幅 全力以赴 坚定不移 奋力 合力 集中 精准 充分 深度 系统 协同 差异化 高水平 扎扎实实 "
     "实打实 真抓实干 分类 依法 不折不扣 强力 纵深 忠实 牢牢 高效 坚决 全方位 多渠道 因地制宜 坚定 完整准确 "
-    "初步 毫不动摇 持之以恒 久久为功".split()), key=len, reverse=True))
+    "初步 毫不动摇 持之以恒 久久为功 常态化 常态长效 长效 动态 全域 全链条 全流程 全过程 在全省率先 在全市率先 全省率先 "
+    "全市率先 率先全省 率先全市 率先在全省 率先在全市 创造性 创新性 高位 迅速 及时 提前 超额 精心 用心 倾力 加力 提速 大胆"
+    .split()), key=len, reverse=True))
 _TIME_PREFIX = re.compile(r"(?:(?:19|20)\d{2}年(?:[上下]半年|前三季度|底|以来)?|[一二三四五六七八九十两\d]+(?:年|届|次|个季度|批)"
                           r"|\d{1,2}月(?:\d{1,2}日)?(?:上午|下午)?|[\s“”\"'（）()]+)")
 
@@ -760,14 +762,16 @@ IMPLEMENT_VERBS = ("贯彻落实", "贯彻实施", "创新实施", "全面实施
                    "推行", "开展", "深化", "执行", "推广", "践行", "贯彻", "启动", "试行", "健全", "完善", "建立", "实行",
                    "参与", "构建", "构筑", "抓好", "用好", "坚持", "狠抓", "抓实", "按照", "遵循", "围绕", "聚焦", "紧扣",
                    "把握", "打造", "建设", "创建", "推动", "出台", "制定", "编制", "采取", "强化", "细化", "加强", "统筹",
-                   "探索", "创新", "发起", "完成", "实现", "牢记", "拥护", "做到", "巩固", "打赢", "打好", "形成", "组织")
+                   "探索", "创新", "发起", "完成", "实现", "牢记", "拥护", "做到", "巩固", "打赢", "打好", "形成", "组织", "锚定")
 # what an initiative that opens its clause does when the place carries it out: 乡村振兴扎实推进, X建设全面起势
 PROGRESS_WORDS = ("推进", "落实", "开展", "实施", "启动", "起势", "推广", "落地", "见效", "破题", "走深走实", "走实",
                   "蹄疾步稳", "有声有色", "成效", "步伐", "台阶", "突破", "完成", "铺开", "提速", "深化", "显现", "落细")
 _PROGRESS = re.compile("|".join(PROGRESS_WORDS))
 # 以X(、Y)(建设)为主线 / 为牵引 / 为抓手 …
 _THREAD_AFTER = re.compile(r"^(?:、[^，,。；;为]{1,10})*(?:建设|工作)?为(?:主线|牵引|总抓手|抓手|引领|统领|重点|基础|目标|导向"
-                           r"|突破口|切入点)")
+                           r"|突破口|切入点|动力|载体|契机|总纲|遵循|根本遵循|指引|着力点|支撑|总牵引)")
+# 以 and the verbs of carrying out between it and X in 以深入开展X为动力, 以全面落实X为主线
+_THREAD_BEFORE = re.compile(r"以(?:深入|全面|扎实|持续|大力|认真|深化)?(?:开展|推进|实施|落实|贯彻落实|推动|创建|建设)?$")
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、]|[—-]+)")
 _EVENT_AFTER = re.compile(r"[^，,。；;]{0,4}?(?:座谈会|工作会|推进会|现场会|大会|会议|论坛|峰会|博览会)")
 IMPLEMENTERS = ("Place", "Agency")  # what carries out a policy (an organization joins one only when it says so)
@@ -795,13 +799,16 @@ def implementation_pattern(view: SentenceView) -> None:
         cs, ce = view.clause_bounds(s.start)
         # a verb of carrying out before the initiative in its clause (坚持A、B, 全面落实省委“X”和县委“Y”)
         before = [v for v in verbs if cs <= v[0] and v[1] <= s.start]
+        thread = _THREAD_BEFORE.search(text, cs, s.start) if _THREAD_AFTER.match(text[s.end:]) else None
+        if thread is not None and before and before[0][0] > thread.start():
+            before = []  # 以深入开展X为动力: the verb is inside the 以…为 frame
         if before and not any(before[-1][1] <= a and b <= s.start for a, b in others):
             # the subject is the one of the clause's first verb: 出台落实X, 落实省委A和市委加快建设B
             at = before[0][0]
             _implemented_by(view, subject_at(view, at, IMPLEMENTERS), s, "pattern:落实X", 0.7, at)
-        elif text.endswith("以", cs, s.start) and _THREAD_AFTER.match(text[s.end:]):  # 以X为主线 / 为牵引
-            _implemented_by(view, subject_at(view, s.start - 1, IMPLEMENTERS), s, "pattern:以X为主线", 0.7,
-                            s.start - 1)
+        elif thread is not None:  # 以X为主线 / 为牵引
+            _implemented_by(view, subject_at(view, thread.start(), IMPLEMENTERS), s, "pattern:以X为主线", 0.7,
+                            thread.start())
         elif _opens_clause(view, s, cs) and _PROGRESS.search(text, s.end, ce):  # 乡村振兴扎实推进
             actors = _topic_places(view) or ([view.home] if view.home else [])
             _implemented_by(view, actors, s, "pattern:X扎实推进", 0.65, s.start)
