@@ -565,3 +565,9 @@ def test_national_enterprises_by_their_short_names_as_whole_words_and_as_owners(
     assert found.get("中广核") == "Company" and found.get("中储粮") == "Company" and found.get("华电集团") == "Company"
     assert found.get("农发行") == "Bank" and found.get("中储粮仓储项目", "").endswith("Project")
     assert "中化" not in found and "东风" not in found
+
+
+def test_a_named_site_is_a_place_but_kinds_of_sites_and_verbs_before_them_are_not():
+    found = spans("示例文字标题\n启动青石坪遗址修缮等项目,保护白沙遗址,建设考古遗址公园,活化工业遗址。")
+    assert found.get("青石坪遗址") == "Venue"
+    assert not {"保护白沙遗址", "考古遗址", "工业遗址"} & set(found)

@@ -881,6 +881,8 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
         return False  # 六项机制, 三大体系: a count of things, not a name
     if stem.endswith(("国家级", "省级", "市级", "县级")):
         return False  # 国家级新区: a rank, not a name
+    if suffix.text == "遗址" and (is_common_word(stem) or word_tag(tokens(stem)[0][0]) == "v"):
+        return False  # 考古遗址, 工业遗址: a kind of site, not one; 保护某某遗址: a verb jieba left in the name
     if suffix.cls == "School" and (len(stem) < 2 or stem.endswith(SCHOOL_KINDS) or _COUNTED_KIND.search(stem)):
         return False  # 公办幼儿园, 乡镇中心小学, 新建学校5所, 中小学: kinds of school, not one
     if stem in boundary_words() or _ORDINAL_SESSION.search(name):

@@ -666,12 +666,14 @@ def location_pattern(view: SentenceView) -> None:
         if nxt is not None:
             for t in coordinated(view, nxt, MOVABLE, ("、", "和", "及")):
                 view.add(t.entity, "locatedIn", s.entity, "pattern:在A建设X", 0.8, s.start)
-    # 青湖、白湖水质提升及生态修复项目: places listed right before a project named after the last of them
+    # 青湖、白湖水质提升及生态修复项目: places listed right before a project named after the last of them; a site
+    # that opens a project's name (某某遗址修缮) is where the works are, though named nowhere else
     for s in view.spans:
         if s.type != "Project":
             continue
         places, _ = _places_before(view, s)
-        lead = _leading_nested(view, s, ("Place",))
+        lead = _leading_nested(view, s, ("Place",)) or next(
+            (n for n in view.nested if n.start == s.start and n.end < s.end and n.entity.cls == "Venue"), None)
         if lead is not None and any(n.start == s.start and lead.end < n.end < s.end and n.type == "Organization"
                                     for n in view.nested):
             lead = None  # 武汉大学长三角…中心: the place names the university that opens the name, not the project
