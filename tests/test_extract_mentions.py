@@ -571,3 +571,9 @@ def test_a_named_site_is_a_place_but_kinds_of_sites_and_verbs_before_them_are_no
     found = spans("示例文字标题\n启动青石坪遗址修缮等项目,保护白沙遗址,建设考古遗址公园,活化工业遗址。")
     assert found.get("青石坪遗址") == "Venue"
     assert not {"保护白沙遗址", "考古遗址", "工业遗址"} & set(found)
+
+
+def test_a_title_after_this_years_lead_is_named_without_it():
+    found = spans("示例文字标题\n成功获批本年度全省唯一国家现代农业产业园,当年获评全国文明城市。")
+    assert found.get("国家现代农业产业园") == "Designation" and found.get("全国文明城市") == "Designation"
+    assert not any(k.startswith(("本年度", "当年")) for k in found)

@@ -1080,9 +1080,9 @@ def package_mentions(sent: Sentence) -> list[Mention]:
 
 
 _SENTENCE_MARKS = re.compile(r"[，,。；;：:！!？?]")
-# Words before a title that are not part of it: 了, 连续三年, 2022年度 (dropped); 首批, 全省唯一 (kept in the mention's
+# Words before a title that are not part of it: 了, 连续三年, 2022年度, 本年度 (dropped); 首批, 全省唯一 (kept in the mention's
 # text, left out of its label: 首批国家乡村振兴示范区 is the title 国家乡村振兴示范区).
-_TITLE_LEAD = re.compile(r"(?:了|为|成为)?(?:连续[一二三四五六七八九十两\d]+年)?(?:(?:19|20)\d{2}(?:年度|年)?)?")
+_TITLE_LEAD = re.compile(r"(?:了|为|成为)?(?:连续[一二三四五六七八九十两\d]+年)?(?:(?:19|20)\d{2}(?:年度|年)?|本年度|当年|上年度)?")
 _AWARD_GIVER = re.compile(r"全?[省市县区](?![级委政])")
 _TITLE_ORDINAL = re.compile(r"^(?:全国|全省|全市)?(?:首批|第[一二三四五六七八九十\d]+批|唯一的?|首个)")
 # What follows a title without being part of it: its rank (第14位, 榜首), the list it is on (创建名单), 称号, a count.
