@@ -577,3 +577,11 @@ def test_a_title_after_this_years_lead_is_named_without_it():
     found = spans("示例文字标题\n成功获批本年度全省唯一国家现代农业产业园,当年获评全国文明城市。")
     assert found.get("国家现代农业产业园") == "Designation" and found.get("全国文明城市") == "Designation"
     assert not any(k.startswith(("本年度", "当年")) for k in found)
+
+
+def test_games_festivals_and_marathons_are_events_with_their_edition_but_a_congress_session_is_not():
+    found = spans("示例文字标题\n省第十五届运动会斩获奖牌46枚,举办第三届青山海棠花节、白沙半程马拉松,庆祝中国农民丰收节,"
+                  "举办第八届中国青瓷大会,区第十八届人民代表大会召开。")
+    for event in ("省第十五届运动会", "第三届青山海棠花节", "白沙半程马拉松", "中国农民丰收节", "中国青瓷大会"):
+        assert found.get(event) == "Event", event
+    assert not any("人民代表大会" in k or k.startswith("庆祝") for k in found)

@@ -766,12 +766,12 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     year = _YEAR_BEFORE.search(text, 0, sfx_start) if suffix.text == "年会" else None
     if year is not None:  # 青山论坛2022年年会: the year of an annual meeting is inside its name
         jy = next((k for k in range(j, -1, -1) if toks[k][1] <= year.start()), 0)
-        first = _event_start(toks, jy)
+        first = _event_start(toks, jy, False)
         if first < jy:
             return toks[first][1], suffix.cls, suffix.confidence
     first = _walk_left(toks, j, proper_only, 8 if proper_only else 20, stop_at_facility=suffix.text == "项目",
                        capacity=top_class(suffix.cls) == "Project", company=top_class(suffix.cls) == "Organization") \
-        if suffix.cls != "Event" else _event_start(toks, j)
+        if suffix.cls != "Event" else _event_start(toks, j, suffix.text not in MEETING_SUFFIXES)
     start = toks[first][1] if first < j else toks[j][1]
     if first < j and not proper_only:
         w0, s0, _ = toks[first]
@@ -841,13 +841,25 @@ _NUMBERED_BUREAU = re.compile(r"^[\u4e00-\u9fff]{2}[一二三四五六七八九�
 _PHASE_AFTER = re.compile(r"[（(]?[一二三四五六七八九十\d]期")
 
 
-def _event_start(toks, end_tok: int) -> int:
+# Events whose ordinal (第十八届) names a session of a body, not an edition of a show or games.
+MEETING_SUFFIXES = frozenset(suffixes()) - {"运动会", "博览会", "交易会", "展览会", "论坛", "峰会", "马拉松", "花节", "文化节",
+                                            "旅游节", "艺术节", "音乐节", "美食节", "丰收节"}
+
+
+def _event_start(toks, end_tok: int, edition: bool = True) -> int:
     """Where an event's name ending before token `end_tok` starts: its scope words (世界, 亚洲) are part of it
     (世界人工智能大会, 博鳌亚洲论坛), though they end other names on their left (全球首个…)."""
     first = _walk_left(toks, end_tok, False, 20)
     while first > 0 and toks[first - 1][0] in EVENT_SCOPES:
         first = min(first - 1, _walk_left(toks, first - 1, False, 20))
+    if edition and first > 0 and _EDITION.fullmatch(toks[first - 1][0]):  # 第三届青山海棠花节, 省第十五届运动会: the edition
+        first -= 1
+        if first > 0 and toks[first - 1][0] in ("省", "市", "县", "区", "全国", "全省", "全市"):
+            first -= 1
     return first
+
+
+_EDITION = re.compile(r"第[一二三四五六七八九十\d]+届")
 
 
 # What a school's stem says when it names a kind of school, not one.
@@ -885,7 +897,7 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
         return False  # 考古遗址, 工业遗址: a kind of site, not one; 保护某某遗址: a verb jieba left in the name
     if suffix.cls == "School" and (len(stem) < 2 or stem.endswith(SCHOOL_KINDS) or _COUNTED_KIND.search(stem)):
         return False  # 公办幼儿园, 乡镇中心小学, 新建学校5所, 中小学: kinds of school, not one
-    if stem in boundary_words() or _ORDINAL_SESSION.search(name):
+    if stem in boundary_words() or _ORDINAL_SESSION.search(name) and suffix.text in MEETING_SUFFIXES:
         return False
     if len(name) > 30:
         return False
