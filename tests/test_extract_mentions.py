@@ -585,3 +585,8 @@ def test_games_festivals_and_marathons_are_events_with_their_edition_but_a_congr
     for event in ("省第十五届运动会", "第三届青山海棠花节", "白沙半程马拉松", "中国农民丰收节", "中国青瓷大会"):
         assert found.get(event) == "Event", event
     assert not any("人民代表大会" in k or k.startswith("庆祝") for k in found)
+
+
+def test_a_listed_project_is_named_without_the_word_for_building_it():
+    found = spans("示例文字标题\n启动区档案馆建设、青石坪遗址修缮等项目。")
+    assert found.get("区档案馆", "").endswith("Project") and "区档案馆建设" not in found

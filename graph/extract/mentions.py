@@ -1421,7 +1421,10 @@ def list_mentions(sent: Sentence) -> list[Mention]:
                     own = "Industry"
                 if own != "Industry":  # 新能源装备制造等项目: a sector; 引进青禾科技等项目: the investor
                     own = "Company" if attracted and not own and _proper_part(list(tokens(item))) else cls
-                out.append(_m(sent.start, sent, pos, pos + len(item), own, f"list:等{m.group(2)}", 0.7))
+                end = pos + len(item)
+                if top_class(own) == "Project" and item.endswith("建设") and len(item) >= 5:
+                    end -= 2  # 启动区博物馆建设、…等项目: the museum is the project, 建设 the work on it
+                out.append(_m(sent.start, sent, pos, end, own, f"list:等{m.group(2)}", 0.7))
             pos += len(item) + 1
         sector = _qualifier_sector(text, m) if cls != "Industry" else None
         if sector is not None:  # 等上规模电子信息企业: the sector the listed companies are in
