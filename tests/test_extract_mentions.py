@@ -590,3 +590,8 @@ def test_games_festivals_and_marathons_are_events_with_their_edition_but_a_congr
 def test_a_listed_project_is_named_without_the_word_for_building_it():
     found = spans("示例文字标题\n启动区档案馆建设、青石坪遗址修缮等项目。")
     assert found.get("区档案馆", "").endswith("Project") and "区档案馆建设" not in found
+
+
+def test_real_estate_between_etc_and_projects_is_a_sector():
+    found = spans("示例文字标题\n青山壹号、白沙豪庭等一批房地产项目竣工投用。")
+    assert found.get("房地产") == "Industry" and found.get("青山壹号", "").endswith("Project")
