@@ -764,7 +764,7 @@ IMPLEMENT_VERBS = ("贯彻落实", "贯彻实施", "创新实施", "全面实施
                    "推行", "开展", "深化", "执行", "推广", "践行", "贯彻", "启动", "试行", "健全", "完善", "建立", "实行",
                    "参与", "构建", "构筑", "抓好", "用好", "坚持", "狠抓", "抓实", "按照", "遵循", "围绕", "聚焦", "紧扣",
                    "把握", "打造", "建设", "创建", "推动", "出台", "制定", "编制", "采取", "强化", "细化", "加强", "统筹",
-                   "探索", "创新", "发起", "完成", "实现", "牢记", "拥护", "做到", "巩固", "打赢", "打好", "形成", "组织", "锚定")
+                   "探索", "创新", "发起", "完成", "实现", "牢记", "拥护", "做到", "巩固", "打赢", "打好", "形成", "组织", "锚定", "重塑")
 # what an initiative that opens its clause does when the place carries it out: 乡村振兴扎实推进, X建设全面起势
 PROGRESS_WORDS = ("推进", "落实", "开展", "实施", "启动", "起势", "推广", "落地", "见效", "破题", "走深走实", "走实",
                   "蹄疾步稳", "有声有色", "成效", "步伐", "台阶", "突破", "完成", "铺开", "提速", "深化", "显现", "落细")
@@ -772,6 +772,9 @@ _PROGRESS = re.compile("|".join(PROGRESS_WORDS))
 # 以X(、Y)(建设)为主线 / 为牵引 / 为抓手 …
 _THREAD_AFTER = re.compile(r"^(?:、[^，,。；;为]{1,10})*(?:建设|工作)?为(?:主线|牵引|总抓手|抓手|引领|统领|重点|基础|目标|导向"
                            r"|突破口|切入点|动力|载体|契机|总纲|遵循|根本遵循|指引|着力点|支撑|总牵引)")
+# 把X作为首要担当 / 把X摆在…: X taken up as a task; what may stand between 把 and X, and between X and 作为
+_BA_BEFORE = re.compile(r"把[^，,。；;：:把]{0,14}$")
+_BA_AFTER = re.compile(r"^[^，,。；;：:]{0,6}?(?:作为|摆在|放在)")
 # 以 and the verbs of carrying out between it and X in 以深入开展X为动力, 以全面落实X为主线
 _THREAD_BEFORE = re.compile(r"以(?:深入|全面|扎实|持续|大力|认真|深化)?(?:开展|推进|实施|落实|贯彻落实|推动|创建|建设)?$")
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、]|[—-]+)")
@@ -811,6 +814,8 @@ def implementation_pattern(view: SentenceView) -> None:
         elif thread is not None:  # 以X为主线 / 为牵引
             _implemented_by(view, subject_at(view, thread.start(), IMPLEMENTERS), s, "pattern:以X为主线", 0.7,
                             thread.start())
+        elif (ba := _BA_BEFORE.search(text, cs, s.start)) and _BA_AFTER.match(text[s.end:ce]):  # 把X作为首要任务
+            _implemented_by(view, subject_at(view, ba.start(), IMPLEMENTERS), s, "pattern:把X作为", 0.7, ba.start())
         elif _opens_clause(view, s, cs) and _PROGRESS.search(text, s.end, ce):  # 乡村振兴扎实推进
             actors = _topic_places(view) or ([view.home] if view.home else [])
             _implemented_by(view, actors, s, "pattern:X扎实推进", 0.65, s.start)
