@@ -595,3 +595,10 @@ def test_a_listed_project_is_named_without_the_word_for_building_it():
 def test_real_estate_between_etc_and_projects_is_a_sector():
     found = spans("示例文字标题\n青山壹号、白沙豪庭等一批房地产项目竣工投用。")
     assert found.get("房地产") == "Industry" and found.get("青山壹号", "").endswith("Project")
+
+
+def test_a_county_name_jieba_reads_as_a_verb_is_a_place_when_listed_with_a_city_of_its_region():
+    home = _places("政府工作报告\n——2024年1月5日在饶阳县第十八届人民代表大会第三次会议上\n驰援辛集、衡水等地疫情防控。")
+    assert home.get("辛集") == "130181"
+    away = _places("政府工作报告\n——2024年1月5日在安化县第十八届人民代表大会第三次会议上\n推进成都、富民合作。")
+    assert "530124" not in away.values()  # 富民县 is in 云南, not in 湖南, and 成都 is no parent of it: no evidence

@@ -949,13 +949,26 @@ def gazetteer_mentions(sent: Sentence) -> list[Mention]:
         rule = BARE_RULE
         if top and top[0].level == "city" and word_tag(w) not in _PROPER_TAGS:
             rule = BARE_COUNTY_RULE
-        if not top and word_tag(w) == "ns":
+        if not top and (word_tag(w) == "ns" or _listed_with_a_place(toks, k)):
             top = [d for d in divs if d.level == "county"]  # 延庆, 桐乡: the document decides if and which
             rule = BARE_COUNTY_RULE
         if top:
             d = top[0]
             out.append(_m(sent.start, sent, s, e, gz.level_class(d.level, d.name, d.code), rule, 0.75))
     return out
+
+
+def _listed_with_a_place(toks, k: int) -> bool:
+    """Is the word at k listed (、) next to a province or city name (石家庄、辛集、天津等地: 辛集 is a place too,
+    though jieba reads it as a verb)?"""
+    gz = _gazetteer()
+    for n in (k - 2, k + 2):
+        if 0 <= n < len(toks) and toks[(n + k) // 2][0] == "、":
+            w = toks[n][0]
+            if any(d.level in ("province", "city") for d in gz.by_short(w) if d.short == w) or any(
+                    d.level in ("province", "city") for d in gz.by_name(w)):
+                return True
+    return False
 
 
 _PERSON_TITLE = re.compile(r"(?:县长|区长|市长|旗长|州长|省长|主席|书记|主任)\s*$")
