@@ -602,3 +602,9 @@ def test_a_county_name_jieba_reads_as_a_verb_is_a_place_when_listed_with_a_city_
     assert home.get("辛集") == "130181"
     away = _places("政府工作报告\n——2024年1月5日在安化县第十八届人民代表大会第三次会议上\n推进成都、富民合作。")
     assert "530124" not in away.values()  # 富民县 is in 云南, not in 湖南, and 成都 is no parent of it: no evidence
+
+
+def test_standing_commissions_are_bodies_in_quotes_and_with_their_level():
+    found = spans("示例文字标题\n发挥“社工委”“爱卫会”作用,区政法委牵头,县安委会部署。")
+    assert found.get("社工委") == "PartyCommittee" and found.get("爱卫会") == "Government"
+    assert found.get("区政法委") == "PartyCommittee" and found.get("县安委会") == "Government"

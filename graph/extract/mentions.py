@@ -222,8 +222,8 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
         after = text[m.end():m.end() + 8]
         if any(after.lstrip("等").startswith(p) or after[:4].find(p) != -1 for p in PROBLEM_WORDS):
             continue
-        if after.startswith(("企业", "人才", "精神")):
-            continue
+        if after.startswith(("企业", "人才", "精神")) or content in named_bodies():
+            continue  # “社工委”“爱卫会”: a body in quotes is the body (body_mentions), not a programme
         if after.startswith("的") and text[max(0, m.start() - 1):m.start()] in ("以", "用"):
             continue  # 以“时时放心不下”的责任感: a quoted manner, not a name
         start, end = m.start(), m.end()
@@ -395,7 +395,9 @@ def body_mentions(sent: Sentence) -> list[Mention]:
         if text[b:b + 2].startswith(_BODY_NOT_BEFORE):
             continue
         if a and text[a - 1] in ADMIN_ABBR:
-            continue  # 市人大, 县政协: the place-prefixed rule takes them whole
+            if _AGENCY.match(text, a - 1):
+                continue  # 市人大, 县政协: the place-prefixed rule takes them whole
+            a -= 1  # 区政法委, 县爱卫会: the level is part of the body's name
         if a and text[a - 1] == "届" or _SESSION_AFTER.match(text, b):
             continue  # 区三届人大三次会议 names the session the report is given at, not the body
         out.append(_m(sent.start, sent, a, b, cls, "lexicon:body", 0.9))
