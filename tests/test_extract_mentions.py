@@ -608,3 +608,8 @@ def test_standing_commissions_are_bodies_in_quotes_and_with_their_level():
     found = spans("示例文字标题\n发挥“社工委”“爱卫会”作用,区政法委牵头,县安委会部署。")
     assert found.get("社工委") == "PartyCommittee" and found.get("爱卫会") == "Government"
     assert found.get("区政法委") == "PartyCommittee" and found.get("县安委会") == "Government"
+
+
+def test_a_quoted_streak_is_no_initiative():
+    found = spans("示例文字标题\n粮食生产实现“十九连丰”,外贸保持“5连增”,深入开展“清源行动”。")
+    assert not any("连丰" in k or "连增" in k for k in found) and "清源行动" in found

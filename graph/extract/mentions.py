@@ -164,6 +164,7 @@ def _quote_chain(text: str, start: int, end: int) -> tuple[int, int]:
 
 _LIST_MARKS = re.compile(r"[、，,；;。]")
 _DEGREE = re.compile(r"[一二三四五六七八九十百千万亿\d]+级")
+_STREAK = re.compile(r"[一二三四五六七八九十两\d]+连(?:丰|增|涨|升|冠|胜|跳|降|稳)")
 _COUNT_BEFORE = re.compile(r"(?<![\d一二三四五六七八九十百千万])[一二三四五六七八九十两][个大项条张类]$")
 
 
@@ -216,9 +217,9 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
         content = m.group(1).strip()
         if len(content) < 2 and not content.isdigit() or (_LIST_MARKS.search(content) and not _slogan(content)):
             continue
-        if _DEGREE.fullmatch(content) or (
+        if _DEGREE.fullmatch(content) or _STREAK.fullmatch(content) or (
                 len(content) <= 3 and word_tag(content) in ("v", "a", "d", "ad", "vd")):
-            continue  # 千亿级, “跟跑”“并跑”: a degree or a plain verb, not a name
+            continue  # 千亿级, “跟跑”“并跑”, “十九连丰”: a degree, a plain verb or a streak, not a name
         after = text[m.end():m.end() + 8]
         if any(after.lstrip("等").startswith(p) or after[:4].find(p) != -1 for p in PROBLEM_WORDS):
             continue
