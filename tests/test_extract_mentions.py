@@ -613,3 +613,8 @@ def test_standing_commissions_are_bodies_in_quotes_and_with_their_level():
 def test_a_quoted_streak_is_no_initiative():
     found = spans("示例文字标题\n粮食生产实现“十九连丰”,外贸保持“5连增”,深入开展“清源行动”。")
     assert not any("连丰" in k or "连增" in k for k in found) and "清源行动" in found
+
+
+def test_an_institution_that_owns_works_keeps_its_class():
+    found = spans("示例文字标题\n县中医院改扩建完工。")
+    assert found.get("县中医院") == "Hospital"

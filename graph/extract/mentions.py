@@ -1649,8 +1649,9 @@ def owner_mentions(project: Mention, text: str, offset: int) -> Mention | None:
     if len(owner) < 2 or is_generic(owner) or any(c in owner for c in ("高速", "铁路", "公路", "大道", "大桥", "机场")) \
             or top_class(class_of_name(owner, "Company")) in ("Project", "Place", "Initiative"):
         return None  # 沪昆高速改扩建 widens a road, 智慧农业产业园一期 is a park's phase
-    return Mention(owner, project.start, project.start + len(owner), "Company", "pattern:owner+works", 0.6,
-                   sentence=project.sentence)
+    cls = class_of_name(owner, "Company")  # 县中医院改扩建: the hospital, not a company
+    return Mention(owner, project.start, project.start + len(owner), cls if cls in INSTITUTIONS else "Company",
+                   "pattern:owner+works", 0.6, sentence=project.sentence)
 
 
 # A capacity that opens the rest of a project's name after its owner (华能20万千瓦风电, 某某2万吨储备库).
