@@ -618,3 +618,10 @@ def test_a_quoted_streak_is_no_initiative():
 def test_an_institution_that_owns_works_keeps_its_class():
     found = spans("示例文字标题\n县中医院改扩建完工。")
     assert found.get("县中医院") == "Hospital"
+
+
+def test_the_kind_of_counted_projects_or_companies_is_a_sector_without_its_scale():
+    found = spans("示例文字标题\n实施总装机26.9万千瓦光伏项目9个,规上农产品加工企业发展到177家,实施重点产业项目12个,"
+                  "培育规上企业12家。")
+    assert found.get("光伏") == "Industry" and found.get("农产品加工") == "Industry"
+    assert not {"重点产业", "规上", "产业"} & set(found)

@@ -1370,6 +1370,32 @@ def coordinated_sector_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+# Projects or companies counted by kind (光伏项目9个, 农产品加工企业发展到177家): the kind is a sector.
+_COUNTED_KIND_OF = re.compile(r"([\u4e00-\u9fff]{2,10})(?:项目|企业)(?:发展到|增加到|增至|达到|达)?"
+                              r"[\d一二三四五六七八九十两百]+[个家项户]")
+
+
+def counted_sector_mentions(sent: Sentence) -> list[Mention]:
+    """The sector of projects or companies counted by kind (实施…光伏项目9个, 农产品加工企业发展到177家): the words
+    before 项目/企业 back to a measure or a boundary, when they end like a sector."""
+    text, out = sent.text, []
+    for m in _COUNTED_KIND_OF.finditer(text):
+        toks = tokens(m.group(1))
+        k = len(toks)
+        while k > 0 and not is_boundary(toks[k - 1][0]) and word_tag(toks[k - 1][0]) not in ("m", "q") \
+                and toks[k - 1][0] not in FUNC_CHARS:
+            k -= 1
+        a = toks[k][1] if k < len(toks) else len(m.group(1))
+        a += len(_SCALE_WORDS.match(m.group(1)[a:]).group(0))  # 规上农产品加工企业: the sector without the scale
+        name = m.group(1)[a:]
+        if 2 <= len(name) <= 8 and name.endswith(SECTOR_WORDS) and not is_generic(name) and "重" not in name \
+                and "产业" not in name:
+            a += m.start(1)
+            out.append(_m(sent.start, sent, a, a + len(name), "Industry", "pattern:X项目N个", 0.7,
+                          label=_sector_label(name)))
+    return out
+
+
 _SECTOR_TAILS = ("全产业链", "产业集群", "产业链", "产业")
 
 
@@ -1670,7 +1696,7 @@ def _made_by(rest: str) -> bool:
 RULES = (quoted_mentions, title_mentions, version_mentions, sector_list_mentions, coordinated_sector_mentions,
          body_mentions, agency_mentions, enterprise_mentions, term_mentions, designation_mentions,
          suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions, numbered_unit_mentions, partner_mentions,
-         capacity_project_mentions, trade_name_mentions,
+         capacity_project_mentions, trade_name_mentions, counted_sector_mentions,
          package_mentions)
 
 # Quotations and titles mark their own edges and win over anything crossing them; among the other rules
