@@ -553,6 +553,10 @@ def _capacity_names(stem_toks: list[tuple[str, int, int]]) -> bool:
 _VERB_TAGS = ("v", "vd", "d", "p", "c", "u")
 
 
+# Verbs that name a project's work when they stand right before 项目 (某某废渣利用项目, 某某矿开发项目).
+WORK_VERBS = frozenset({"利用", "开发", "治理", "修复", "处理", "回收", "提升", "改造", "整治", "保护", "加工"})
+
+
 def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool, max_chars: int,
                stop_at_facility: bool = False, capacity: bool = False, company: bool = False) -> int:
     """Index of the first word of a name ending before token `end_tok`, walking left to a boundary.
@@ -573,6 +577,10 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
         if w in ("—", "－", "-") and 0 < i < end_tok and word_tag(toks[i - 1][0]) == "ns" \
                 and word_tag(toks[i + 1][0]) == "ns":
             first = i  # 上海—杭州合作示范园: a dash joins two places inside one name
+            i -= 1
+            continue
+        if stop_at_facility and i == end_tok - 1 and w in WORK_VERBS and i > 0 and not is_boundary(toks[i - 1][0]):
+            first = i  # 含硅废渣利用项目: the work a project does on what is named before it, not a verb before it
             i -= 1
             continue
         if s < limit or not _PUNCT.isdisjoint(w) or is_boundary(w) or (len(w) == 1 and w in FUNC_CHARS):
