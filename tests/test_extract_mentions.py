@@ -628,6 +628,6 @@ def test_the_kind_of_counted_projects_or_companies_is_a_sector_without_its_scale
 
 
 def test_a_work_verb_right_before_project_is_part_of_its_name_but_a_bare_counted_one_is_not():
-    found = spans("示例文字标题\n含锌废渣利用项目全面投产,推进白沙矿区生态修复项目,实施改造项目12个。")
-    assert found.get("含锌废渣利用项目", "").endswith("Project") and "白沙矿区生态修复项目" in found
+    found = spans("示例文字标题\n白沙尾矿利用项目全面投产,推进青山矿区生态修复项目,实施改造项目12个。")
+    assert found.get("白沙尾矿利用项目", "").endswith("Project") and "青山矿区生态修复项目" in found
     assert "改造项目" not in found
