@@ -631,3 +631,10 @@ def test_a_work_verb_right_before_project_is_part_of_its_name_but_a_bare_counted
     found = spans("示例文字标题\n白沙尾矿利用项目全面投产,推进青山矿区生态修复项目,实施改造项目12个。")
     assert found.get("白沙尾矿利用项目", "").endswith("Project") and "青山矿区生态修复项目" in found
     assert "改造项目" not in found
+
+
+def test_pairing_programmes_by_two_provinces_and_designated_assistance_by_who_gives_it():
+    found = spans("示例文字标题\n京蒙帮扶和中央单位定点帮扶成效显著,深化闽宁协作,推进区域协作,开展结对帮扶。")
+    for name in ("京蒙帮扶", "中央单位定点帮扶", "闽宁协作"):
+        assert found.get(name) == "Programme", name
+    assert "区域协作" not in found and "结对帮扶" not in found

@@ -1378,6 +1378,24 @@ def coordinated_sector_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+# East-west pairing and designated assistance, national programmes every paired county reports: two provinces'
+# one-character names and the kind of help (苏陕帮扶, 京蒙协作, 闽宁对口协作), or who is assigned (中央单位定点帮扶).
+_PROVINCE_CHARS = "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川黔滇藏陕甘青宁新蒙"
+_PAIRING = re.compile(rf"([{_PROVINCE_CHARS}])([{_PROVINCE_CHARS}])(?:对口|东西部)?(?:帮扶|扶贫协作|劳务协作|协作)"
+                      r"|(?:中央单位|中央国家机关|中央企业|央企|省直单位|省直部门)定点帮扶")
+
+
+def pairing_mentions(sent: Sentence) -> list[Mention]:
+    """Pairing programmes by the two provinces' one-character names (苏陕帮扶, 京蒙协作) and designated assistance by
+    who gives it (中央单位定点帮扶)."""
+    found = list(_PAIRING.finditer(sent.text))
+    if not found:
+        return []
+    starts = {s for _, s, _ in tokens(sent.text)}
+    return [_m(sent.start, sent, m.start(), m.end(), "Programme", "pattern:A B帮扶", 0.75)
+            for m in found if (m.group(1) is None or m.group(1) != m.group(2)) and m.start() in starts]
+
+
 # Projects or companies counted by kind (光伏项目9个, 农产品加工企业发展到177家): the kind is a sector.
 _COUNTED_KIND_OF = re.compile(r"([\u4e00-\u9fff]{2,10})(?:项目|企业)(?:发展到|增加到|增至|达到|达)?"
                               r"[\d一二三四五六七八九十两百]+[个家项户]")
@@ -1704,7 +1722,7 @@ def _made_by(rest: str) -> bool:
 RULES = (quoted_mentions, title_mentions, version_mentions, sector_list_mentions, coordinated_sector_mentions,
          body_mentions, agency_mentions, enterprise_mentions, term_mentions, designation_mentions,
          suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions, numbered_unit_mentions, partner_mentions,
-         capacity_project_mentions, trade_name_mentions, counted_sector_mentions,
+         capacity_project_mentions, trade_name_mentions, counted_sector_mentions, pairing_mentions,
          package_mentions)
 
 # Quotations and titles mark their own edges and win over anything crossing them; among the other rules
