@@ -638,3 +638,10 @@ def test_pairing_programmes_by_two_provinces_and_designated_assistance_by_who_gi
     for name in ("京蒙帮扶", "中央单位定点帮扶", "闽宁协作"):
         assert found.get(name) == "Programme", name
     assert "区域协作" not in found and "结对帮扶" not in found
+
+
+def test_named_battles_and_policy_packages_are_initiatives_without_the_month_before_them():
+    found = spans("示例文字标题\n打赢了疫情防控阻击战,成功打赢3月份疫情阻击战,打好污染防治攻坚战,出台稳就业促消费政策措施。")
+    assert found.get("疫情防控阻击战") == "Campaign" and found.get("污染防治攻坚战") == "Campaign"
+    assert found.get("疫情阻击战") == "Campaign" and found.get("稳就业促消费政策措施") == "Policy"
+    assert not any(k.startswith("月份") for k in found)

@@ -518,7 +518,7 @@ FACILITY_ENDS = ("产业园", "工业园", "科技园", "创新园", "园区", "
 
 
 _BIG_NUMBER = re.compile(r"[万亿千百]")
-_DATE_WORD = re.compile(r"\d{4}年?|年|月|日")
+_DATE_WORD = re.compile(r"\d{4}年?|年|月|日|月份|年度")
 _QUANTITY = re.compile(r"[\d.]+|[\d.]*[万亿千百十]+[^\u4e00-\u9fff]*")
 _CAPACITY = re.compile(r"[万亿千百十]*(?:千瓦|兆瓦|吉瓦|千伏|吨|平方米|立方米|方|标箱|台|套|辆|片|头)")
 _NUMBER = re.compile(r"[\d.]+|[一二三四五六七八九十百千万亿两]+")
