@@ -645,3 +645,8 @@ def test_named_battles_and_policy_packages_are_initiatives_without_the_month_bef
     assert found.get("疫情防控阻击战") == "Campaign" and found.get("污染防治攻坚战") == "Campaign"
     assert found.get("疫情阻击战") == "Campaign" and found.get("稳就业促消费政策措施") == "Policy"
     assert not any(k.startswith("月份") for k in found)
+
+
+def test_a_reserve_depot_with_its_owner_and_capacity_is_a_project():
+    found = spans("示例文字标题\n中储粮10万吨粮食储备库即将建成。")
+    assert found.get("中储粮10万吨粮食储备库", "").endswith("Project") and found.get("中储粮") == "Company"
