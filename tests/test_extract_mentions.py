@@ -622,8 +622,9 @@ def test_an_institution_that_owns_works_keeps_its_class():
 
 def test_the_kind_of_counted_projects_or_companies_is_a_sector_without_its_scale():
     found = spans("示例文字标题\n实施总装机26.9万千瓦光伏项目9个,规上农产品加工企业发展到177家,实施重点产业项目12个,"
-                  "培育规上企业12家。")
+                  "培育规上企业12家,清洁能源总装机突破50万千瓦。")
     assert found.get("光伏") == "Industry" and found.get("农产品加工") == "Industry"
+    assert found.get("清洁能源") == "Industry"
     assert not {"重点产业", "规上", "产业"} & set(found)
 
 

@@ -1396,14 +1396,15 @@ def pairing_mentions(sent: Sentence) -> list[Mention]:
             for m in found if (m.group(1) is None or m.group(1) != m.group(2)) and m.start() in starts]
 
 
-# Projects or companies counted by kind (光伏项目9个, 农产品加工企业发展到177家): the kind is a sector.
-_COUNTED_KIND_OF = re.compile(r"([\u4e00-\u9fff]{2,10})(?:项目|企业)(?:发展到|增加到|增至|达到|达)?"
-                              r"[\d一二三四五六七八九十两百]+[个家项户]")
+# Projects or companies counted by kind (光伏项目9个, 农产品加工企业发展到177家), or power capacity installed by
+# kind (清洁能源总装机): the kind is a sector.
+_COUNTED_KIND_OF = re.compile(r"([\u4e00-\u9fff]{2,10}?)(?:(?:项目|企业)(?:发展到|增加到|增至|达到|达)?"
+                              r"[\d一二三四五六七八九十两百]+[个家项户]|总?装机)")
 
 
 def counted_sector_mentions(sent: Sentence) -> list[Mention]:
-    """The sector of projects or companies counted by kind (实施…光伏项目9个, 农产品加工企业发展到177家): the words
-    before 项目/企业 back to a measure or a boundary, when they end like a sector."""
+    """The sector of projects or companies counted by kind (实施…光伏项目9个, 农产品加工企业发展到177家) or of capacity
+    installed (新能源总装机): the words before 项目/企业/装机 back to a measure or a boundary, when they end like a sector."""
     text, out = sent.text, []
     for m in _COUNTED_KIND_OF.finditer(text):
         toks = tokens(m.group(1))
