@@ -553,10 +553,11 @@ def test_companies_by_capacity_trade_word_and_leading_province_but_no_output_wor
 
 
 def test_named_schools_are_organizations_but_kinds_and_counts_of_schools_are_not():
-    found = spans("示例文字标题\n青石小学、白沙中学建成投用,新建公办幼儿园3所、中小学5所,改造乡镇中心小学,青石小学白沙分校开学。")
+    found = spans("示例文字标题\n青石小学、白沙中学建成投用,新建公办幼儿园3所、中小学5所,改造乡镇中心小学,青石小学白沙分校开学,"
+                  "共建示范性学校。")
     assert found.get("青石小学") == "School" and found.get("白沙中学") == "School"
     assert found.get("青石小学白沙分校", "").endswith("Project")
-    assert not {"公办幼儿园", "中小学", "乡镇中心小学", "中心小学"} & set(found)
+    assert not {"公办幼儿园", "中小学", "乡镇中心小学", "中心小学", "示范性学校"} & set(found)
 
 
 def test_national_enterprises_by_their_short_names_as_whole_words_and_as_owners():
