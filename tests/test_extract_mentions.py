@@ -652,3 +652,8 @@ def test_named_battles_and_policy_packages_are_initiatives_without_the_month_bef
 def test_a_reserve_depot_with_its_owner_and_capacity_is_a_project():
     found = spans("示例文字标题\n中储粮10万吨粮食储备库即将建成。")
     assert found.get("中储粮10万吨粮食储备库", "").endswith("Project") and found.get("中储粮") == "Company"
+
+
+def test_acting_in_a_manner_is_no_named_campaign():
+    found = spans("示例文字标题\n迅速行动,有效应对;开展清风行动。")
+    assert "迅速行动" not in found and found.get("清风行动") == "Campaign"

@@ -905,6 +905,8 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
         return False  # 六项机制, 三大体系: a count of things, not a name
     if stem.endswith(("国家级", "省级", "市级", "县级")):
         return False  # 国家级新区: a rank, not a name
+    if suffix.text == "行动" and len(tokens(stem)) == 1 and word_tag(stem) in ("a", "ad", "d"):
+        return False  # 果敢行动, 迅速行动: acting in a manner, not a named campaign
     if suffix.text == "遗址" and (is_common_word(stem) or word_tag(tokens(stem)[0][0]) == "v"):
         return False  # 考古遗址, 工业遗址: a kind of site, not one; 保护某某遗址: a verb jieba left in the name
     if suffix.cls == "School" and (len(stem) < 2 or stem.endswith(SCHOOL_KINDS) or _COUNTED_KIND.search(stem)):
