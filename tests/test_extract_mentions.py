@@ -657,3 +657,8 @@ def test_a_reserve_depot_with_its_owner_and_capacity_is_a_project():
 def test_acting_in_a_manner_is_no_named_campaign():
     found = spans("示例文字标题\n迅速行动,有效应对;开展清风行动。")
     assert "迅速行动" not in found and found.get("清风行动") == "Campaign"
+
+
+def test_the_kind_of_power_after_a_capacity_is_the_projects_sector():
+    found = spans("示例文字标题\n青禾20万千瓦风电、远帆5万千瓦光伏成功并网。")
+    assert found.get("风电") == "Industry" and found.get("光伏") == "Industry"

@@ -1710,6 +1710,20 @@ def owner_mentions(project: Mention, text: str, offset: int) -> Mention | None:
                    "pattern:owner+works", 0.6, sentence=project.sentence)
 
 
+_POWER_KIND = re.compile(r"\d+(?:\.\d+)?[万亿千百十]*(?:千瓦|兆瓦|吉瓦)(风电|光伏|储能|水电|光热|火电)(?:发电)?(?:项目|电站)?$")
+
+
+def power_kind(project: Mention, text: str, offset: int) -> Mention | None:
+    """The kind of power a project named by its capacity makes (某能20万千瓦风电 → 风电): its sector."""
+    label = text[project.start - offset:project.end - offset]
+    m = _POWER_KIND.search(label)
+    if m is None:
+        return None
+    a = project.start + m.start(1)
+    return Mention(m.group(1), a, a + len(m.group(1)), "Industry", "pattern:capacity kind", 0.7,
+                   sentence=project.sentence)
+
+
 # A capacity that opens the rest of a project's name after its owner (华能20万千瓦风电, 某某2万吨储备库).
 _CAPACITY_OPENS = re.compile(r"\d+(?:\.\d+)?[万亿千百十]*(?:千瓦|兆瓦|吉瓦|千伏|吨|标箱|台|套|辆)")
 # What a company builds and runs under its own name: a park or a plant (蒙佳大豆循环经济产业园, 某某精深加工产业园).
@@ -1829,7 +1843,7 @@ def extract_mentions(doc: Document) -> list[Mention]:
     for sent, found in zip(sentences, cands):
         chosen = select_mentions(guard.filter(sent, found))
         owners = [o for m in chosen if top_class(m.cls) == "Project"
-                  for o in [owner_mentions(m, sent.text, sent.start)] if o is not None]
+                  for o in (owner_mentions(m, sent.text, sent.start), power_kind(m, sent.text, sent.start)) if o is not None]
         out.extend(sorted(chosen + owners, key=lambda m: (m.start, -m.end)) if owners else chosen)
     if view is not doc:
         out = [_original(doc.text, view.text, m) for m in out]

@@ -981,6 +981,9 @@ def _sector_named_things(view: SentenceView, sectors: list[Span]) -> None:
             if k >= 0 and len(label) - k - len(form) >= 2 and sector not in found \
                     and not any(form in e.label for e in found):
                 found.append(sector)
+        # 某能20万千瓦风电: the kind of power after a project's capacity is its sector
+        found += [n.entity for n in view.nested if n.type == "Sector" and s.start < n.start and n.end <= s.end
+                  and view.text[n.start - 1] == "瓦" and n.entity not in found]
         for sector in found:
             view.add(s.entity, "inSector", sector, "pattern:X产业园", 0.7, s.start)
 
