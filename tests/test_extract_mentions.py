@@ -662,3 +662,8 @@ def test_acting_in_a_manner_is_no_named_campaign():
 def test_the_kind_of_power_after_a_capacity_is_the_projects_sector():
     found = spans("示例文字标题\n青禾20万千瓦风电、远帆5万千瓦光伏成功并网。")
     assert found.get("风电") == "Industry" and found.get("光伏") == "Industry"
+
+
+def test_an_internet_hospital_is_a_system_built_not_a_hospital():
+    found = spans("示例文字标题\n开发“青禾医”互联网医院,建成白沙互联网医院。")
+    assert found.get("青禾医互联网医院") == "InformationSystem" and found.get("白沙互联网医院") == "InformationSystem"
