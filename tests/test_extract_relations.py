@@ -413,12 +413,14 @@ def test_companies_settle_in_the_park_named_before_and_a_zone_opening_with_its_p
 
     text = ("华容区人民政府工作报告\n华容区全面推进各项工作,华容区成效明显。湖北华容临港产业园区加快建设,"
             "引进世界500强企业远帆控股集团、光伏领军企业华泰驱动等企业入驻园区。青石小学白沙分校建成投用。"
-            "启动区档案馆建设、青石坪遗址修缮等项目。青禾20万千瓦风电成功并网。")
+            "启动区档案馆建设、青石坪遗址修缮等项目。青禾20万千瓦风电成功并网。"
+            "白沙岛生态修复工程项目完工,青山港自动化码头三期开工。")
     rec = document_record(process_document(document_from_text(text, "r.txt")))
     got = {(r["subject"], r["predicate"], r["object"]) for r in rec["relations"]}
     zone = "湖北华容临港产业园区"
     want = {("远帆控股集团", "locatedIn", zone), ("华泰驱动", "locatedIn", zone), (zone, "locatedIn", "华容区"),
             (zone, "locatedIn", "湖北"), ("远帆控股集团", "recognizedAs", "世界500强企业"),
             ("华泰驱动", "inSector", "光伏"), ("青石小学白沙分校", "partOf", "青石小学"),
-            ("青石坪遗址修缮", "locatedIn", "青石坪遗址"), ("青禾20万千瓦风电", "inSector", "风电")}
+            ("青石坪遗址修缮", "locatedIn", "青石坪遗址"), ("青禾20万千瓦风电", "inSector", "风电"),
+            ("白沙岛生态修复工程项目", "locatedIn", "白沙岛"), ("青山港自动化码头三期", "locatedIn", "青山港")}
     assert want <= got, want - got

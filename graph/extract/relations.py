@@ -667,21 +667,27 @@ def location_pattern(view: SentenceView) -> None:
             for t in coordinated(view, nxt, MOVABLE, ("、", "和", "及")):
                 view.add(t.entity, "locatedIn", s.entity, "pattern:在A建设X", 0.8, s.start)
     # 青湖、白湖水质提升及生态修复项目: places listed right before a project named after the last of them; a site
-    # that opens a project's name (某某遗址修缮) is where the works are, though named nowhere else
+    # that opens a project's name (某某遗址修缮, 某某港…码头三期) is where the works are, though named nowhere else
     for s in view.spans:
         if s.type != "Project":
             continue
         places, _ = _places_before(view, s)
         lead = _leading_nested(view, s, ("Place",)) or next(
-            (n for n in view.nested if n.start == s.start and n.end < s.end and n.entity.cls == "Venue"), None)
+            (n for n in view.nested if n.start == s.start and n.end < s.end and _a_site(n.entity)), None)
         if lead is not None and any(n.start == s.start and lead.end < n.end < s.end and n.type == "Organization"
                                     for n in view.nested):
             lead = None  # 武汉大学长三角…中心: the place names the university that opens the name, not the project
         if lead is not None and lead.entity not in places and view.text[lead.end:lead.end + 1] not in "—-－":
             places.append(lead.entity)
         for p in places:
-            if p.cls not in ("River", "Mountain", "NaturalFeature"):
+            if p.cls not in ("River", "Mountain", "NaturalFeature") or _a_site(p):
                 view.add(s.entity, "locatedIn", p, "pattern:A、BX项目", 0.75, s.start)
+
+
+def _a_site(e: Entity) -> bool:
+    """A place works are done on or in, though named only inside their name: a site, a port, an airport, a station,
+    an island (某某遗址修缮, 某某港码头三期, 某某岛生态修复工程)."""
+    return e.cls in ("Venue", "Port", "Airport", "Station") or e.cls == "NaturalFeature" and e.label.endswith("岛")
 
 
 # The words a report uses for a park it has just named (入驻园区, 落户开发区).
