@@ -655,6 +655,11 @@ def location_pattern(view: SentenceView) -> None:
             for t in group if target is not None else ():
                 view.add(t.entity, "locatedIn", target, "pattern:引进X", 0.75, a)
     _topic_location(view)
+    # 某某产业园某某半导体项目投产: a project named right after the park it is in
+    for prev, s in zip(view.spans, view.spans[1:]):
+        if prev.end == s.start and s.type == "Project" and (prev.entity.cls == "DevelopmentZone" or (
+                prev.type == "Project" and prev.entity.label.endswith(_PARK_WORDS))):
+            view.add(s.entity, "locatedIn", prev.entity, "pattern:园区X项目", 0.75, s.start)
     # 在A(新)建(设)X
     for s in view.spans:
         if s.type != "Place" or not _BUILD_AT.search(text[max(0, s.start - 2):s.start]):
