@@ -667,3 +667,10 @@ def test_the_kind_of_power_after_a_capacity_is_the_projects_sector():
 def test_an_internet_hospital_is_a_system_built_not_a_hospital():
     found = spans("示例文字标题\n开发“青禾医”互联网医院,建成白沙互联网医院。")
     assert found.get("青禾医互联网医院") == "InformationSystem" and found.get("白沙互联网医院") == "InformationSystem"
+
+
+def test_quoted_states_figures_and_difficulties_are_no_initiatives():
+    found = spans("示例文字标题\n呈现“稳中有进、进中提质”的良好态势,谱写了一曲“奋进之歌”,交出一份“满意答卷”,破解“融资难”,"
+                  "开展“清源行动”。")
+    assert set(found) & {"稳中有进、进中提质", "奋进之歌", "满意答卷", "融资难"} == set()
+    assert found.get("清源行动") == "Campaign"

@@ -163,6 +163,9 @@ def _quote_chain(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 _LIST_MARKS = re.compile(r"[、，,；;。]")
+# What a quotation describes a state with (…”的良好态势) and the measure words of a figure before it (一曲“…”).
+_STATE_AFTER = re.compile(r"的(?:良好|发展|强劲|喜人)?(?:态势|局面|势头)")
+_FIGURE_BEFORE = re.compile(r"一(?:曲|首|幅|张|份|篇)[^，,。；;“”]{0,4}$")
 _DEGREE = re.compile(r"[一二三四五六七八九十百千万亿\d]+级")
 _STREAK = re.compile(r"[一二三四五六七八九十两\d]+连(?:丰|增|涨|升|冠|胜|跳|降|稳)")
 _COUNT_BEFORE = re.compile(r"(?<![\d一二三四五六七八九十百千万])[一二三四五六七八九十两][个大项条张类]$")
@@ -225,6 +228,9 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             continue
         if after.startswith(("企业", "人才", "精神")) or content in named_bodies():
             continue  # “社工委”“爱卫会”: a body in quotes is the body (body_mentions), not a programme
+        if _STATE_AFTER.match(after) or _FIGURE_BEFORE.search(text, max(0, m.start() - 6), m.start()) \
+                or (content.endswith("难") and len(content) <= 4):
+            continue  # “总体平稳、稳中有进”的良好态势, 谱写一曲“新赞歌”, “登记难”问题: a state, a figure, a problem
         if after.startswith("的") and text[max(0, m.start() - 1):m.start()] in ("以", "用"):
             continue  # 以“时时放心不下”的责任感: a quoted manner, not a name
         start, end = m.start(), m.end()
