@@ -647,6 +647,7 @@ def test_named_battles_and_policy_packages_are_initiatives_without_the_month_bef
     assert found.get("疫情防控阻击战") == "Campaign" and found.get("污染防治攻坚战") == "Campaign"
     assert found.get("疫情阻击战") == "Campaign" and found.get("稳就业促消费政策措施") == "Policy"
     assert not any(k.startswith("月份") for k in found)
+    assert "重大政策措施" not in spans("示例文字标题\n落实重大政策措施获省政府督查激励。")
 
 
 def test_a_reserve_depot_with_its_owner_and_capacity_is_a_project():
