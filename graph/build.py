@@ -39,9 +39,10 @@ from .viz import Evidence, Provenance, write_html
 
 BUILD_FILES = ("graph.ttl", "graph.trig", "graph.graphml", "graph.html", "extract.json", "summary.json")
 NODE_VALUES = ("value", "unit", "indicatorKind", "status", "year")
-# graph.html of a big corpus draws its best-connected entities (the page says how many there are in all): a page of
-# every entity of 1,000 reports is 80 MB that no browser opens well; `policykg viz OUT --focus X` shows the rest.
-HTML_MAX_NODES = 3000
+# graph.html draws every entity of a corpus up to this many (13,456 entities of 500 reports: a 10.5 MB page ready in
+# ~2 s, bench/viz.py); above it the most important (report places, entities with typed facts, every class), and
+# the page says what it left out and that `policykg viz OUT --focus X` / `--classes C` show the rest.
+HTML_MAX_NODES = 15000
 
 
 class BuildError(ValueError):

@@ -1,8 +1,9 @@
 """Interactive HTML explorer of the graph: one self-contained UTF-8 file that works offline from file://.
 
-pyvis supplies the vis-network library it ships and the node/edge records; the page itself comes from our own
-template (graph/static/) so that every script and style is inlined, every document string is escaped for its
-context, and large graphs get precomputed positions instead of a physics run that freezes the browser.
+The page is our own template (graph/static/): every script and style is inlined, every document string is escaped
+for its context, and one data format feeds two renderers: vis-network (as shipped in pyvis) for small views and the
+notebook, and the page's own canvas renderer (with graphology's ForceAtlas2 for relaxing) for large ones. Positions
+come from Python: each report's place is an anchor with the entities of that report around it.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import html
 import json
 import math
 import re
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -28,8 +29,9 @@ from .atomic import atomic_file
 
 ENTITY_CLASSES = TOP_CLASSES[:8]
 STATUSES = ("completed", "ongoing", "planned")
-PHYSICS_MAX_NODES = 1000  # above this the page draws precomputed positions and runs no physics at load
-FONT_FACE = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif"
+RELATED = "relatedTo"
+RENDERERS = ("auto", "vis", "canvas")
+VIS_MAX_NODES = 1000  # renderer="auto" draws up to this many nodes with vis-network, more with the canvas renderer
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ CLASS_STYLES = {
     "Place": ClassStyle("#4e79a7", "dot"), "Agency": ClassStyle("#e15759", "diamond"),
     "Organization": ClassStyle("#f28e2b", "square"), "Project": ClassStyle("#59a14f", "triangle"),
     "Initiative": ClassStyle("#b07aa1", "star"), "Sector": ClassStyle("#76b7b2", "hexagon"),
-    "Recognition": ClassStyle("#edc948", "triangleDown"), "Indicator": ClassStyle("#9c755f", "box"),
+    "Recognition": ClassStyle("#edc948", "triangleDown"), "Indicator": ClassStyle("#9c755f", "dot"),
 }
 OTHER_STYLE = ClassStyle("#bab0ac", "dot")
 CLASS_COLORS = {c: s.color for c, s in CLASS_STYLES.items()}
@@ -138,13 +140,24 @@ def _names(d: dict) -> list[str]:
     return [d.get("label", ""), *d.get("aliases", []), d.get("pinyin", "")]
 
 
+def _initials(pinyin: str) -> str:
+    return "".join(w[0] for w in pinyin.split() if w and w[0].isalpha())
+
+
 def find_nodes(G: nx.MultiDiGraph, query: str) -> list[str]:
-    """Nodes whose label, alias or pinyin equals `query` (ignoring case and spaces), else whose label contains it."""
+    """Nodes whose label, alias or pinyin equals `query` (ignoring case and spaces), else whose label contains it,
+    else whose pinyin initials equal it or whose pinyin starts with it (as the page's search box matches)."""
     q = _normal(query)
+    if not q:
+        return []
     exact = [n for n, d in G.nodes(data=True) if q in {_normal(x) for x in _names(d) if x}]
-    if exact or not q:
+    if exact:
         return sorted(exact)
-    return sorted(n for n, d in G.nodes(data=True) if q in _normal(d.get("label", "")))
+    contains = [n for n, d in G.nodes(data=True) if q in _normal(d.get("label", ""))]
+    if contains:
+        return sorted(contains)
+    return sorted(n for n, d in G.nodes(data=True) if d.get("pinyin")
+                  and (_initials(d["pinyin"]) == q or _normal(d["pinyin"]).startswith(q)))
 
 
 def _class_filter(names: list[str]) -> set[str]:
@@ -180,6 +193,83 @@ def _hop_distances(G: nx.MultiDiGraph, sources: list[str], hops: int) -> dict[st
     return dist
 
 
+def typed_neighbours(G: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Each node's neighbours along typed relations (not same-sentence co-occurrence), sorted."""
+    adj: dict[str, set[str]] = {n: set() for n in G}
+    for s, o, k in G.edges(keys=True):
+        if k != RELATED and s != o:
+            adj[s].add(o)
+            adj[o].add(s)
+    return {n: sorted(ns) for n, ns in adj.items()}
+
+
+@dataclass
+class Anchors:
+    """The place each report is about (its entities are drawn around it) and the anchor of every entity."""
+    places: list[str] = field(default_factory=list)  # report places, the most reported first
+    documents: dict[str, str] = field(default_factory=dict)  # document IRI -> its report place
+    home: dict[str, str] = field(default_factory=dict)  # entity -> the report place it is drawn around
+    mentioned_in: dict[str, int] = field(default_factory=dict)  # entity -> documents that mention it
+
+
+def _title_score(d: dict, title: str, mentions: int) -> tuple:
+    """A report's place is named in its title (the last name: 井陉县 in 石家庄市井陉县…), a division, mentioned most."""
+    ends = [title.rfind(x) + len(x) for x in (d.get("label", ""), *d.get("aliases", [])) if x and x in title]
+    return bool(ends), bool(d.get("code")), max(ends, default=-1), mentions
+
+
+def find_anchors(G: nx.MultiDiGraph, prov: Provenance, typed: dict[str, list[str]]) -> Anchors:
+    """Report places from the documents' titles and mentions; each entity's anchor is the report place of most of
+    the documents that mention it (none when no report has a majority), else that of its typed neighbours."""
+    docs_of = {n: {e.document for e in prov.mentions.get(n, ()) if e.document} for n in G}
+    places_in: dict[str, Counter] = defaultdict(Counter)
+    for n, d in G.nodes(data=True):
+        if d.get("type") == "Place":
+            for e in prov.mentions.get(n, ()):
+                if e.document:
+                    places_in[e.document][n] += 1
+    anchors = Anchors(mentioned_in={n: len(ds) for n, ds in docs_of.items() if ds})
+    for doc, counts in sorted(places_in.items()):
+        title = (prov.documents.get(doc) or {}).get("title", "")
+        anchors.documents[doc] = max(sorted(counts), key=lambda p: _title_score(G.nodes[p], title, counts[p]))
+    reports = Counter(anchors.documents.values())
+    anchors.places = sorted(reports, key=lambda p: (-reports[p], G.nodes[p].get("label", ""), p))
+    home = anchors.home
+    home.update((p, p) for p in anchors.places)
+    for n in G:
+        places = Counter(anchors.documents[d] for d in docs_of[n] if d in anchors.documents)
+        if n not in home and places:
+            top = max(sorted(places), key=places.get)
+            if 2 * places[top] > sum(places.values()):
+                home[n] = top
+    queue = deque(sorted(home))  # entities no document mentions go where their typed neighbours are
+    while queue:
+        n = queue.popleft()
+        for m in typed[n]:
+            if m not in home and not docs_of[m]:
+                home[m] = home[n]
+                queue.append(m)
+    return anchors
+
+
+def importance_order(G: nx.MultiDiGraph, typed: dict[str, list[str]], anchors: Anchors) -> list[str]:
+    """Nodes in the order worth drawing and labelling: report places, then entities with typed facts (every class
+    in proportion to its size, the best connected first), then entities only seen co-occurring (most reported
+    first)."""
+    first = set(anchors.places)
+    groups: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for n, d in G.nodes(data=True):
+        if n not in first:
+            groups[(1 if typed[n] else 2, d.get("type", ""))].append(n)
+    keyed = []
+    for (tier, _), nodes in groups.items():
+        nodes.sort(key=lambda n: (-len(typed[n]), -anchors.mentioned_in.get(n, 0), -G.degree(n),
+                                  G.nodes[n].get("label", ""), n))
+        keyed += [((tier, i / len(nodes), -len(typed[n]), n), n) for i, n in enumerate(nodes)]
+    keyed.sort()
+    return anchors.places + [n for _, n in keyed]
+
+
 @dataclass
 class View:
     """The subgraph to draw and how it was chosen, shown in the page's header."""
@@ -188,11 +278,14 @@ class View:
     focus: list[str] = field(default_factory=list)
     hops: int = 0
     distance: dict[str, int] = field(default_factory=dict)
+    omitted: dict[str, int] = field(default_factory=dict)  # top-level class -> entities of the graph not drawn
+    cut: bool = False  # max_nodes left some of the chosen entities out
 
 
 def select_view(G: nx.MultiDiGraph, *, focus: str | None = None, hops: int = 1, classes: list[str] | str | None = None,
-                max_nodes: int | None = None) -> View:
-    """The neighbourhood of an entity and/or the nodes of some classes, cut to the best-connected max_nodes."""
+                max_nodes: int | None = None, provenance: Provenance | None = None) -> View:
+    """The neighbourhood of an entity and/or the nodes of some classes, cut to max_nodes: the nearest to the focus,
+    then report places, entities with typed facts (every class represented), then the rest."""
     if hops < 0:
         raise VizError("--hops must be 0 or more")
     if max_nodes is not None and max_nodes < 1:
@@ -215,9 +308,13 @@ def select_view(G: nx.MultiDiGraph, *, focus: str | None = None, hops: int = 1, 
         view.focus, view.hops = sources, hops
         keep = set(view.distance)
     if max_nodes is not None and len(keep) > max_nodes:
-        degree = dict((G if len(keep) == len(G) else G.subgraph(keep)).degree())  # a view of all of G is slow
-        ranked = sorted(keep, key=lambda n: (view.distance.get(n, 0), -degree[n], G.nodes[n].get("label", ""), n))
-        keep = set(ranked[:max_nodes])
+        typed = typed_neighbours(G)
+        order = importance_order(G, typed, find_anchors(G, provenance or Provenance(), typed))
+        position = {n: i for i, n in enumerate(order)}
+        keep = set(sorted(keep, key=lambda n: (view.distance.get(n, 0), position[n]))[:max_nodes])
+        view.cut = True
+    if len(keep) != len(G):
+        view.omitted = dict(sorted(Counter(d.get("type", "") for n, d in G.nodes(data=True) if n not in keep).items()))
     view.graph = _induced_copy(G, keep) if len(keep) != len(G) else G
     return view
 
@@ -232,39 +329,52 @@ def _induced_copy(G: nx.MultiDiGraph, keep: set) -> nx.MultiDiGraph:
     return H
 
 
-# ---------------------------------------------------------------- layout for graphs too large for physics
+# ---------------------------------------------------------------- layout: each report place with its entities
 
-RING_GAP = 160.0
-NODE_GAP = 70.0
-
-
-def _adjacency(G: nx.MultiDiGraph) -> dict[str, list[str]]:
-    adj: dict[str, set[str]] = {n: set() for n in G}
-    for s, o in G.edges():
-        if s != o:
-            adj[s].add(o)
-            adj[o].add(s)
-    return {n: sorted(ns) for n, ns in adj.items()}
+RING_GAP = 160.0  # between the rings of a radial tree
+NODE_GAP = 70.0  # along a ring
+LOOSE_GAP = 36.0  # between entities without typed relations, drawn small around their cluster
+CLUSTER_GAP = 140.0  # between clusters
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 
-def _radial_component(adj: dict[str, list[str]], nodes: list[str]) -> tuple[dict[str, tuple[float, float]], float]:
-    """A radial tree around the best-connected node: rings by distance, wedges by subtree size."""
-    root = max(nodes, key=lambda n: (len(adj[n]), n))
-    parent, order, depth = {root: None}, [root], {root: 0}
-    for n in order:  # order grows while we walk it: a breadth-first traversal
-        for m in adj[n]:
-            if m not in parent:
-                parent[m], depth[m] = n, depth[n] + 1
-                order.append(m)
+@dataclass
+class Cluster:
+    """Entities drawn together: a root (a report place, or the best connected of a component), the entities linked
+    to it by typed relations (a radial tree) and the loose ones around it (only co-occurrence, or no edge)."""
+    root: str | None
+    members: list[str] = field(default_factory=list)
+    loose: list[str] = field(default_factory=list)
+    key: tuple = ()
+
+
+def _radial_tree(adj: dict[str, list[str]], root: str, members: list[str]) -> tuple[dict[str, tuple], float]:
+    """A radial tree around root: rings by distance, wedges by subtree size; members typed relations do not reach
+    from root hang under it (their own best-connected first)."""
+    inside = set(members) | {root}
+    parent, depth, order = {root: None}, {root: 0}, [root]
+    pending = iter(sorted(members, key=lambda n: (-len(adj[n]), n)))
+    i = 0
+    while True:
+        while i < len(order):  # order grows while we walk it: a breadth-first traversal
+            n = order[i]
+            i += 1
+            for m in adj[n]:
+                if m in inside and m not in parent:
+                    parent[m], depth[m] = n, depth[n] + 1
+                    order.append(m)
+        start = next((n for n in pending if n not in parent), None)
+        if start is None:
+            break
+        parent[start], depth[start] = root, 1
+        order.append(start)
     children: dict[str, list[str]] = defaultdict(list)
     for n in order[1:]:
         children[parent[n]].append(n)
     weight = {}
     for n in reversed(order):
         weight[n] = max(1, sum(weight[c] for c in children[n]))
-    per_ring = defaultdict(int)
-    for n in order:
-        per_ring[depth[n]] += 1
+    per_ring = Counter(depth.values())
     radius = [0.0]
     for d in range(1, max(depth.values()) + 1):
         radius.append(max(radius[-1] + RING_GAP, per_ring[d] * NODE_GAP / (2 * math.pi)))
@@ -274,96 +384,201 @@ def _radial_component(adj: dict[str, list[str]], nodes: list[str]) -> tuple[dict
         a0, a1 = span[n]
         angle = (a0 + a1) / 2
         pos[n] = (radius[depth[n]] * math.cos(angle), radius[depth[n]] * math.sin(angle))
-        start = a0
+        start_angle = a0
         for c in children[n]:
             width = (a1 - a0) * weight[c] / weight[n]
-            span[c] = (start, start + width)
-            start += width
-    return pos, radius[-1] + NODE_GAP / 2
+            span[c] = (start_angle, start_angle + width)
+            start_angle += width
+    return pos, radius[-1]
 
 
-def radial_layout(G: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
-    """Deterministic positions for every node in O(nodes + edges): components packed in rows, largest first."""
-    adj = _adjacency(G)
-    comps = sorted((sorted(c) for c in nx.connected_components(nx.Graph(adj))), key=lambda c: (-len(c), c[0]))
-    laid = [_radial_component(adj, c) for c in comps]
-    row_width = math.sqrt(sum((2 * r) ** 2 for _, r in laid)) * 1.2
-    pos: dict[str, tuple[float, float]] = {}
-    x = y = row_height = 0.0
-    for comp_pos, r in laid:
-        if x > 0 and x + 2 * r > row_width:
-            x, y, row_height = 0.0, y + row_height, 0.0
-        for n, (px, py) in comp_pos.items():
-            pos[n] = (x + r + px, y + r + py)
-        x += 2 * r
-        row_height = max(row_height, 2 * r)
-    if pos:
-        cx = (min(p[0] for p in pos.values()) + max(p[0] for p in pos.values())) / 2
-        cy = (min(p[1] for p in pos.values()) + max(p[1] for p in pos.values())) / 2
-        pos = {n: (round(px - cx, 1), round(py - cy, 1)) for n, (px, py) in pos.items()}
+def _annulus(nodes: list[str], inner: float, gap: float) -> tuple[dict[str, tuple], float]:
+    """Nodes spread evenly over a ring outside `inner` (a sunflower pattern): as dense as `gap` allows."""
+    pos = {}
+    r = inner
+    for i, n in enumerate(nodes):
+        r = math.sqrt(inner * inner + (i + 0.5) * gap * gap / math.pi)
+        pos[n] = (r * math.cos(i * GOLDEN_ANGLE), r * math.sin(i * GOLDEN_ANGLE))
+    return pos, r
+
+
+def _clusters(G: nx.MultiDiGraph, typed: dict[str, list[str]], anchors: Anchors) -> list[Cluster]:
+    """Report places with their entities; entities without one grouped by typed components; loose entities with the
+    cluster of the entity they co-occur with most; what is left in one group of its own."""
+    by_root: dict[str, Cluster] = {}
+    where: dict[str, Cluster] = {}
+    for p in anchors.places:
+        code = G.nodes[p].get("code") or "~"
+        by_root[p] = where[p] = Cluster(p, key=(1, code, G.nodes[p].get("label", ""), p))
+    homeless = sorted(n for n in G if n not in anchors.home and typed[n])
+    seen: set[str] = set()
+    for n in sorted(homeless, key=lambda n: (-len(typed[n]), n)):
+        if n in seen:
+            continue
+        component, queue = [n], deque([n])
+        seen.add(n)
+        while queue:
+            for m in typed[queue.popleft()]:
+                if m not in seen and m not in anchors.home:
+                    seen.add(m)
+                    component.append(m)
+                    queue.append(m)
+        c = Cluster(n, key=(0 if len(component) > 1 else 2, -len(component), n))
+        by_root[n] = where[n] = c
+        c.members = [m for m in component if m != n]
+        where.update((m, c) for m in c.members)
+    for n, p in anchors.home.items():
+        if n != p and typed[n]:
+            by_root[p].members.append(n)
+            where[n] = by_root[p]
+    rest = Cluster(None, key=(3,))
+    strength: dict[str, Counter] = defaultdict(Counter)
+    for s, o, k, d in G.edges(keys=True, data=True):
+        if k == RELATED and s != o:
+            strength[s][o] += int(d.get("count") or 1)
+            strength[o][s] += int(d.get("count") or 1)
+    for n in sorted(G):
+        if typed[n]:
+            continue
+        if n in where:  # a report place with no typed relation: its own root
+            continue
+        home = anchors.home.get(n)
+        if home is None:
+            partners = [m for m in sorted(strength[n], key=lambda m: (-strength[n][m], m)) if m in where]
+            home = partners[0] if partners else None
+        (where[home] if home is not None else rest).loose.append(n)
+    clusters = sorted(by_root.values(), key=lambda c: c.key)
+    return clusters + ([rest] if rest.loose else [])
+
+
+def _place_cluster(G: nx.MultiDiGraph, adj: dict[str, list[str]], c: Cluster) -> tuple[dict[str, tuple], float]:
+    """Local positions of one cluster around (0, 0) and its radius."""
+    pos, radius = ({}, 0.0) if c.root is None else _radial_tree(adj, c.root, c.members)
+    loose = sorted(c.loose, key=lambda n: (G.nodes[n].get("type", ""), G.nodes[n].get("label", ""), n))
+    ring, outer = _annulus(loose, radius + (LOOSE_GAP * 2 if pos else 0.0), LOOSE_GAP)
+    pos.update(ring)
+    return pos, max(radius, outer) + LOOSE_GAP
+
+
+def _pack_rings(radii: list[float]) -> list[tuple[float, float]]:
+    """Centres for circles of these radii: the first in the middle, the others in order on rings around it."""
+    if not radii:
+        return []
+    centres = [(0.0, 0.0)]
+    outer, i = radii[0], 1
+    while i < len(radii):
+        j, widest, used = i, 0.0, 0.0
+        while j < len(radii):
+            w = max(widest, radii[j])
+            if j > i and used + 2 * radii[j] + CLUSTER_GAP > 2 * math.pi * (outer + CLUSTER_GAP + w):
+                break
+            widest, used, j = w, used + 2 * radii[j] + CLUSTER_GAP, j + 1
+        ring = outer + CLUSTER_GAP + widest
+        circumference = max(2 * math.pi * ring, used)
+        arc = 0.0
+        for k in range(i, j):
+            share = (2 * radii[k] + CLUSTER_GAP) * circumference / used
+            angle = (arc + share / 2) / ring
+            centres.append((ring * math.cos(angle), ring * math.sin(angle)))
+            arc += share
+        outer, i = ring + widest, j
+    return centres
+
+
+def cluster_layout(G: nx.MultiDiGraph, typed: dict[str, list[str]] | None = None,
+                   anchors: Anchors | None = None) -> dict[str, tuple[float, float]]:
+    """Deterministic positions in O(nodes + edges): each cluster a radial tree with its loose entities around it,
+    the largest cluster of shared entities (or the first report place) in the middle, the others on rings around
+    it in division-code order (so neighbouring counties sit together)."""
+    typed = typed if typed is not None else typed_neighbours(G)
+    anchors = anchors or Anchors()
+    clusters = _clusters(G, typed, anchors)
+    laid = [_place_cluster(G, typed, c) for c in clusters]
+    if laid:
+        centre = max(range(len(laid)), key=lambda i: (clusters[i].key[0] == 0, laid[i][1], -i))
+        order = [centre] + [i for i in range(len(laid)) if i != centre]
+    else:
+        order = []
+    pos = {}
+    for i, (cx, cy) in zip(order, _pack_rings([laid[i][1] for i in order])):
+        for n, (x, y) in laid[i][0].items():
+            pos[n] = (round(cx + x, 1), round(cy + y, 1))
     return pos
 
 
 # ---------------------------------------------------------------- the data the page embeds
 
 
-def stabilization_iterations(n_nodes: int) -> int:
-    """Fewer physics iterations as graphs grow (each costs more): the radial start is already untangled."""
-    return max(50, min(300, 50_000 // max(n_nodes, 1)))
+def choose_renderer(renderer: str, n_nodes: int) -> str:
+    """vis-network for small views (shapes, physics on demand), the canvas renderer for large ones."""
+    if renderer not in RENDERERS:
+        raise VizError(f"unknown renderer {renderer!r}; use {', '.join(RENDERERS)}")
+    if renderer == "auto":
+        return "vis" if n_nodes <= VIS_MAX_NODES else "canvas"
+    return renderer
 
 
-def vis_options(n_nodes: int, physics: bool) -> dict:
-    """vis-network options: physics only for graphs it can settle quickly, cheaper drawing for large ones."""
-    large = not physics
-    return {
-        "autoResize": True,
-        "layout": {"improvedLayout": False, "randomSeed": 7},
-        "nodes": {"borderWidth": 1, "font": {"face": FONT_FACE, "size": 16, "strokeWidth": 3, "strokeColor": "#ffffff"},
-                  "scaling": {"label": {"drawThreshold": 8 if large else 4}}},
-        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "width": 1, "selectionWidth": 2,
-                  "font": {"face": FONT_FACE, "size": 11, "align": "middle", "color": "#444444", "strokeWidth": 3},
-                  "smooth": False if large else {"enabled": True, "type": "continuous", "roundness": 0.3}},
-        "interaction": {"hover": n_nodes <= PHYSICS_MAX_NODES, "tooltipDelay": 250, "hideEdgesOnDrag": large,
-                        "hideEdgesOnZoom": large, "multiselect": False},
-        "physics": {"enabled": physics, "solver": "barnesHut", "minVelocity": 1.0, "maxVelocity": 40,
-                    "barnesHut": {"gravitationalConstant": -6000, "springLength": 140, "springConstant": 0.03,
-                                  "centralGravity": 0.5, "damping": 0.35, "avoidOverlap": 0.2},
-                    "stabilization": {"enabled": True, "iterations": stabilization_iterations(n_nodes),
-                                      "updateInterval": 50, "fit": True}},
-    }
+def _node_size(typed_degree: int, anchor: bool) -> float:
+    if anchor:
+        return round(min(24 + 3 * math.sqrt(typed_degree), 48), 1)
+    return round(min(10 + 4 * math.sqrt(typed_degree), 36), 1) if typed_degree else 6.0
 
 
-def _initials(pinyin: str) -> str:
-    return "".join(w[0] for w in pinyin.split() if w and w[0].isalpha())
+def _pinyin_name(pinyin: str) -> str:
+    """A name for the English page where the graph has none: the pinyin, syllables capitalised."""
+    return " ".join(w[:1].upper() + w[1:] for w in pinyin.split())
 
 
-def _evidence_rows(items: list[Evidence], doc_index: dict[str, int]) -> list[dict]:
-    return [{"s": e.sentence, "d": doc_index.get(e.document or "", -1), "st": e.status or "", "y": e.year or ""}
-            for e in items]
+class _Table:
+    """Strings stored once in the page (sentences, documents) and referred to by index."""
+
+    def __init__(self):
+        self.index: dict = {}
+
+    def __call__(self, item) -> int:
+        return self.index.setdefault(item, len(self.index))
+
+    def items(self) -> list:
+        return list(self.index)
 
 
-def _node_size(degree: int) -> float:
-    return round(min(12 + 5 * math.sqrt(degree), 48), 1)
+def _context(G: nx.MultiDiGraph, n: str, anchors: Anchors, prov: Provenance) -> str:
+    """What tells entities of one name apart: the place they are part of or in, else their report's place, else
+    the title of the document that mentions them."""
+    parents = sorted(G.nodes[m].get("label", "") for _, m, k in G.out_edges(n, keys=True)
+                     if k in ("partOf", "locatedIn") and G.nodes[m].get("type") == "Place")
+    if parents:
+        return parents[0]
+    home = anchors.home.get(n)
+    if home and home != n:
+        return G.nodes[home].get("label", "")
+    docs = sorted({e.document for e in prov.mentions.get(n, ()) if e.document})
+    if docs:
+        title = (prov.documents.get(docs[0]) or {}).get("title", "")
+        return title + (f" 等 {len(docs)} 份" if len(docs) > 1 else "")
+    return ""
 
 
 def graph_payload(view: View, *, lang: str = "zh", show_related: bool = False, provenance: Provenance | None = None,
-                  title: str = "", physics_threshold: int = PHYSICS_MAX_NODES) -> dict:
-    """Everything the page draws and shows, as plain JSON-able data (pyvis Node/Edge records for vis-network)."""
-    from pyvis.edge import Edge
-    from pyvis.node import Node
-
+                  title: str = "", renderer: str = "auto") -> dict:
+    """Everything the page draws and shows, as plain JSON-able data that both renderers read."""
     H, prov = view.graph, provenance or Provenance()
-    physics = 1 < H.number_of_nodes() <= physics_threshold
-    docs = sorted(prov.documents)
-    doc_index = {d: i for i, d in enumerate(docs)}
+    typed = typed_neighbours(H)
+    anchors = find_anchors(H, prov, typed)
+    rank = {n: i for i, n in enumerate(importance_order(H, typed, anchors))}
+    pos = cluster_layout(H, typed, anchors)
+    anchor_set = set(anchors.places)
     index = {n: i for i, n in enumerate(sorted(H))}
-    pos = radial_layout(H)
-    neighbours = _adjacency(H)
+    sentences, documents = _Table(), _Table()
+
+    def rows(items: list[Evidence]) -> list[list]:
+        return [[sentences(e.sentence), documents(e.document) if e.document in prov.documents else -1,
+                 e.status or "", e.year or ""] for e in items]
+
     statuses: dict[str, set[str]] = defaultdict(set)
     years: dict[str, set[str]] = defaultdict(set)
     edges = []
     for s, o, k, d in sorted(H.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1])):
-        related = k == "relatedTo"
         ev = prov.facts.get((s, str(PK[k]), o)) or [Evidence(x) for x in d.get("evidence") or []]
         status, year = d.get("status") or "", str(d.get("year") or "")
         for n in (s, o):
@@ -371,20 +586,20 @@ def graph_payload(view: View, *, lang: str = "zh", show_related: bool = False, p
                 statuses[n].add(status)
             if year:
                 years[n].add(year)
-        label = class_label(k, lang)
-        tip = label + (f" · {status}" if status else "") + (f" · {year}" if year else "")
+        record = {"id": len(edges), "from": index[s], "to": index[o], "p": k}
+        if status:
+            record["st"] = status
+        if year:
+            record["y"] = year
+        if int(d.get("count") or 1) > 1:
+            record["n"] = int(d["count"])
         if ev:
-            tip += "\n" + ev[0].sentence[:160]
-        edges.append(Edge(index[s], index[o], True, id=len(edges), label=label, title=tip, dashes=related,
-                          hidden=related and not show_related,
-                          color={"color": "#c7c7c7" if related else "#8a8a8a", "highlight": "#333333"},
-                          pk={"p": k, "rel": related, "st": status, "y": year, "n": int(d.get("count") or 1),
-                              "ev": _evidence_rows(ev, doc_index)}).options)
+            record["ev"] = rows(ev)
+        edges.append(record)
     nodes = []
     for n in sorted(H, key=index.get):
         d = H.nodes[n]
         top = d.get("type") or top_class(d.get("class", "Thing"))
-        style = CLASS_STYLES.get(top, OTHER_STYLE)
         mentions = prov.mentions.get(n, [])
         for e in mentions:
             if e.status:
@@ -395,36 +610,40 @@ def graph_payload(view: View, *, lang: str = "zh", show_related: bool = False, p
             statuses[n].add(d["status"])
         if d.get("year"):
             years[n].add(str(d["year"]))
-        indicator = {k: str(d[k]) for k in ("value", "unit", "indicatorKind", "status", "year") if d.get(k)}
-        cls = d.get("class", top)
-        record = {"iri": n, "cls": cls, "clsLabel": class_label(cls, lang), "type": top,
-                  "typeLabel": class_label(top, lang), "aliases": list(d.get("aliases") or []),
-                  "pinyin": d.get("pinyin", ""), "initials": _initials(d.get("pinyin", "")),
-                  "code": d.get("code", ""), "ind": indicator, "st": sorted(statuses[n]), "yr": sorted(years[n]),
-                  "ev": _evidence_rows(mentions, doc_index),
-                  "inds": sorted(index[i] for i in prov.indicators.get(n, []) if i in index),
-                  "hop": view.distance.get(n, -1)}
-        label = d.get("label", n)
         x, y = pos.get(n, (0.0, 0.0))
-        nodes.append(Node(index[n], style.shape, label, False, color=style.color, size=_node_size(len(neighbours[n])),
-                          x=x, y=y, title=f"{label} · {record['clsLabel']}", borderWidth=3 if n in view.focus else 1,
-                          pk=record).options)
-    counts = defaultdict(int)
-    for node in nodes:
-        counts[node["pk"]["type"]] += 1
+        record = {"id": index[n], "label": d.get("label", n), "iri": n, "cls": d.get("class", top), "type": top,
+                  "x": x, "y": y, "size": _node_size(len(typed[n]), n in anchor_set), "rank": rank[n]}
+        optional = {"aliases": list(d.get("aliases") or []), "pinyin": d.get("pinyin", ""),
+                    "initials": _initials(d.get("pinyin", "")), "code": d.get("code", ""),
+                    "ind": {k: str(d[k]) for k in ("value", "unit", "indicatorKind", "status", "year") if d.get(k)},
+                    "st": sorted(statuses[n]), "yr": sorted(years[n]), "ev": rows(mentions),
+                    "inds": sorted(index[i] for i in prov.indicators.get(n, []) if i in index),
+                    "ctx": _context(H, n, anchors, prov), "anchor": n in anchor_set, "loose": not typed[n]}
+        if lang == "en" and d.get("pinyin"):
+            optional["name"] = _pinyin_name(d["pinyin"])
+        if view.distance:
+            record["hop"] = view.distance.get(n, -1)
+        record.update((k, v) for k, v in optional.items() if v)
+        nodes.append(record)
+    counts = Counter(node["type"] for node in nodes)
     classes = [{"name": c, "label": class_label(c, lang), "color": CLASS_STYLES.get(c, OTHER_STYLE).color,
                 "shape": CLASS_STYLES.get(c, OTHER_STYLE).shape, "count": counts[c]}
                for c in (*ENTITY_CLASSES, *sorted(set(counts) - set(ENTITY_CLASSES))) if counts[c]]
-    all_years = sorted({y for ys in years.values() for y in ys})
-    focus_labels = [H.nodes[n].get("label", n) for n in view.focus]
+    class_names = {node["cls"] for node in nodes} | set(counts) | set(view.omitted)
+    doc_iris = documents.items()
     return {
         "meta": {"lang": lang, "title": title, "nodes": len(nodes), "edges": len(edges), "total": view.total_nodes,
-                 "physics": physics, "related": show_related, "focus": focus_labels, "hops": view.hops},
+                 "renderer": choose_renderer(renderer, len(nodes)), "related": show_related,
+                 "focus": [H.nodes[n].get("label", n) for n in view.focus], "hops": view.hops,
+                 "omitted": view.omitted, "cut": view.cut, "anchors": len(anchors.places)},
         "classes": classes,
+        "classLabels": {c: class_label(c, lang) for c in sorted(class_names)},
+        "predicates": {k: class_label(k, lang) for k in sorted({e["p"] for e in edges})},
         "statuses": list(STATUSES),
-        "years": all_years,
-        "documents": [prov.documents[d] for d in docs],
-        "options": vis_options(len(nodes), physics),
+        "years": sorted({y for ys in years.values() for y in ys}),
+        "documents": [dict(prov.documents[d], place=H.nodes[anchors.documents[d]].get("label", "")
+                           if anchors.documents.get(d) in H else "") for d in doc_iris],
+        "sentences": sentences.items(),
         "nodes": nodes,
         "edges": edges,
     }
@@ -433,6 +652,7 @@ def graph_payload(view: View, *, lang: str = "zh", show_related: bool = False, p
 # ---------------------------------------------------------------- the page
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+CANVAS_LIBRARIES = ("graphology.umd.min.js", "graphology-layout-forceatlas2.min.js", "canvas-graph.js")
 
 
 def _static(name: str) -> str:
@@ -446,28 +666,38 @@ def _vis_library() -> tuple[str, str]:
             lib.joinpath("vis-network.css").read_text(encoding="utf-8"))
 
 
-def _csp(scripts: list[str]) -> str:
-    """A policy that forbids every fetch and runs only our inline scripts (so injected handlers never run)."""
+def _renderer_library(renderer: str) -> tuple[str, str]:
+    """The renderer's code and styles: vis-network from pyvis, or graphology, ForceAtlas2 and our canvas renderer
+    (vendored in graph/static/, see NOTICE there)."""
+    if renderer == "vis":
+        return _vis_library()
+    return "\n;\n".join(_static(name) for name in CANVAS_LIBRARIES), ""
+
+
+def _csp(scripts: list[str], workers: bool) -> str:
+    """A policy that forbids every fetch and runs only our inline scripts (so injected handlers never run); the
+    canvas renderer's layout runs in a worker made from a blob of our own (hashed) script."""
     hashes = " ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode()
                       for s in scripts)
-    return (f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data: blob:; "
-            "font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'")
+    return (f"default-src 'none'; script-src {hashes}; {'worker-src blob:; ' if workers else ''}"
+            "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'; "
+            "form-action 'none'; base-uri 'none'")
 
 
 def render_page(payload: dict) -> str:
-    """Fill the template: escaped title, inlined vis-network and explorer code, data as inert JSON."""
-    vis_js, vis_css = _vis_library()
-    scripts = [inline_script(vis_js), inline_script(_static("explorer.js"))]
+    """Fill the template: escaped title, the inlined renderer and explorer code, data as inert JSON."""
     meta = payload["meta"]
+    lib_js, lib_css = _renderer_library(meta["renderer"])
+    scripts = [inline_script(lib_js), inline_script(_static("explorer.js"))]
     title = meta["title"] or ("政策知识图谱" if meta["lang"] == "zh" else "Policy knowledge graph")
     values = {
         "lang": html.escape("zh-Hans" if meta["lang"] == "zh" else meta["lang"], quote=True),
         "title": html.escape(title, quote=False),
-        "csp": html.escape(_csp(scripts), quote=True),
-        "vis_css": inline_style(vis_css),
+        "csp": html.escape(_csp(scripts, workers=meta["renderer"] == "canvas"), quote=True),
+        "lib_css": inline_style(lib_css),
         "css": inline_style(_static("explorer.css")),
         "data": script_json(payload),
-        "vis_js": scripts[0],
+        "lib_js": scripts[0],
         "js": scripts[1],
     }
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], _static("explorer.html"))
@@ -486,31 +716,35 @@ def _graph_inputs(G, rdf: Graph | None) -> tuple[nx.MultiDiGraph, Graph | None]:
 
 @dataclass(frozen=True)
 class ExplorerPage:
-    """The page's text and what it shows (nodes and edges drawn, nodes in the whole graph)."""
+    """The page's text and what it shows (nodes and edges drawn, nodes in the whole graph, the renderer)."""
     html: str
     nodes: int
     edges: int
     total: int
+    renderer: str = "vis"
 
 
 def render_explorer(G, *, lang: str = "zh", show_related: bool | None = None, focus: str | None = None,
                     hops: int = 1, classes: list[str] | str | None = None, max_nodes: int | None = None,
                     rdf: Graph | None = None, provenance: Provenance | None = None, title: str = "",
-                    physics_threshold: int = PHYSICS_MAX_NODES) -> ExplorerPage:
+                    renderer: str = "auto") -> ExplorerPage:
     """The explorer page. G is the NetworkX projection or an rdflib Graph/Dataset (which also gives documents and
     evidence sentences); with a projection, pass rdf= or a ready-made provenance= for them. show_related=None
-    draws co-occurrence edges only in a focus view; the page's toggle changes it either way."""
+    draws co-occurrence edges only in a focus view; the page's toggle changes it either way. renderer: auto
+    (vis-network up to VIS_MAX_NODES nodes, the canvas renderer above), vis or canvas."""
     if lang not in ("zh", "en"):
         raise VizError(f"unknown language {lang!r}; use zh or en")
+    choose_renderer(renderer, 0)
     G, rdf = _graph_inputs(G, rdf)
-    view = select_view(G, focus=focus, hops=hops, classes=classes, max_nodes=max_nodes)
-    if show_related is None:
-        show_related = bool(focus)
     if provenance is None and rdf is not None:
         provenance = read_provenance(rdf)
+    view = select_view(G, focus=focus, hops=hops, classes=classes, max_nodes=max_nodes, provenance=provenance)
+    if show_related is None:
+        show_related = bool(focus)
     payload = graph_payload(view, lang=lang, show_related=show_related, provenance=provenance, title=title,
-                            physics_threshold=physics_threshold)
-    return ExplorerPage(render_page(payload), payload["meta"]["nodes"], payload["meta"]["edges"], view.total_nodes)
+                            renderer=renderer)
+    meta = payload["meta"]
+    return ExplorerPage(render_page(payload), meta["nodes"], meta["edges"], view.total_nodes, meta["renderer"])
 
 
 def to_html(G, **kwargs) -> str:
