@@ -185,8 +185,7 @@
       layout: { improvedLayout: false, randomSeed: 7 },
       nodes: { borderWidth: 1, scaling: { label: { drawThreshold: 7 } } },
       edges: { width: 1, selectionWidth: 2, scaling: { label: { drawThreshold: 8 } }, smooth: false },
-      interaction: { hover: true, tooltipDelay: 250, hideEdgesOnDrag: N > 500, multiselect: true, keyboard: false,
-        selectConnectedEdges: false },
+      interaction: { hover: true, tooltipDelay: 250, hideEdgesOnDrag: N > 500, multiselect: false, keyboard: false },
       physics: { enabled: false, solver: "barnesHut", minVelocity: 1.0, maxVelocity: 40, stabilization: { enabled: false },
         barnesHut: { gravitationalConstant: -6000, springLength: 140, springConstant: 0.03, centralGravity: 0.3,
           damping: 0.35, avoidOverlap: 0.2 } }
@@ -229,7 +228,7 @@
         var ns = hl ? Array.from(hl.nodes) : [], es = hl ? Array.from(hl.edges) : [];
         if (selected >= 0) ns.push(selected);
         if (selectedEdge >= 0) es.push(selectedEdge);
-        network.setSelection({ nodes: ns, edges: es }, { unselectAll: true, highlightEdges: false });
+        network.setSelection({ nodes: ns, edges: es }, { unselectAll: true, highlightEdges: !hl && selectedEdge < 0 });
       },
       focus: function (id, scale) { network.focus(id, { scale: Math.max(network.getScale(), scale || 1), animation: false }); },
       fit: function (ids) { network.fit({ nodes: ids || [], animation: false }); },
