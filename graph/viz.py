@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import base64
 import difflib
+import gc
 import hashlib
 import html
 import json
 import math
 import re
 from collections import Counter, defaultdict, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -724,6 +727,17 @@ class ExplorerPage:
     renderer: str = "vis"
 
 
+@contextmanager
+def _collector_spared() -> Iterator[None]:
+    """Keep what exists now (a loaded RDF graph is millions of objects) out of the cyclic collector's walks while the
+    page's few million short-lived objects come and go; the collector gets them back afterwards."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def render_explorer(G, *, lang: str = "zh", show_related: bool | None = None, focus: str | None = None,
                     hops: int = 1, classes: list[str] | str | None = None, max_nodes: int | None = None,
                     rdf: Graph | None = None, provenance: Provenance | None = None, title: str = "",
@@ -736,15 +750,17 @@ def render_explorer(G, *, lang: str = "zh", show_related: bool | None = None, fo
         raise VizError(f"unknown language {lang!r}; use zh or en")
     choose_renderer(renderer, 0)
     G, rdf = _graph_inputs(G, rdf)
-    if provenance is None and rdf is not None:
-        provenance = read_provenance(rdf)
-    view = select_view(G, focus=focus, hops=hops, classes=classes, max_nodes=max_nodes, provenance=provenance)
-    if show_related is None:
-        show_related = bool(focus)
-    payload = graph_payload(view, lang=lang, show_related=show_related, provenance=provenance, title=title,
-                            renderer=renderer)
-    meta = payload["meta"]
-    return ExplorerPage(render_page(payload), meta["nodes"], meta["edges"], view.total_nodes, meta["renderer"])
+    with _collector_spared():
+        if provenance is None and rdf is not None:
+            provenance = read_provenance(rdf)
+        view = select_view(G, focus=focus, hops=hops, classes=classes, max_nodes=max_nodes, provenance=provenance)
+        if show_related is None:
+            show_related = bool(focus)
+        payload = graph_payload(view, lang=lang, show_related=show_related, provenance=provenance, title=title,
+                                renderer=renderer)
+        meta = payload["meta"]
+        page = render_page(payload)
+    return ExplorerPage(page, meta["nodes"], meta["edges"], view.total_nodes, meta["renderer"])
 
 
 def to_html(G, **kwargs) -> str:
