@@ -19,11 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +32,7 @@ import networkx as nx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from build import tree_memory  # noqa: E402  (bench/build.py: RSS of a process tree)
 from graph.viz import to_html  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -167,29 +165,18 @@ def measure(browser, path: Path, name: str, generate: float | None, timeout: flo
 
 
 def viz_command(build: Path, out: Path) -> dict:
-    """`policykg viz BUILD` in a fresh process: seconds and peak RSS of its process tree; then, in another fresh
-    process, the same steps timed one by one (load, projection, provenance, page)."""
-    cmd = [sys.executable, "-m", "cli", "viz", str(build), "--out", str(out)]
+    """`policykg viz BUILD` in a fresh process (one process: no workers): seconds and peak RSS; then, in another
+    fresh process, the same steps timed one by one (load, projection, provenance, page). Run before the browser
+    starts, so that the children's peak RSS is the command's."""
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    peak = [0]
-
-    def sample() -> None:
-        while proc.poll() is None:
-            peak[0] = max(peak[0], tree_memory(proc.pid))
-            time.sleep(0.1)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, err = proc.communicate()
+    subprocess.run([sys.executable, "-m", "cli", "viz", str(build), "--out", str(out)], cwd=ROOT, env=env,
+                   stdout=subprocess.DEVNULL, check=True)
     seconds = time.perf_counter() - t
-    sampler.join()
-    if proc.returncode != 0:
-        raise SystemExit(f"viz failed: {err[-2000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     steps = subprocess.run([sys.executable, "-c", STEPS, str(build)], cwd=ROOT, env=env, capture_output=True,
                            text=True, check=True)
-    return {"seconds": seconds, "peak_mb": peak[0] / 2**20, **json.loads(steps.stdout)}
+    return {"seconds": seconds, "peak_mb": peak / 2**20, **json.loads(steps.stdout)}
 
 
 STEPS = """
@@ -215,7 +202,7 @@ def run(sizes: list[int], build: Path | None, timeout: float, keep: Path | None)
     out = keep or Path(tempfile.mkdtemp(prefix="policykg-bench-viz-"))
     out.mkdir(parents=True, exist_ok=True)
     rows: list[tuple[int, int, list[PageTiming]]] = []
-    command = None
+    command = viz_command(build, out / "viz-build.html") if build is not None else None
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for n in sizes:
@@ -234,7 +221,6 @@ def run(sizes: list[int], build: Path | None, timeout: float, keep: Path | None)
                 _progress(n, timings[-1], timeout)
             rows.append((n, G.number_of_edges(), timings))
         if build is not None:
-            command = viz_command(build, out / "viz-build.html")
             summary = json.loads((build / "summary.json").read_text(encoding="utf-8"))
             timings = [measure(browser, build / "graph.html", "build's graph.html", None, timeout),
                        measure(browser, out / "viz-build.html", "policykg viz", command["seconds"], timeout)]
@@ -257,7 +243,7 @@ def run(sizes: list[int], build: Path | None, timeout: float, keep: Path | None)
             print(f"{'':>15}ready {bound}{(base.ready or timeout) / ours.ready:.1f}x sooner than pyvis with physics off"
                   + (f"; pans at {ours.fps:.0f} vs {base.fps:.0f} frames/s" if base.fps else ""))
     if command:
-        print(f"\npolicykg viz {build}: {command['seconds']:.1f} s, peak {command['peak_mb']:,.0f} MB (all processes); "
+        print(f"\npolicykg viz {build}: {command['seconds']:.1f} s, peak {command['peak_mb']:,.0f} MB RSS; "
               f"in one process: parse {command['parse_s']:.1f} s + NetworkX projection {command['networkx_s']:.1f} s "
               f"(loaded: {command['loaded_mb']:,.0f} MB), provenance {command['provenance_s']:.1f} s, page "
               f"{command['page_s']:.1f} s (peak {command['peak_mb_inproc']:,.0f} MB); {command['nodes']:,} nodes, "

@@ -262,32 +262,23 @@ def test_view_state_lives_in_the_url_hash(browser, seed_page):
 # ---------------------------------------------------------------- the panel
 
 
-def test_clicking_a_node_shows_its_evidence(browser, seed_page):
-    loaded = open_offline(browser, seed_page)
-    target = loaded.node("华容区")
-    loaded.js("(id) => window.policykg.renderer.focus(id, 1.5)", target)
-    x, y = loaded.js("(id) => window.policykg.renderer.toScreen(id)", target)
-    loaded.page.mouse.click(x, y)
-    panel = loaded.page.locator("#panel")
-    assert panel.is_visible()
-    assert panel.locator("h2").inner_text() == "华容区"
-    assert panel.locator(".badge").inner_text() == "地点"
-    mentions = panel.locator("details.group", has_text="出处句子").first
-    mentions.locator("summary").click()
-    sources = panel.locator("ul.mentions .source").all_text_contents()
-    assert sources and all("2023-12-26" in s and "《" in s for s in sources)
-    quotes = panel.locator("ul.mentions blockquote").all_text_contents()
-    assert quotes and all("华容" in q for q in quotes)
-    assert panel.locator("ul.mentions mark").first.inner_text() in ("华容区", "华容")
-
-
-def test_canvas_click_on_a_node_opens_its_panel(browser, seed_canvas):
-    loaded = open_offline(browser, seed_canvas)
-    target = loaded.node("武汉新城")
-    loaded.js("(id) => window.policykg.renderer.focus(id, 2)", target)
-    x, y = loaded.js("(id) => window.policykg.renderer.toScreen(id)", target)
-    loaded.page.mouse.click(x, y)
-    assert loaded.page.locator("#panel h2").inner_text() == "武汉新城"
+def test_clicking_a_node_shows_its_evidence(browser, seed_page, seed_canvas):
+    for path in (seed_page, seed_canvas):
+        loaded = open_offline(browser, path)
+        target = loaded.node("华容区")
+        loaded.js("(id) => window.policykg.renderer.focus(id, 1.5)", target)
+        x, y = loaded.js("(id) => window.policykg.renderer.toScreen(id)", target)
+        loaded.page.mouse.click(x, y)
+        panel = loaded.page.locator("#panel")
+        assert panel.is_visible()
+        assert panel.locator("h2").inner_text() == "华容区"
+        assert panel.locator(".badge").inner_text() == "地点"
+        panel.locator("details.group", has_text="出处句子").first.locator("summary").click()
+        sources = panel.locator("ul.mentions .source").all_text_contents()
+        assert sources and all("2023-12-26" in s and "《" in s for s in sources)
+        quotes = panel.locator("ul.mentions blockquote").all_text_contents()
+        assert quotes and all("华容" in q for q in quotes)
+        assert panel.locator("ul.mentions mark").first.inner_text() in ("华容区", "华容")
 
 
 def test_facts_are_grouped_by_relation_with_counts_and_indicators_listed_once(browser, seed_page):

@@ -17,7 +17,7 @@
       empty: "图中没有实体", actual: "实际", target: "目标", legend: "图例", play: "▶ 播放", pause: "⏸ 暂停",
       exportLabel: "导出", png: "图片 PNG", nodesCsv: "节点 CSV", edgesCsv: "关系 CSV", graphml: "GraphML",
       zoomIn: "放大", zoomOut: "缩小", fit: "全部显示", exit: "退出", clear: "清除", dismiss: "知道了",
-      hiddenHit: "被筛选隐藏", via: "经由 {p}",
+      hiddenHit: "被筛选隐藏",
       cut: "为便于浏览，本页只画了图中 {total} 个实体里最重要的 {nodes} 个（报告地点、有类型关系的实体优先，各类都有）；" +
         "未画：{omitted}。用 policykg viz 加 --focus 名称 或 --classes 类别 查看其余。",
       revealed: "「{label}」不在当前筛选内，已单独显示。",
@@ -25,7 +25,8 @@
       expanded: "已展开「{label}」的 {hops} 跳邻居：新显示 {n} 个实体。",
       pathStart: "路径起点：「{label}」。在另一个实体的面板里点「到此的最短路径」。",
       path: "最短路径：{from} → {to}，{n} 步。", noPath: "在当前显示的关系里，「{from}」与「{to}」之间没有路径。",
-      pathTitle: "最短路径（{n} 步）", edgeTitle: "关系", relaxed: "布局已停止。"
+      pathTitle: "最短路径（{n} 步）", edgeTitle: "关系",
+      viewLabel: "关系图：方向键平移，+ / - 缩放，0 全部显示，/ 搜索，Esc 关闭面板"
     },
     en: {
       search: "Search entities (name, alias, pinyin, initials)", noResults: "No match", year: "Years",
@@ -40,7 +41,7 @@
       more: "{n} more", empty: "The graph has no entities", actual: "actual", target: "target", legend: "Legend",
       play: "▶ Play", pause: "⏸ Pause", exportLabel: "Export", png: "Image (PNG)", nodesCsv: "Nodes (CSV)",
       edgesCsv: "Edges (CSV)", graphml: "GraphML", zoomIn: "Zoom in", zoomOut: "Zoom out", fit: "Fit all",
-      exit: "Exit", clear: "Clear", dismiss: "OK", hiddenHit: "hidden by filters", via: "via {p}",
+      exit: "Exit", clear: "Clear", dismiss: "OK", hiddenHit: "hidden by filters",
       cut: "To stay usable this page draws the {nodes} most important of the graph's {total} entities (report " +
         "places and entities with typed facts first, every class represented); not drawn: {omitted}. Run " +
         "policykg viz with --focus NAME or --classes CLASS for the rest.",
@@ -50,7 +51,8 @@
       expanded: "Expanded {hops} hops around “{label}”: {n} more entities shown.",
       pathStart: "Path start: “{label}”. Open another entity and choose “Shortest path to here”.",
       path: "Shortest path: {from} → {to}, {n} steps.", noPath: "No path between “{from}” and “{to}” in the relations shown.",
-      pathTitle: "Shortest path ({n} steps)", edgeTitle: "Relation", relaxed: "Layout stopped."
+      pathTitle: "Shortest path ({n} steps)", edgeTitle: "Relation",
+      viewLabel: "Graph: arrows pan, + / - zoom, 0 fits, / searches, Esc closes the panel"
     }
   };
   var SYMBOLS = { dot: "●", diamond: "◆", square: "■", triangle: "▲", star: "★", hexagon: "⬢",
@@ -1197,7 +1199,7 @@
       }
       ev.preventDefault();
     });
-    container.setAttribute("aria-label", T.search);
+    container.setAttribute("aria-label", T.viewLabel);
   }
 
   /* ------------------------------------------------------------ start */
