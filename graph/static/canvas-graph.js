@@ -120,7 +120,6 @@
   CanvasGraph.prototype.zoomAt = function (factor, sx, sy) {
     var before = this.toGraph(sx, sy);
     var scale = Math.min(8, Math.max(0.002, this.camera.scale * factor));
-    var c = this.camera;
     this.camera = { scale: scale, x: before[0] - (sx - this.width / 2) / scale, y: before[1] - (sy - this.height / 2) / scale };
     this.draw();
   };
@@ -169,11 +168,10 @@
    * cache, a zoom settles, or what is shown changes. While a layout runs, every frame is painted directly.
    */
   CanvasGraph.prototype.render = function () {
-    var t0 = performance.now(), c = this.ctx, cam = this.camera, W = this.width, H = this.height;
+    var c = this.ctx, cam = this.camera, W = this.width, H = this.height;
     c.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
     if (this.live) {
       this.paint({ c: c, W: W, H: H, cam: cam });
-      this.painted = { x0: 0, y0: 0, x1: W, y1: H, cam: cam };
     } else {
       var cache = this.cache, usable = cache && cache.version === this.version;
       var exact = usable && cache.cam.scale === cam.scale && this.covers(cache, cam);
@@ -191,7 +189,6 @@
       if (!exact) this.settleLater();
     }
     this.frame += 1;
-    this.lastFrameMs = performance.now() - t0;
     this.emit("render", this);
   };
 
@@ -221,8 +218,6 @@
     cache.version = this.version;
     cache.c.setTransform(ratio, 0, 0, ratio, 0, 0);
     this.paint({ c: cache.c, W: W, H: H, cam: cache.cam });
-    this.painted = { x0: 0, y0: 0, x1: W, y1: H, cam: cache.cam };
-    this.paints = (this.paints || 0) + 1;
   };
 
   /** Paint the whole scene onto f.c (f.W × f.H CSS pixels, centred on the camera f.cam). */
@@ -279,7 +274,6 @@
       c.setLineDash([]);
     }
     c.globalAlpha = 1;
-    this.edgesDrawn = drawn;
     if (f.detail && drawn < 1500 * area) this.drawArrows(f, false);
     if (hl || this.selectedEdge >= 0) {
       c.strokeStyle = colors.highlight;

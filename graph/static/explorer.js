@@ -260,8 +260,7 @@
         network.setOptions({ physics: { enabled: true, stabilization: { enabled: false } } });
         relaxTimer = setTimeout(stopRelax, RELAX_SECONDS * 1000);
       },
-      png: function () { return withBackground(container.querySelector("canvas"), colors.background); },
-      redraw: function () { network.redraw(); }
+      png: function () { return withBackground(container.querySelector("canvas"), colors.background); }
     };
   }
 
@@ -311,7 +310,7 @@
       settings.gravity = 0.5;
       settings.slowDown = 2;
       graph.live = true;
-      var l = layout = { running: true, sub: sub, done: done, started: performance.now(), worker: null, iterations: 0 };
+      var l = layout = { running: true, done: done, started: performance.now(), worker: null };
       try {
         l.worker = new FA.FA2Layout(sub, { settings: settings, getEdgeWeight: "weight" });
         l.worker.start();
@@ -322,7 +321,6 @@
       (function tick() {
         if (!l.running) return;
         if (!l.worker) FA.forceAtlas2.assign(sub, { iterations: 1, settings: settings, getEdgeWeight: "weight" });
-        l.iterations += 1;
         for (var t = 0; t < keys.length; t++) {
           var a = sub.getNodeAttributes(keys[t]);
           xs[t] = a.x;
@@ -364,9 +362,7 @@
       labels: function () { return graph.visibleLabels(); },
       labelPx: function (id) { return graph.visibleLabels().indexOf(id) >= 0 ? (NODES[id].rank < 12 ? 14 : 12) : 0; },
       relax: function (on, done) { if (on) startLayout(done); else stopLayout(); },
-      relaxing: function () { return layout ? { iterations: layout.iterations, worker: !!layout.worker } : null; },
-      png: function () { return graph.png(); },
-      redraw: function () { graph.draw(); }
+      png: function () { return graph.png(); }
     };
   }
 
@@ -390,9 +386,7 @@
   var R = META.renderer === "vis" ? visRenderer(container) : canvasRenderer(container);
   var api = window.policykg = {
     data: DATA, ready: false, renderer: R, state: state,
-    select: select, search: search, visibleNodeCount: visibleNodeCount, showEdge: showEdge,
-    neighbourhood: showNeighbourhood, expand: expand, shortestPath: shortestPath, applyHash: applyHash,
-    csv: { nodes: nodesCsv, edges: edgesCsv }, graphml: graphml
+    select: select, search: search, visibleNodeCount: visibleNodeCount, showEdge: showEdge, applyHash: applyHash
   };
 
   function applyFilters() {
