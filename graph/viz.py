@@ -562,6 +562,32 @@ def _context(G: nx.MultiDiGraph, n: str, anchors: Anchors, prov: Provenance) -> 
     return ""
 
 
+def contexts(G: nx.MultiDiGraph, anchors: Anchors, prov: Provenance) -> dict[str, str]:
+    """Each entity's context (see _context); where two of one name would still read the same, the document that
+    mentions each is added: its title and date, else its file name."""
+    ctx = {n: _context(G, n, anchors, prov) for n in G}
+    same: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for n, d in G.nodes(data=True):
+        same[(d.get("label", ""), ctx[n])].append(n)
+    for nodes in same.values():
+        if len(nodes) < 2:
+            continue
+        for keys in (("title", "date"), ("file",)):
+            docs = {n: _first_document(prov, n, keys) for n in nodes}
+            if len(set(docs.values())) == len(nodes):
+                break
+        for n in nodes:
+            if docs[n]:
+                ctx[n] = f"{ctx[n]} · {docs[n]}" if ctx[n] else docs[n]
+    return ctx
+
+
+def _first_document(prov: Provenance, n: str, keys: tuple[str, ...]) -> str:
+    docs = sorted({e.document for e in prov.mentions.get(n, ()) if e.document})
+    d = (prov.documents.get(docs[0]) or {}) if docs else {}
+    return " ".join(d[k] for k in keys if d.get(k))
+
+
 def graph_payload(view: View, *, lang: str = "zh", show_related: bool = False, provenance: Provenance | None = None,
                   title: str = "", renderer: str = "auto") -> dict:
     """Everything the page draws and shows, as plain JSON-able data that both renderers read."""
@@ -571,6 +597,7 @@ def graph_payload(view: View, *, lang: str = "zh", show_related: bool = False, p
     rank = {n: i for i, n in enumerate(importance_order(H, typed, anchors))}
     pos = cluster_layout(H, typed, anchors)
     anchor_set = set(anchors.places)
+    context = contexts(H, anchors, prov)
     index = {n: i for i, n in enumerate(sorted(H))}
     sentences, documents = _Table(), _Table()
 
@@ -621,7 +648,7 @@ def graph_payload(view: View, *, lang: str = "zh", show_related: bool = False, p
                     "ind": {k: str(d[k]) for k in ("value", "unit", "indicatorKind", "status", "year") if d.get(k)},
                     "st": sorted(statuses[n]), "yr": sorted(years[n]), "ev": rows(mentions),
                     "inds": sorted(index[i] for i in prov.indicators.get(n, []) if i in index),
-                    "ctx": _context(H, n, anchors, prov), "anchor": n in anchor_set, "loose": not typed[n]}
+                    "ctx": context[n], "anchor": n in anchor_set, "loose": not typed[n]}
         if lang == "en" and d.get("pinyin"):
             optional["name"] = _pinyin_name(d["pinyin"])
         if view.distance:

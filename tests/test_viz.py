@@ -270,6 +270,14 @@ def test_disambiguating_context_for_entities_of_one_name():
     canlian = sorted(n["ctx"] for n in nodes if n["label"] == "残联")
     assert canlian == ["乙县", "甲县"]
     assert by_label({"nodes": nodes})["甲县大桥"]["ctx"] == "甲县"  # the place it is located in
+    # a later report of 甲县 with a 残联 of its own: the same place, so the document tells them apart
+    prov.documents["doc/x2"] = {"title": "丙市甲县人民政府工作报告", "date": "2025-01-08", "file": "x2.txt"}
+    G.add_node("zm", label="残联", type="Agency", aliases=[], pinyin="", **{"class": "MassOrganization"})
+    for n in ("x", "zm"):
+        prov.mentions[n].append(Evidence(f"{G.nodes[n]['label']}在甲县的第二份报告里。", "doc/x2", "", "2024"))
+    nodes = graph_payload(select_view(G), provenance=prov)["nodes"]
+    canlian = sorted(n["ctx"] for n in nodes if n["label"] == "残联")
+    assert canlian == ["乙县", "甲县 · 丙市甲县人民政府工作报告 2024-01-05", "甲县 · 丙市甲县人民政府工作报告 2025-01-08"]
 
 
 def test_max_nodes_draws_report_places_then_typed_facts_of_every_class():
