@@ -318,6 +318,7 @@
         l.worker = null;  // no workers here (a sandboxed frame): iterate on this thread, one step per frame
       }
       var keys = sub.nodes(), idx = keys.map(Number), xs = new Float64Array(keys.length), ys = new Float64Array(keys.length);
+      var home = extent(idx.map(function (i) { return graph.X[i]; }), idx.map(function (i) { return graph.Y[i]; }));
       (function tick() {
         if (!l.running) return;
         if (!l.worker) FA.forceAtlas2.assign(sub, { iterations: 1, settings: settings, getEdgeWeight: "weight" });
@@ -325,6 +326,12 @@
           var a = sub.getNodeAttributes(keys[t]);
           xs[t] = a.x;
           ys[t] = a.y;
+        }
+        // ForceAtlas2 works at its own scale: keep the drawing where it was and as large, so the view stays on it
+        var now = extent(xs, ys), k = home.size / (now.size || 1);
+        for (t = 0; t < keys.length; t++) {
+          xs[t] = home.x + (xs[t] - now.x) * k;
+          ys[t] = home.y + (ys[t] - now.y) * k;
         }
         graph.setPositions(idx, xs, ys);
         if (performance.now() - l.started > RELAX_SECONDS * 1000) { stopLayout(); return; }
@@ -364,6 +371,15 @@
       relax: function (on, done) { if (on) startLayout(done); else stopLayout(); },
       png: function () { return graph.png(); }
     };
+  }
+
+  /** The centre and larger side of the box around some points. */
+  function extent(xs, ys) {
+    var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (var i = 0; i < xs.length; i++) {
+      x0 = Math.min(x0, xs[i]); x1 = Math.max(x1, xs[i]); y0 = Math.min(y0, ys[i]); y1 = Math.max(y1, ys[i]);
+    }
+    return xs.length ? { x: (x0 + x1) / 2, y: (y0 + y1) / 2, size: Math.max(x1 - x0, y1 - y0) } : { x: 0, y: 0, size: 0 };
   }
 
   function withBackground(canvas, color) {
