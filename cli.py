@@ -486,17 +486,22 @@ def push(graph_path, url, append, copy_to_default, timeout):
               help="Draw same-sentence co-occurrence (relatedTo) edges at first [default: only with --focus]; "
                    "the page has a toggle.")
 @click.option("--title", default="", help="Page title (default: 政策知识图谱 / Policy knowledge graph).")
+@click.option("--renderer", type=click.Choice(["auto", "vis", "canvas"]), default="auto", show_default=True,
+              help="vis-network (shapes, physics on demand) or the canvas renderer (tens of thousands of nodes); "
+                   "auto picks vis-network up to 1,000 nodes.")
 @user_errors
-def viz(graph_path, out, lang, focus, hops, classes, max_nodes, related, title):
+def viz(graph_path, out, lang, focus, hops, classes, max_nodes, related, title, renderer):
     """Write an interactive HTML explorer of a built graph: one file, works offline from file://.
 
-    Search by label, alias or pinyin; filter by class, status and year; click a node for its facts and the
-    sentences they come from. Graphs over 1,000 nodes are drawn from precomputed positions.
+    Search by label, alias, pinyin or initials; filter by class, status and a year range (with a time slider);
+    click a node or an edge for its facts and the sentences they come from; neighbourhoods, shortest paths,
+    exports (PNG, CSV, GraphML) of what is shown; the view is kept in the URL's #hash.
 
     \b
     Example:
       policykg viz out --out out/graph.html
       policykg viz out --focus 武汉新城 --hops 2 --out wuhan.html
+      policykg viz out --focus whxc --out wuhan.html            # pinyin initials, as in the search box
       policykg viz out --classes Place,Project --max-nodes 300 --lang en --out places.html
     """
     from graph.rdf.dataset import union_graph
@@ -504,7 +509,7 @@ def viz(graph_path, out, lang, focus, hops, classes, max_nodes, related, title):
     from graph.views.explorer import render_explorer
 
     page = render_explorer(union_graph(load_dataset(graph_path)), lang=lang, focus=focus, hops=hops,
-                           classes=classes, max_nodes=max_nodes, show_related=related, title=title)
+                           classes=classes, max_nodes=max_nodes, show_related=related, title=title, renderer=renderer)
     emit(page.html, str(out))
     click.echo(f"{out}: {page.nodes} of {page.total} nodes, {page.edges} edges", err=str(out) == "-")
 
