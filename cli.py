@@ -504,12 +504,11 @@ def viz(graph_path, out, lang, focus, hops, classes, max_nodes, related, title, 
       policykg viz out --focus whxc --out wuhan.html            # pinyin initials, as in the search box
       policykg viz out --classes Place,Project --max-nodes 300 --lang en --out places.html
     """
-    from graph.rdf.dataset import union_graph
-    from graph.rdf.files import load_dataset
-    from graph.views.explorer import render_explorer
+    from graph.views.explorer import read_explorer_inputs, render_explorer
 
-    page = render_explorer(union_graph(load_dataset(graph_path)), lang=lang, focus=focus, hops=hops,
-                           classes=classes, max_nodes=max_nodes, show_related=related, title=title, renderer=renderer)
+    G, provenance = read_explorer_inputs(graph_path)
+    page = render_explorer(G, provenance=provenance, lang=lang, focus=focus, hops=hops, classes=classes,
+                           max_nodes=max_nodes, show_related=related, title=title, renderer=renderer)
     emit(page.html, str(out))
     click.echo(f"{out}: {page.nodes} of {page.total} nodes, {page.edges} edges", err=str(out) == "-")
 

@@ -436,3 +436,18 @@ def test_cli_viz_user_errors_are_one_line(seed_build, tmp_path):
     r = run_policykg("viz", str(seed_build), "--renderer", "webgl", "--out", str(tmp_path / "x.html"))
     assert r.returncode == 2 and "Traceback" not in r.stderr and "'webgl' is not one of 'auto', 'vis', 'canvas'" in r.stderr
     assert not (tmp_path / "x.html").exists()
+
+
+def test_a_built_graph_read_in_one_pyoxigraph_pass_gives_the_page_rdflib_gives(seed_build, seed_dataset):
+    """viz and PolicyGraph.load().to_html() read the file once with pyoxigraph; the network, the provenance and so
+    the page are those of the rdflib path."""
+    from graph.rdf.dataset import union_graph
+    from graph.views.explorer import read_explorer_inputs
+
+    G, prov = read_explorer_inputs(seed_build)
+    g = union_graph(seed_dataset)
+    slow = read_provenance(g)
+    assert prov.documents == slow.documents and prov.indicators == slow.indicators
+    assert dict(prov.facts) == dict(slow.facts) and dict(prov.mentions) == dict(slow.mentions)
+    assert prov.facts and prov.mentions and any(k[1].endswith("relatedTo") for k in prov.facts)
+    assert to_html(G, provenance=prov) == to_html(g)

@@ -6,8 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rdflib import Graph
-from rdflib.namespace import DCTERMS, RDF
 
+from graph.rdf.dataset import Lit
+from graph.views.network import GraphFacts, read_facts
 from ontology import PK
 
 
@@ -30,48 +31,59 @@ class Provenance:
 
 
 def _text(value) -> str | None:
-    return str(value) if value is not None else None
+    if value is None:
+        return None
+    return value.lexical if type(value) is Lit else str(value)
 
 
 def read_provenance(g: Graph) -> Provenance:
+    """The provenance of an rdflib graph (the union of a dataset's graphs)."""
+    from graph.rdf.files import plain_triples
+
+    return provenance_from_facts(read_facts(plain_triples(g)))
+
+
+def provenance_from_facts(facts: GraphFacts) -> Provenance:
     """Documents (title, date), the sentences of reified statements and of mentions, and for each co-occurrence
-    (pk:relatedTo, which has no statement) the sentences that mention both ends, from a built graph."""
-    from ontology import NIF
+    (pk:relatedTo, which has no statement) the sentences that mention both ends, from one pass over a built graph
+    (the same pass the network projection reads)."""
+    values = facts.values
+    document_type = str(PK.Document)
 
     def sentence(node, status=None, year=None, document=None) -> Evidence | None:
-        text = g.value(node, NIF.anchorOf) if node is not None else None
-        if text is None:
+        v = values.get(node) if type(node) is str else None
+        if v is None or "anchorOf" not in v:
             return None
-        return Evidence(str(text), _text(document if document is not None else g.value(node, PK.inDocument)),
+        return Evidence(_text(v["anchorOf"]), _text(document if document is not None else v.get("inDocument")),
                         _text(status), _text(year))
 
     prov = Provenance()
-    for d in g.subjects(RDF.type, PK.Document):
-        prov.documents[str(d)] = {"title": _text(g.value(d, DCTERMS.title)) or _text(g.value(d, PK.sourceFile))
-                                  or str(d), "date": _text(g.value(d, DCTERMS.date)) or "",
-                                  "file": _text(g.value(d, PK.sourceFile)) or ""}
-    for st in g.subjects(RDF.type, RDF.Statement):
-        ev = sentence(g.value(st, PK.evidence), g.value(st, PK.status), g.value(st, PK.year),
-                      g.value(st, PK.inDocument))
-        if ev is not None:
-            key = (str(g.value(st, RDF.subject)), str(g.value(st, RDF.predicate)), str(g.value(st, RDF.object)))
-            prov.facts[key].append(ev)
     sentences_of = defaultdict(set)
-    for m in g.subjects(RDF.type, PK.Mention):
-        entity, node = g.value(m, PK.mentionOf), g.value(m, PK.sentence)
-        ev = sentence(node, g.value(m, PK.status), g.value(m, PK.year))
-        if entity is not None and ev is not None:
-            prov.mentions[str(entity)].append(ev)
-            sentences_of[entity].add(node)
-    for a, b in g.subject_objects(PK.relatedTo):
-        for node in sentences_of.get(a, set()) & sentences_of.get(b, set()):
-            ev = sentence(node, g.value(node, PK.status), g.value(node, PK.year))
-            prov.facts[(str(a), str(PK.relatedTo), str(b))].append(ev)
-    for ind, entity in g.subject_objects(PK.measures):
-        prov.indicators[str(entity)].append(str(ind))
+    for iri in sorted(values):
+        v = values[iri]
+        if document_type in v.get("type", ()):
+            prov.documents[iri] = {"title": _text(v.get("title")) or _text(v.get("sourceFile")) or iri,
+                                   "date": _text(v.get("date")) or "", "file": _text(v.get("sourceFile")) or ""}
+        if "subject" in v and "predicate" in v and "object" in v:
+            ev = sentence(v.get("evidence"), v.get("status"), v.get("year"), v.get("inDocument"))
+            if ev is not None:
+                prov.facts[(_text(v["subject"]), _text(v["predicate"]), _text(v["object"]))].append(ev)
+        entity = v.get("mentionOf")
+        if type(entity) is str:
+            ev = sentence(v.get("sentence"), v.get("status"), v.get("year"))
+            if ev is not None:
+                prov.mentions[entity].append(ev)
+                sentences_of[entity].add(v["sentence"])
+    related, measures = str(PK.relatedTo), str(PK.measures)
+    for s, p, o in sorted(facts.links):
+        if p == related:
+            for node in sentences_of.get(s, set()) & sentences_of.get(o, set()):
+                v = values[node]
+                prov.facts[(s, related, o)].append(sentence(node, v.get("status"), v.get("year")))
+        elif p == measures:
+            prov.indicators[o].append(s)
     for store in (prov.facts, prov.mentions):
         for key, items in store.items():
-            store[key] = sorted(set(items), key=lambda e: (e.document or "", e.sentence))
+            store[key] = sorted(set(items), key=lambda e: (e.document or "", e.sentence, e.status or "",
+                                                           e.year or ""))
     return prov
-
-
