@@ -1,10 +1,11 @@
 """Queries in worker processes that can be stopped for real, with bounded memory.
 
 Neither a Python regex (it holds the GIL) nor a running Oxigraph query can be interrupted from another thread.
-So every query runs in a worker process, one per slot: at its deadline the worker is killed (SIGKILL) and
-replaced, which frees the slot, the CPU and the memory at once. A template process loads the store once and
-forks the workers, so they share the loaded graph copy-on-write and a replacement is ready in milliseconds, not
-after another load (an on-disk Oxigraph store is instead opened read-only by each worker, in about 20 ms).
+So every query runs in a worker process, one per slot: at its deadline the worker is killed (SIGKILL), which
+frees the slot, the CPU and the memory at once. A template process loads the store once and forks the workers,
+so they share the loaded graph copy-on-write and a replacement is ready in milliseconds, not after another load
+(an on-disk Oxigraph store is instead opened read-only by each worker, in about 20 ms). One spare worker waits
+beyond the slots, so a slot is usable again at once after a kill, while its replacement is forked.
 
     front (HTTP threads) --control socket--> template (store loaded, one thread) --fork--> worker x size
           ^------------------------- one socket per worker: jobs in, answers out --------------'
@@ -246,18 +247,20 @@ class PoolStats:
     over_memory: int = 0
     retired: int = 0
     replace_seconds: list[float] = field(default_factory=list)
+    slowest_worker_wait: float = 0.0  # longest a query with a slot waited for a worker (all were being replaced)
 
 
 class WorkerPool:
-    """`size` workers forked from one template that holds the store; run() gives a job to a free worker, waiting
-    in a bounded queue, and kills the worker at the deadline."""
+    """`size` slots and `size + spares` workers forked from one template that holds the store; run() gives a job to
+    a free worker once it has a slot, waiting in a bounded queue, and kills the worker at the deadline."""
 
     def __init__(self, opener: Callable[[], object], work: Callable[[object, object], object], *, size: int = 4,
-                 memory_mb: int | None = None, max_waiting: int = 64, start_timeout: float = 600):
-        self.opener, self.work, self.size = opener, work, size
+                 spares: int = 1, memory_mb: int | None = None, max_waiting: int = 64, start_timeout: float = 600):
+        self.opener, self.work, self.size, self.spares = opener, work, size, spares
         self.memory_mb, self.max_waiting, self.start_timeout = memory_mb, max_waiting, start_timeout
         self.stats = PoolStats()
         self.description = ""
+        self._slots = threading.Semaphore(size)
         self._idle: queue.Queue[Worker | None] = queue.Queue()  # None wakes a waiting query when the pool closes
         self._pending: queue.Queue[tuple[float, Worker] | None] = queue.Queue()
         self._workers: set[Worker] = set()
@@ -287,7 +290,7 @@ class WorkerPool:
             if kind == "error":
                 raise value
             self.description = value
-            for _ in range(self.size):
+            for _ in range(self.size + self.spares):
                 self._add(self._spawn())
         except BaseException:
             self.close()
@@ -302,7 +305,8 @@ class WorkerPool:
         self._pending.put(None)
         with self._lock:
             workers = list(self._workers)
-            for _ in range(self.stats.waiting):
+            for _ in range(self.stats.waiting + self.size):
+                self._slots.release()
                 self._idle.put(None)
         for w in workers:
             w.kill()
@@ -386,20 +390,22 @@ class WorkerPool:
             raise ResourceLimit(f"the query needed more than the {self.memory_mb} MB of memory a query may use "
                                 "(narrow it or add a LIMIT)" if self.memory_mb else
                                 "the query's worker process stopped") from None
+        else:
+            if retire:
+                self._replace(worker)
+                self._count("retired")
+            else:
+                self._idle.put(worker)  # before the slot is released: the next query finds a worker
         finally:
             self._count("running", -1)
-        if retire:
-            self._replace(worker)
-            self._count("retired")
-        else:
-            self._idle.put(worker)
+            self._slots.release()
         self._count("answered")
         if kind == "error":
             raise value
         return value
 
     def _take(self, wait: float) -> Worker:
-        """A free worker, waiting in a bounded queue so a burst is served in turn instead of refused."""
+        """A slot and a free worker, waiting in a bounded queue so a burst is served in turn, not refused."""
         with self._lock:
             if self._closing:
                 raise QueryTimeout("the endpoint is stopping")
@@ -407,17 +413,26 @@ class WorkerPool:
                 raise QueryTimeout(f"the endpoint is busy: {self.max_waiting} queries are already waiting; "
                                    "retry in a few seconds")
             self.stats.waiting += 1
+        until = time.monotonic() + wait
         try:
-            worker = self._idle.get(timeout=wait)
-        except queue.Empty:
-            raise QueryTimeout(f"the endpoint is busy: no query slot came free within {wait:g} s; "
-                               "retry in a few seconds") from None
+            if not self._slots.acquire(timeout=wait):
+                raise QueryTimeout(f"the endpoint is busy: no query slot came free within {wait:g} s; "
+                                   "retry in a few seconds")
+            started = time.monotonic()
+            try:
+                worker = self._idle.get(timeout=max(0.0, until - started))
+            except queue.Empty:
+                self._slots.release()
+                raise QueryTimeout("the endpoint is busy: its workers are being replaced; retry in a few "
+                                   "seconds") from None
         finally:
             self._count("waiting", -1)
         if worker is None:
             self._idle.put(None)  # for the next waiting query
             raise QueryTimeout("the endpoint is stopping; the query was not run")
-        self._count("running", 1)
+        with self._lock:
+            self.stats.running += 1
+            self.stats.slowest_worker_wait = max(self.stats.slowest_worker_wait, time.monotonic() - started)
         return worker
 
     def _count(self, what: str, step: int = 1) -> None:
@@ -434,6 +449,7 @@ class WorkerPool:
                     "stopped_at_deadline": s.stopped_at_deadline, "over_memory": s.over_memory,
                     "retired": s.retired, "replaced": len(times),
                     "slowest_replacement_ms": round(1000 * max(times), 1) if times else None,
+                    "slowest_worker_wait_ms": round(1000 * s.slowest_worker_wait, 1),
                     "memory_limit_mb": self.memory_mb,
                     "pids": {"template": self._template_pid, "workers": sorted(w.pid for w in self._workers)}}
 
