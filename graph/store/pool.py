@@ -23,7 +23,6 @@ import os
 import pickle
 import queue
 import resource
-import select
 import signal
 import socket
 import struct
@@ -224,11 +223,6 @@ class Worker:
         except OSError:  # already gone
             pass
 
-    def wait_gone(self, seconds: float = 1.0) -> None:
-        """Wait (at most `seconds`) until a killed worker is gone, so its memory is free before a replacement."""
-        if self.pidfd is not None:
-            select.select([self.pidfd], [], [], seconds)
-
     def close(self) -> None:
         self.conn.close()
         if self.pidfd is not None:
@@ -356,8 +350,7 @@ class WorkerPool:
             if item is None or self._closing:
                 return
             since, dead = item
-            dead.wait_gone()
-            dead.close()
+            dead.close()  # killed already; the kernel frees its memory while the replacement forks
             try:
                 self._add(self._spawn())
             except (StoreError, QueryError, OSError):
