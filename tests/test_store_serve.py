@@ -549,6 +549,14 @@ def test_sigterm_stops_within_seconds_whatever_clients_do(seed_build):
         s.close()
 
 
+def test_a_graph_that_cannot_load_is_one_line_and_leaves_no_process(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .\n", encoding="utf-8")
+    r = run_policykg("serve", str(bad), "--port", "0", timeout=60)
+    assert r.returncode == 1 and "malformed" in r.stderr and "Traceback" not in r.stderr
+    assert r.stderr.count("\n") == 1 and "SPARQL endpoint" not in r.stdout
+
+
 def test_a_burst_waits_its_turn_instead_of_failing(strict):
     url, _, _ = strict
     replies: dict = {}

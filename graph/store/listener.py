@@ -39,6 +39,9 @@ class Connections:
         self._idle = threading.Condition(self._lock)
         self._stop = threading.Event()
         self._reaper = threading.Thread(target=self._reap, name="policykg-reaper", daemon=True)
+
+    def start(self) -> None:
+        """Start the reaper thread (after any fork: a process that forks should have no other thread yet)."""
         self._reaper.start()
 
     def admit(self, sock: socket.socket) -> None:

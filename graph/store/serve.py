@@ -287,8 +287,8 @@ def serve(opener: Callable[[], object], config: ServeConfig, announce=print) -> 
         pool.start(close_in_children=(server.socket,))
     except BaseException:
         server.server_close()
-        connections.close_all()
         raise
+    connections.start()
     host, port = server.server_address[:2]
     base = f"http://{host}:{port}"
     announce(f"SPARQL endpoint: {base}/sparql   query page: {base}/")
