@@ -75,7 +75,8 @@ class PolicyGraph:
     def query(self, sparql: str) -> list[dict[str, str]]:
         """SELECT rows as dicts (prefixes pk:, rdfs:, skos:, … predeclared), over the same default graph as
         `policykg query`: every document plus the ontology, so `?x a/rdfs:subClassOf* pk:Place` works."""
-        from graph.store.sparql import result_rows, run_query
+        from graph.store.sparql import result_rows
+        from graph.store.stores import run_query
 
         rows = result_rows(run_query(self.queryable(), sparql), self.dataset)
         return [dict(zip(rows.columns, r)) for r in rows.rows]
@@ -112,14 +113,23 @@ class PolicyGraph:
         """The self-contained interactive explorer as a string (focus=, hops=, classes=, max_nodes=, lang= …)."""
         from graph.views.explorer import to_html
 
-        return to_html(self.graph, **kwargs)
+        return to_html(*self._explorer_inputs(kwargs), **kwargs)
+
+    def _explorer_inputs(self, kwargs: dict) -> tuple:
+        """What the explorer draws: a loaded file is read in one pyoxigraph pass (network and provenance)."""
+        if self._dataset is None and "provenance" not in kwargs and "rdf" not in kwargs:
+            from graph.views.explorer import read_explorer_inputs
+
+            G, kwargs["provenance"] = read_explorer_inputs(self.source)
+            return (G,)
+        return (self.graph,)
 
     def show(self, path: str | Path | None = None, *, height: int = 640, **kwargs):
         """Write the explorer to a file, or display it inline in Jupyter (everything inlined, no CDN)."""
         from graph.views.explorer import notebook_html, write_html
 
         if path is not None:
-            return write_html(self.graph, path, **kwargs)
+            return write_html(*self._explorer_inputs(kwargs), path, **kwargs)
         from IPython.display import HTML
 
         return HTML(notebook_html(self.to_html(**kwargs), height=height))

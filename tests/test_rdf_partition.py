@@ -15,8 +15,8 @@ from graph.extract.resolve import merge_entities
 from graph.rdf.dataset import to_dataset, union_graph
 from graph.rdf.files import load_dataset
 from graph.rdf.partition import describe_entities, describe_entity, part_from_graph, rdf_header
-from graph.views.explorer import read_provenance
 from graph.views.network import to_networkx
+from graph.views.provenance import read_provenance
 
 from conftest import SEED
 from test_extract_pipeline import HUARONG, LIANGZIHU

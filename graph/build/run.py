@@ -41,16 +41,18 @@ from graph.rdf.partition import (
     turtle_statements,
 )
 from graph.text.read import DEFAULT_MAX_BYTES, find_documents
-from graph.views.explorer import Evidence, Provenance, write_html
+from graph.views.explorer import write_html
 from graph.views.export.graphml import flat_copy, with_edge_ids, write_graphml_xml
 from graph.views.network import PROVENANCE_PREDICATES, _local, _most_specific
+from graph.views.provenance import Evidence, Provenance
 from ontology import ID, PK, TOP_CLASSES, top_class
 
 BUILD_FILES = ("graph.ttl", "graph.trig", "graph.graphml", "graph.html", "extract.json", "summary.json")
 NODE_VALUES = ("value", "unit", "indicatorKind", "status", "year")
-# graph.html of a big corpus draws its best-connected entities (the page says how many there are in all): a page of
-# every entity of 1,000 reports is 80 MB that no browser opens well; `policykg viz OUT --focus X` shows the rest.
-HTML_MAX_NODES = 3000
+# graph.html draws every entity of a corpus up to this many (13,456 entities of 500 reports: a 10.5 MB page ready in
+# ~2 s, bench/viz.py); above it the most important (report places, entities with typed facts, every class), and
+# the page says what it left out and that `policykg viz OUT --focus X` / `--classes C` show the rest.
+HTML_MAX_NODES = 15000
 
 
 class BuildError(ValueError):
@@ -82,7 +84,7 @@ def _lexical(term) -> str:
 
 
 def node_attributes(iri: str, pairs: list[tuple]) -> dict | None:
-    """An entity node's attributes from its description (graph.rdf.TEXT terms), as graph.network.to_networkx
+    """An entity node's attributes from its description (graph.rdf.dataset.TEXT terms), as graph.views.network.to_networkx
     reads them from RDF."""
     classes = [_local(o) for p, o in pairs if p == _TYPE and type(o) is str and o.startswith(_PK)]
     if not iri.startswith(_ID) or not any(top_class(c) in TOP_CLASSES[:8] for c in classes):
@@ -272,7 +274,7 @@ class BuildWriter:
             self.provenance.mentions[entity].append(Evidence(*ev))
 
     def _finish_provenance(self, descriptions: dict[str, EntityDescription]) -> None:
-        """Indicators of each entity, and every list in a stable order, as graph.viz.read_provenance gives them."""
+        """Indicators of each entity, and every list in a stable order, as graph.views.provenance.read_provenance gives them."""
         for key, d in descriptions.items():
             for p, o in d.pairs:
                 if p == _MEASURES:

@@ -59,7 +59,7 @@ class EdgeEvidence:
 class DocumentProvenance:
     """What the HTML explorer's side panel shows about one document: its metadata, fact and mention sentences.
 
-    Evidence is (sentence, document IRI, status, year), as graph.views.explorer.read_provenance reads it from RDF."""
+    Evidence is (sentence, document IRI, status, year), as graph.views.provenance.read_provenance reads it from RDF."""
 
     documents: dict[str, dict] = field(default_factory=dict)
     facts: list[tuple[tuple[str, str, str], tuple]] = field(default_factory=list)

@@ -181,7 +181,7 @@ def find_entity(G: nx.MultiDiGraph, name: str) -> str:
 
     Unknown or ambiguous names raise EntityNotFound listing close matches or the candidates.
     """
-    from graph.views.explorer import find_nodes
+    from graph.views.selection import find_nodes
 
     if name in G:
         return name

@@ -1,34 +1,48 @@
 """Interactive HTML explorer of the graph: one self-contained UTF-8 file that works offline from file://.
 
-pyvis supplies the vis-network library it ships and the node/edge records; the page itself comes from our own
-template (graph/views/static/) so that every script and style is inlined, every document string is escaped for its
-context, and large graphs get precomputed positions instead of a physics run that freezes the browser.
+The page is our own template (graph/views/static/): every script and style is inlined, every document string is escaped
+for its context, and one data format feeds two renderers: vis-network (as shipped in pyvis) for small views and the
+notebook, and the page's own canvas renderer (with graphology's ForceAtlas2 for relaxing) for large ones. Positions
+come from Python: each report's place is an anchor with the entities of that report around it.
 """
 from __future__ import annotations
 
 import base64
-import difflib
+import gc
 import hashlib
 import html
 import json
 import math
 import re
-from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import networkx as nx
 from rdflib import Dataset, Graph
-from rdflib.namespace import DCTERMS, RDF
 
 from graph.output.atomic import atomic_file
-from ontology import PK, TOP_CLASSES, class_label, top_class
+from graph.views.layout import cluster_layout
+from graph.views.provenance import Evidence, Provenance, read_provenance
+from graph.views.selection import (
+    ENTITY_CLASSES,
+    Anchors,
+    View,
+    VizError,
+    find_anchors,
+    importance_order,
+    initials,
+    select_view,
+    typed_neighbours,
+)
+from ontology import PK, class_label, top_class
 
-ENTITY_CLASSES = TOP_CLASSES[:8]
 STATUSES = ("completed", "ongoing", "planned")
-PHYSICS_MAX_NODES = 1000  # above this the page draws precomputed positions and runs no physics at load
-FONT_FACE = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif"
+RENDERERS = ("auto", "vis", "canvas")
+VIS_MAX_NODES = 1000  # renderer="auto" draws up to this many nodes with vis-network, more with the canvas renderer
 
 
 @dataclass(frozen=True)
@@ -42,14 +56,10 @@ CLASS_STYLES = {
     "Place": ClassStyle("#4e79a7", "dot"), "Agency": ClassStyle("#e15759", "diamond"),
     "Organization": ClassStyle("#f28e2b", "square"), "Project": ClassStyle("#59a14f", "triangle"),
     "Initiative": ClassStyle("#b07aa1", "star"), "Sector": ClassStyle("#76b7b2", "hexagon"),
-    "Recognition": ClassStyle("#edc948", "triangleDown"), "Indicator": ClassStyle("#9c755f", "box"),
+    "Recognition": ClassStyle("#edc948", "triangleDown"), "Indicator": ClassStyle("#9c755f", "dot"),
 }
 OTHER_STYLE = ClassStyle("#bab0ac", "dot")
 CLASS_COLORS = {c: s.color for c, s in CLASS_STYLES.items()}
-
-
-class VizError(ValueError):
-    """A view that cannot be drawn (unknown focus label or class name); the message says what exists."""
 
 
 # ---------------------------------------------------------------- escaping
@@ -74,310 +84,106 @@ def inline_style(css: str) -> str:
     return re.sub(r"</(style)", r"<\\/\1", css, flags=re.I)
 
 
-# ---------------------------------------------------------------- provenance from the RDF
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """One sentence that supports a fact or mentions an entity, with its document and section context."""
-    sentence: str
-    document: str | None = None
-    status: str | None = None
-    year: str | None = None
-
-
-@dataclass
-class Provenance:
-    """What the side panel needs beyond the NetworkX projection: documents, fact and mention sentences."""
-    documents: dict[str, dict] = field(default_factory=dict)
-    facts: dict[tuple[str, str, str], list[Evidence]] = field(default_factory=lambda: defaultdict(list))
-    mentions: dict[str, list[Evidence]] = field(default_factory=lambda: defaultdict(list))
-    indicators: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-
-
-def _text(value) -> str | None:
-    return str(value) if value is not None else None
-
-
-def read_provenance(g: Graph) -> Provenance:
-    """Documents (title, date), the sentences of reified statements and of mentions, and for each co-occurrence
-    (pk:relatedTo, which has no statement) the sentences that mention both ends, from a built graph."""
-    from ontology import NIF
-
-    def sentence(node, status=None, year=None, document=None) -> Evidence | None:
-        text = g.value(node, NIF.anchorOf) if node is not None else None
-        if text is None:
-            return None
-        return Evidence(str(text), _text(document if document is not None else g.value(node, PK.inDocument)),
-                        _text(status), _text(year))
-
-    prov = Provenance()
-    for d in g.subjects(RDF.type, PK.Document):
-        prov.documents[str(d)] = {"title": _text(g.value(d, DCTERMS.title)) or _text(g.value(d, PK.sourceFile))
-                                  or str(d), "date": _text(g.value(d, DCTERMS.date)) or "",
-                                  "file": _text(g.value(d, PK.sourceFile)) or ""}
-    for st in g.subjects(RDF.type, RDF.Statement):
-        ev = sentence(g.value(st, PK.evidence), g.value(st, PK.status), g.value(st, PK.year),
-                      g.value(st, PK.inDocument))
-        if ev is not None:
-            key = (str(g.value(st, RDF.subject)), str(g.value(st, RDF.predicate)), str(g.value(st, RDF.object)))
-            prov.facts[key].append(ev)
-    sentences_of = defaultdict(set)
-    for m in g.subjects(RDF.type, PK.Mention):
-        entity, node = g.value(m, PK.mentionOf), g.value(m, PK.sentence)
-        ev = sentence(node, g.value(m, PK.status), g.value(m, PK.year))
-        if entity is not None and ev is not None:
-            prov.mentions[str(entity)].append(ev)
-            sentences_of[entity].add(node)
-    for a, b in g.subject_objects(PK.relatedTo):
-        for node in sentences_of.get(a, set()) & sentences_of.get(b, set()):
-            ev = sentence(node, g.value(node, PK.status), g.value(node, PK.year))
-            prov.facts[(str(a), str(PK.relatedTo), str(b))].append(ev)
-    for ind, entity in g.subject_objects(PK.measures):
-        prov.indicators[str(entity)].append(str(ind))
-    for store in (prov.facts, prov.mentions):
-        for key, items in store.items():
-            store[key] = sorted(set(items), key=lambda e: (e.document or "", e.sentence))
-    return prov
-
-
-# ---------------------------------------------------------------- choosing what to draw
-
-
-def _normal(text: str) -> str:
-    return re.sub(r"\s+", "", text or "").lower()
-
-
-def _names(d: dict) -> list[str]:
-    return [d.get("label", ""), *d.get("aliases", []), d.get("pinyin", "")]
-
-
-def find_nodes(G: nx.MultiDiGraph, query: str) -> list[str]:
-    """Nodes whose label, alias or pinyin equals `query` (ignoring case and spaces), else whose label contains it."""
-    q = _normal(query)
-    exact = [n for n, d in G.nodes(data=True) if q in {_normal(x) for x in _names(d) if x}]
-    if exact or not q:
-        return sorted(exact)
-    return sorted(n for n, d in G.nodes(data=True) if q in _normal(d.get("label", "")))
-
-
-def _class_filter(names: list[str]) -> set[str]:
-    """Class local names from user input: top-level or specific classes, by local name or zh/en label."""
-    from ontology import known_classes
-
-    index = {}
-    for c in known_classes():
-        for name in (c, class_label(c, "zh"), class_label(c, "en")):
-            index[_normal(name)] = c
-    wanted, unknown = set(), []
-    for name in names:
-        c = index.get(_normal(name))
-        (wanted.add(c) if c else unknown.append(name))
-    if unknown:
-        raise VizError(f"unknown class {', '.join(map(repr, unknown))}; "
-                       f"top-level classes are {', '.join(ENTITY_CLASSES)}")
-    return wanted
-
-
-def _hop_distances(G: nx.MultiDiGraph, sources: list[str], hops: int) -> dict[str, int]:
-    """Breadth-first distance from any source, following edges both ways, up to `hops`."""
-    dist = {s: 0 for s in sources}
-    queue = deque(sources)
-    while queue:
-        n = queue.popleft()
-        if dist[n] >= hops:
-            continue
-        for m in sorted(set(G.successors(n)) | set(G.predecessors(n))):
-            if m not in dist:
-                dist[m] = dist[n] + 1
-                queue.append(m)
-    return dist
-
-
-@dataclass
-class View:
-    """The subgraph to draw and how it was chosen, shown in the page's header."""
-    graph: nx.MultiDiGraph
-    total_nodes: int
-    focus: list[str] = field(default_factory=list)
-    hops: int = 0
-    distance: dict[str, int] = field(default_factory=dict)
-
-
-def select_view(G: nx.MultiDiGraph, *, focus: str | None = None, hops: int = 1, classes: list[str] | str | None = None,
-                max_nodes: int | None = None) -> View:
-    """The neighbourhood of an entity and/or the nodes of some classes, cut to the best-connected max_nodes."""
-    if hops < 0:
-        raise VizError("--hops must be 0 or more")
-    if max_nodes is not None and max_nodes < 1:
-        raise VizError("--max-nodes must be at least 1")
-    keep = set(G)
-    if classes:
-        names = [c.strip() for c in (classes.split(",") if isinstance(classes, str) else classes) if c.strip()]
-        wanted = _class_filter(names)
-        keep = {n for n, d in G.nodes(data=True) if d.get("class") in wanted or d.get("type") in wanted}
-    view = View(G, G.number_of_nodes())
-    if focus:
-        sources = [n for n in ([focus] if focus in G else find_nodes(G, focus)) if n in keep]
-        if not sources:
-            labels = sorted({d.get("label", "") for n, d in G.nodes(data=True) if n in keep})
-            close = difflib.get_close_matches(focus, labels, n=5, cutoff=0.3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise VizError(f"no entity matches {focus!r}{hint}")
-        sub = G.subgraph(keep)
-        view.distance = _hop_distances(sub, sources, hops)
-        view.focus, view.hops = sources, hops
-        keep = set(view.distance)
-    if max_nodes is not None and len(keep) > max_nodes:
-        degree = dict((G if len(keep) == len(G) else G.subgraph(keep)).degree())  # a view of all of G is slow
-        ranked = sorted(keep, key=lambda n: (view.distance.get(n, 0), -degree[n], G.nodes[n].get("label", ""), n))
-        keep = set(ranked[:max_nodes])
-    view.graph = _induced_copy(G, keep) if len(keep) != len(G) else G
-    return view
-
-
-def _induced_copy(G: nx.MultiDiGraph, keep: set) -> nx.MultiDiGraph:
-    """G.subgraph(keep).copy() without networkx's filtered views, which cost ~50 µs per edge on a large graph (the
-    page sorts nodes and edges itself, so the order they are added in does not matter)."""
-    H = G.__class__()
-    H.graph.update(G.graph)
-    H.add_nodes_from((n, d.copy()) for n, d in G.nodes(data=True) if n in keep)
-    H.add_edges_from((u, v, k, d.copy()) for u, v, k, d in G.edges(keys=True, data=True) if u in keep and v in keep)
-    return H
-
-
-# ---------------------------------------------------------------- layout for graphs too large for physics
-
-RING_GAP = 160.0
-NODE_GAP = 70.0
-
-
-def _adjacency(G: nx.MultiDiGraph) -> dict[str, list[str]]:
-    adj: dict[str, set[str]] = {n: set() for n in G}
-    for s, o in G.edges():
-        if s != o:
-            adj[s].add(o)
-            adj[o].add(s)
-    return {n: sorted(ns) for n, ns in adj.items()}
-
-
-def _radial_component(adj: dict[str, list[str]], nodes: list[str]) -> tuple[dict[str, tuple[float, float]], float]:
-    """A radial tree around the best-connected node: rings by distance, wedges by subtree size."""
-    root = max(nodes, key=lambda n: (len(adj[n]), n))
-    parent, order, depth = {root: None}, [root], {root: 0}
-    for n in order:  # order grows while we walk it: a breadth-first traversal
-        for m in adj[n]:
-            if m not in parent:
-                parent[m], depth[m] = n, depth[n] + 1
-                order.append(m)
-    children: dict[str, list[str]] = defaultdict(list)
-    for n in order[1:]:
-        children[parent[n]].append(n)
-    weight = {}
-    for n in reversed(order):
-        weight[n] = max(1, sum(weight[c] for c in children[n]))
-    per_ring = defaultdict(int)
-    for n in order:
-        per_ring[depth[n]] += 1
-    radius = [0.0]
-    for d in range(1, max(depth.values()) + 1):
-        radius.append(max(radius[-1] + RING_GAP, per_ring[d] * NODE_GAP / (2 * math.pi)))
-    span = {root: (0.0, 2 * math.pi)}
-    pos = {}
-    for n in order:
-        a0, a1 = span[n]
-        angle = (a0 + a1) / 2
-        pos[n] = (radius[depth[n]] * math.cos(angle), radius[depth[n]] * math.sin(angle))
-        start = a0
-        for c in children[n]:
-            width = (a1 - a0) * weight[c] / weight[n]
-            span[c] = (start, start + width)
-            start += width
-    return pos, radius[-1] + NODE_GAP / 2
-
-
-def radial_layout(G: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
-    """Deterministic positions for every node in O(nodes + edges): components packed in rows, largest first."""
-    adj = _adjacency(G)
-    comps = sorted((sorted(c) for c in nx.connected_components(nx.Graph(adj))), key=lambda c: (-len(c), c[0]))
-    laid = [_radial_component(adj, c) for c in comps]
-    row_width = math.sqrt(sum((2 * r) ** 2 for _, r in laid)) * 1.2
-    pos: dict[str, tuple[float, float]] = {}
-    x = y = row_height = 0.0
-    for comp_pos, r in laid:
-        if x > 0 and x + 2 * r > row_width:
-            x, y, row_height = 0.0, y + row_height, 0.0
-        for n, (px, py) in comp_pos.items():
-            pos[n] = (x + r + px, y + r + py)
-        x += 2 * r
-        row_height = max(row_height, 2 * r)
-    if pos:
-        cx = (min(p[0] for p in pos.values()) + max(p[0] for p in pos.values())) / 2
-        cy = (min(p[1] for p in pos.values()) + max(p[1] for p in pos.values())) / 2
-        pos = {n: (round(px - cx, 1), round(py - cy, 1)) for n, (px, py) in pos.items()}
-    return pos
-
-
 # ---------------------------------------------------------------- the data the page embeds
 
 
-def stabilization_iterations(n_nodes: int) -> int:
-    """Fewer physics iterations as graphs grow (each costs more): the radial start is already untangled."""
-    return max(50, min(300, 50_000 // max(n_nodes, 1)))
+def choose_renderer(renderer: str, n_nodes: int) -> str:
+    """vis-network for small views (shapes, physics on demand), the canvas renderer for large ones."""
+    if renderer not in RENDERERS:
+        raise VizError(f"unknown renderer {renderer!r}; use {', '.join(RENDERERS)}")
+    if renderer == "auto":
+        return "vis" if n_nodes <= VIS_MAX_NODES else "canvas"
+    return renderer
 
 
-def vis_options(n_nodes: int, physics: bool) -> dict:
-    """vis-network options: physics only for graphs it can settle quickly, cheaper drawing for large ones."""
-    large = not physics
-    return {
-        "autoResize": True,
-        "layout": {"improvedLayout": False, "randomSeed": 7},
-        "nodes": {"borderWidth": 1, "font": {"face": FONT_FACE, "size": 16, "strokeWidth": 3, "strokeColor": "#ffffff"},
-                  "scaling": {"label": {"drawThreshold": 8 if large else 4}}},
-        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "width": 1, "selectionWidth": 2,
-                  "font": {"face": FONT_FACE, "size": 11, "align": "middle", "color": "#444444", "strokeWidth": 3},
-                  "smooth": False if large else {"enabled": True, "type": "continuous", "roundness": 0.3}},
-        "interaction": {"hover": n_nodes <= PHYSICS_MAX_NODES, "tooltipDelay": 250, "hideEdgesOnDrag": large,
-                        "hideEdgesOnZoom": large, "multiselect": False},
-        "physics": {"enabled": physics, "solver": "barnesHut", "minVelocity": 1.0, "maxVelocity": 40,
-                    "barnesHut": {"gravitationalConstant": -6000, "springLength": 140, "springConstant": 0.03,
-                                  "centralGravity": 0.5, "damping": 0.35, "avoidOverlap": 0.2},
-                    "stabilization": {"enabled": True, "iterations": stabilization_iterations(n_nodes),
-                                      "updateInterval": 50, "fit": True}},
-    }
+def _node_size(typed_degree: int, anchor: bool) -> float:
+    if anchor:
+        return round(min(24 + 3 * math.sqrt(typed_degree), 48), 1)
+    return round(min(10 + 4 * math.sqrt(typed_degree), 36), 1) if typed_degree else 6.0
 
 
-def _initials(pinyin: str) -> str:
-    return "".join(w[0] for w in pinyin.split() if w and w[0].isalpha())
+def _pinyin_name(pinyin: str) -> str:
+    """A name for the English page where the graph has none: the pinyin, syllables capitalised."""
+    return " ".join(w[:1].upper() + w[1:] for w in pinyin.split())
 
 
-def _evidence_rows(items: list[Evidence], doc_index: dict[str, int]) -> list[dict]:
-    return [{"s": e.sentence, "d": doc_index.get(e.document or "", -1), "st": e.status or "", "y": e.year or ""}
-            for e in items]
+class _Table:
+    """Strings stored once in the page (sentences, documents) and referred to by index."""
+
+    def __init__(self):
+        self.index: dict = {}
+
+    def __call__(self, item) -> int:
+        return self.index.setdefault(item, len(self.index))
+
+    def items(self) -> list:
+        return list(self.index)
 
 
-def _node_size(degree: int) -> float:
-    return round(min(12 + 5 * math.sqrt(degree), 48), 1)
+def _context(G: nx.MultiDiGraph, n: str, anchors: Anchors, prov: Provenance) -> str:
+    """What tells entities of one name apart: the place they are part of or in, else their report's place, else
+    the title of the document that mentions them."""
+    parents = sorted(G.nodes[m].get("label", "") for _, m, k in G.out_edges(n, keys=True)
+                     if k in ("partOf", "locatedIn") and G.nodes[m].get("type") == "Place")
+    if parents:
+        return parents[0]
+    home = anchors.home.get(n)
+    if home and home != n:
+        return G.nodes[home].get("label", "")
+    docs = sorted({e.document for e in prov.mentions.get(n, ()) if e.document})
+    if docs:
+        title = (prov.documents.get(docs[0]) or {}).get("title", "")
+        return title + (f" 等 {len(docs)} 份" if len(docs) > 1 else "")
+    return ""
+
+
+def contexts(G: nx.MultiDiGraph, anchors: Anchors, prov: Provenance) -> dict[str, str]:
+    """Each entity's context (see _context); where two of one name would still read the same, the document that
+    mentions each is added: its title and date, else its file name."""
+    ctx = {n: _context(G, n, anchors, prov) for n in G}
+    same: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for n, d in G.nodes(data=True):
+        same[(d.get("label", ""), ctx[n])].append(n)
+    for nodes in same.values():
+        if len(nodes) < 2:
+            continue
+        for keys in (("title", "date"), ("file",)):
+            docs = {n: _first_document(prov, n, keys) for n in nodes}
+            if len(set(docs.values())) == len(nodes):
+                break
+        for n in nodes:
+            if docs[n]:
+                ctx[n] = f"{ctx[n]} · {docs[n]}" if ctx[n] else docs[n]
+    return ctx
+
+
+def _first_document(prov: Provenance, n: str, keys: tuple[str, ...]) -> str:
+    docs = sorted({e.document for e in prov.mentions.get(n, ()) if e.document})
+    d = (prov.documents.get(docs[0]) or {}) if docs else {}
+    return " ".join(d[k] for k in keys if d.get(k))
 
 
 def graph_payload(view: View, *, lang: str = "zh", show_related: bool = False, provenance: Provenance | None = None,
-                  title: str = "", physics_threshold: int = PHYSICS_MAX_NODES) -> dict:
-    """Everything the page draws and shows, as plain JSON-able data (pyvis Node/Edge records for vis-network)."""
-    from pyvis.edge import Edge
-    from pyvis.node import Node
-
+                  title: str = "", renderer: str = "auto") -> dict:
+    """Everything the page draws and shows, as plain JSON-able data that both renderers read."""
     H, prov = view.graph, provenance or Provenance()
-    physics = 1 < H.number_of_nodes() <= physics_threshold
-    docs = sorted(prov.documents)
-    doc_index = {d: i for i, d in enumerate(docs)}
+    typed = typed_neighbours(H)
+    anchors = find_anchors(H, prov, typed)
+    rank = {n: i for i, n in enumerate(importance_order(H, typed, anchors))}
+    pos = cluster_layout(H, typed, anchors)
+    anchor_set = set(anchors.places)
+    context = contexts(H, anchors, prov)
     index = {n: i for i, n in enumerate(sorted(H))}
-    pos = radial_layout(H)
-    neighbours = _adjacency(H)
+    sentences, documents = _Table(), _Table()
+
+    def rows(items: list[Evidence]) -> list[list]:
+        return [[sentences(e.sentence), documents(e.document) if e.document in prov.documents else -1,
+                 e.status or "", e.year or ""] for e in items]
+
     statuses: dict[str, set[str]] = defaultdict(set)
     years: dict[str, set[str]] = defaultdict(set)
     edges = []
     for s, o, k, d in sorted(H.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1])):
-        related = k == "relatedTo"
         ev = prov.facts.get((s, str(PK[k]), o)) or [Evidence(x) for x in d.get("evidence") or []]
         status, year = d.get("status") or "", str(d.get("year") or "")
         for n in (s, o):
@@ -385,20 +191,20 @@ def graph_payload(view: View, *, lang: str = "zh", show_related: bool = False, p
                 statuses[n].add(status)
             if year:
                 years[n].add(year)
-        label = class_label(k, lang)
-        tip = label + (f" · {status}" if status else "") + (f" · {year}" if year else "")
+        record = {"id": len(edges), "from": index[s], "to": index[o], "p": k}
+        if status:
+            record["st"] = status
+        if year:
+            record["y"] = year
+        if int(d.get("count") or 1) > 1:
+            record["n"] = int(d["count"])
         if ev:
-            tip += "\n" + ev[0].sentence[:160]
-        edges.append(Edge(index[s], index[o], True, id=len(edges), label=label, title=tip, dashes=related,
-                          hidden=related and not show_related,
-                          color={"color": "#c7c7c7" if related else "#8a8a8a", "highlight": "#333333"},
-                          pk={"p": k, "rel": related, "st": status, "y": year, "n": int(d.get("count") or 1),
-                              "ev": _evidence_rows(ev, doc_index)}).options)
+            record["ev"] = rows(ev)
+        edges.append(record)
     nodes = []
     for n in sorted(H, key=index.get):
         d = H.nodes[n]
         top = d.get("type") or top_class(d.get("class", "Thing"))
-        style = CLASS_STYLES.get(top, OTHER_STYLE)
         mentions = prov.mentions.get(n, [])
         for e in mentions:
             if e.status:
@@ -409,36 +215,40 @@ def graph_payload(view: View, *, lang: str = "zh", show_related: bool = False, p
             statuses[n].add(d["status"])
         if d.get("year"):
             years[n].add(str(d["year"]))
-        indicator = {k: str(d[k]) for k in ("value", "unit", "indicatorKind", "status", "year") if d.get(k)}
-        cls = d.get("class", top)
-        record = {"iri": n, "cls": cls, "clsLabel": class_label(cls, lang), "type": top,
-                  "typeLabel": class_label(top, lang), "aliases": list(d.get("aliases") or []),
-                  "pinyin": d.get("pinyin", ""), "initials": _initials(d.get("pinyin", "")),
-                  "code": d.get("code", ""), "ind": indicator, "st": sorted(statuses[n]), "yr": sorted(years[n]),
-                  "ev": _evidence_rows(mentions, doc_index),
-                  "inds": sorted(index[i] for i in prov.indicators.get(n, []) if i in index),
-                  "hop": view.distance.get(n, -1)}
-        label = d.get("label", n)
         x, y = pos.get(n, (0.0, 0.0))
-        nodes.append(Node(index[n], style.shape, label, False, color=style.color, size=_node_size(len(neighbours[n])),
-                          x=x, y=y, title=f"{label} · {record['clsLabel']}", borderWidth=3 if n in view.focus else 1,
-                          pk=record).options)
-    counts = defaultdict(int)
-    for node in nodes:
-        counts[node["pk"]["type"]] += 1
+        record = {"id": index[n], "label": d.get("label", n), "iri": n, "cls": d.get("class", top), "type": top,
+                  "x": x, "y": y, "size": _node_size(len(typed[n]), n in anchor_set), "rank": rank[n]}
+        optional = {"aliases": list(d.get("aliases") or []), "pinyin": d.get("pinyin", ""),
+                    "initials": initials(d.get("pinyin", "")), "code": d.get("code", ""),
+                    "ind": {k: str(d[k]) for k in ("value", "unit", "indicatorKind", "status", "year") if d.get(k)},
+                    "st": sorted(statuses[n]), "yr": sorted(years[n]), "ev": rows(mentions),
+                    "inds": sorted(index[i] for i in prov.indicators.get(n, []) if i in index),
+                    "ctx": context[n], "anchor": n in anchor_set, "loose": not typed[n]}
+        if lang == "en" and d.get("pinyin"):
+            optional["name"] = _pinyin_name(d["pinyin"])
+        if view.distance:
+            record["hop"] = view.distance.get(n, -1)
+        record.update((k, v) for k, v in optional.items() if v)
+        nodes.append(record)
+    counts = Counter(node["type"] for node in nodes)
     classes = [{"name": c, "label": class_label(c, lang), "color": CLASS_STYLES.get(c, OTHER_STYLE).color,
                 "shape": CLASS_STYLES.get(c, OTHER_STYLE).shape, "count": counts[c]}
                for c in (*ENTITY_CLASSES, *sorted(set(counts) - set(ENTITY_CLASSES))) if counts[c]]
-    all_years = sorted({y for ys in years.values() for y in ys})
-    focus_labels = [H.nodes[n].get("label", n) for n in view.focus]
+    class_names = {node["cls"] for node in nodes} | set(counts) | set(view.omitted)
+    doc_iris = documents.items()
     return {
         "meta": {"lang": lang, "title": title, "nodes": len(nodes), "edges": len(edges), "total": view.total_nodes,
-                 "physics": physics, "related": show_related, "focus": focus_labels, "hops": view.hops},
+                 "renderer": choose_renderer(renderer, len(nodes)), "related": show_related,
+                 "focus": [H.nodes[n].get("label", n) for n in view.focus], "hops": view.hops,
+                 "omitted": view.omitted, "cut": view.cut, "anchors": len(anchors.places)},
         "classes": classes,
+        "classLabels": {c: class_label(c, lang) for c in sorted(class_names)},
+        "predicates": {k: class_label(k, lang) for k in sorted({e["p"] for e in edges})},
         "statuses": list(STATUSES),
-        "years": all_years,
-        "documents": [prov.documents[d] for d in docs],
-        "options": vis_options(len(nodes), physics),
+        "years": sorted({y for ys in years.values() for y in ys}),
+        "documents": [dict(prov.documents[d], place=H.nodes[anchors.documents[d]].get("label", "")
+                           if anchors.documents.get(d) in H else "") for d in doc_iris],
+        "sentences": sentences.items(),
         "nodes": nodes,
         "edges": edges,
     }
@@ -447,6 +257,7 @@ def graph_payload(view: View, *, lang: str = "zh", show_related: bool = False, p
 # ---------------------------------------------------------------- the page
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+CANVAS_LIBRARIES = ("graphology.umd.min.js", "graphology-layout-forceatlas2.min.js", "canvas-graph.js")
 
 
 def _static(name: str) -> str:
@@ -460,28 +271,38 @@ def _vis_library() -> tuple[str, str]:
             lib.joinpath("vis-network.css").read_text(encoding="utf-8"))
 
 
-def _csp(scripts: list[str]) -> str:
-    """A policy that forbids every fetch and runs only our inline scripts (so injected handlers never run)."""
+def _renderer_library(renderer: str) -> tuple[str, str]:
+    """The renderer's code and styles: vis-network from pyvis, or graphology, ForceAtlas2 and our canvas renderer
+    (vendored in graph/views/static/, see NOTICE there)."""
+    if renderer == "vis":
+        return _vis_library()
+    return "\n;\n".join(_static(name) for name in CANVAS_LIBRARIES), ""
+
+
+def _csp(scripts: list[str], workers: bool) -> str:
+    """A policy that forbids every fetch and runs only our inline scripts (so injected handlers never run); the
+    canvas renderer's layout runs in a worker made from a blob of our own (hashed) script."""
     hashes = " ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode()
                       for s in scripts)
-    return (f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data: blob:; "
-            "font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'")
+    return (f"default-src 'none'; script-src {hashes}; {'worker-src blob:; ' if workers else ''}"
+            "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'; "
+            "form-action 'none'; base-uri 'none'")
 
 
 def render_page(payload: dict) -> str:
-    """Fill the template: escaped title, inlined vis-network and explorer code, data as inert JSON."""
-    vis_js, vis_css = _vis_library()
-    scripts = [inline_script(vis_js), inline_script(_static("explorer.js"))]
+    """Fill the template: escaped title, the inlined renderer and explorer code, data as inert JSON."""
     meta = payload["meta"]
+    lib_js, lib_css = _renderer_library(meta["renderer"])
+    scripts = [inline_script(lib_js), inline_script(_static("explorer.js"))]
     title = meta["title"] or ("政策知识图谱" if meta["lang"] == "zh" else "Policy knowledge graph")
     values = {
         "lang": html.escape("zh-Hans" if meta["lang"] == "zh" else meta["lang"], quote=True),
         "title": html.escape(title, quote=False),
-        "csp": html.escape(_csp(scripts), quote=True),
-        "vis_css": inline_style(vis_css),
+        "csp": html.escape(_csp(scripts, workers=meta["renderer"] == "canvas"), quote=True),
+        "lib_css": inline_style(lib_css),
         "css": inline_style(_static("explorer.css")),
         "data": script_json(payload),
-        "vis_js": scripts[0],
+        "lib_js": scripts[0],
         "js": scripts[1],
     }
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], _static("explorer.html"))
@@ -498,33 +319,61 @@ def _graph_inputs(G, rdf: Graph | None) -> tuple[nx.MultiDiGraph, Graph | None]:
     return G, rdf
 
 
+def read_explorer_inputs(path: str | Path) -> tuple[nx.MultiDiGraph, Provenance]:
+    """A built graph's network and provenance from one pyoxigraph pass over its file (a 13,000-entity build in
+    seconds and a few hundred MB, where an rdflib Dataset took minutes and gigabytes)."""
+    from graph.rdf.files import read_triples
+    from graph.views.network import network_from_facts, read_facts, read_predicates
+    from graph.views.provenance import provenance_from_facts
+
+    facts = read_facts(read_triples(path, predicates=read_predicates()))
+    return network_from_facts(facts), provenance_from_facts(facts)
+
+
 @dataclass(frozen=True)
 class ExplorerPage:
-    """The page's text and what it shows (nodes and edges drawn, nodes in the whole graph)."""
+    """The page's text and what it shows (nodes and edges drawn, nodes in the whole graph, the renderer)."""
     html: str
     nodes: int
     edges: int
     total: int
+    renderer: str = "vis"
+
+
+@contextmanager
+def _collector_spared() -> Iterator[None]:
+    """Keep what exists now (a loaded RDF graph is millions of objects) out of the cyclic collector's walks while the
+    page's few million short-lived objects come and go; the collector gets them back afterwards."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def render_explorer(G, *, lang: str = "zh", show_related: bool | None = None, focus: str | None = None,
                     hops: int = 1, classes: list[str] | str | None = None, max_nodes: int | None = None,
                     rdf: Graph | None = None, provenance: Provenance | None = None, title: str = "",
-                    physics_threshold: int = PHYSICS_MAX_NODES) -> ExplorerPage:
+                    renderer: str = "auto") -> ExplorerPage:
     """The explorer page. G is the NetworkX projection or an rdflib Graph/Dataset (which also gives documents and
     evidence sentences); with a projection, pass rdf= or a ready-made provenance= for them. show_related=None
-    draws co-occurrence edges only in a focus view; the page's toggle changes it either way."""
+    draws co-occurrence edges only in a focus view; the page's toggle changes it either way. renderer: auto
+    (vis-network up to VIS_MAX_NODES nodes, the canvas renderer above), vis or canvas."""
     if lang not in ("zh", "en"):
         raise VizError(f"unknown language {lang!r}; use zh or en")
+    choose_renderer(renderer, 0)
     G, rdf = _graph_inputs(G, rdf)
-    view = select_view(G, focus=focus, hops=hops, classes=classes, max_nodes=max_nodes)
-    if show_related is None:
-        show_related = bool(focus)
-    if provenance is None and rdf is not None:
-        provenance = read_provenance(rdf)
-    payload = graph_payload(view, lang=lang, show_related=show_related, provenance=provenance, title=title,
-                            physics_threshold=physics_threshold)
-    return ExplorerPage(render_page(payload), payload["meta"]["nodes"], payload["meta"]["edges"], view.total_nodes)
+    with _collector_spared():
+        if provenance is None and rdf is not None:
+            provenance = read_provenance(rdf)
+        view = select_view(G, focus=focus, hops=hops, classes=classes, max_nodes=max_nodes, provenance=provenance)
+        if show_related is None:
+            show_related = bool(focus)
+        payload = graph_payload(view, lang=lang, show_related=show_related, provenance=provenance, title=title,
+                                renderer=renderer)
+        meta = payload["meta"]
+        page = render_page(payload)
+    return ExplorerPage(page, meta["nodes"], meta["edges"], view.total_nodes, meta["renderer"])
 
 
 def to_html(G, **kwargs) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import networkx as nx
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from graph.rdf.dataset import Lit
 from ontology import ID, NIF, PK, TOP_CLASSES, class_parents, top_class
@@ -41,13 +41,15 @@ _FIELDS = {str(iri): name for iri, name in (
     (PK.value, "value"), (PK.unit, "unit"), (PK.indicatorKind, "indicatorKind"), (PK.status, "status"),
     (PK.year, "year"), (RDF.subject, "subject"), (RDF.predicate, "predicate"), (RDF.object, "object"),
     (PK.evidence, "evidence"), (PK.inDocument, "inDocument"), (PK.mentionOf, "mentionOf"),
-    (PK.sentence, "sentence"), (NIF.anchorOf, "anchorOf"), (NIF.beginIndex, "beginIndex"))}
+    (PK.sentence, "sentence"), (NIF.anchorOf, "anchorOf"), (NIF.beginIndex, "beginIndex"),
+    (DCTERMS.title, "title"), (DCTERMS.date, "date"), (PK.sourceFile, "sourceFile"))}
 _MULTI = {"type", "label", "altLabel"}  # kept as lists; every other field keeps its first value
 
 
 @dataclass
-class _Facts:
-    """What one pass over the triples keeps: every subject's fields, and the links between entity IRIs."""
+class GraphFacts:
+    """What one pass over a graph's triples keeps: every subject's fields, and the links between entity IRIs; the
+    network (network_from_facts) and the explorer's provenance (views.provenance) are both read from it."""
 
     values: dict[str, dict] = field(default_factory=dict)
     links: set[tuple[str, str, str]] = field(default_factory=set)
@@ -142,13 +144,23 @@ def comention_evidence(values: dict[str, dict], by_entity: dict[str, set[str]], 
     return sorted((r for r in records if r is not None), key=lambda r: (r.document, r.begin, r.sentence))
 
 
-def project(triples: Iterable[tuple], *, include_related: bool = True) -> nx.MultiDiGraph:
-    """A MultiDiGraph keyed by entity IRI with label/class/type on nodes and predicate, count, status, year and
-    evidence sentences on edges, from plain triples (IRIs as str, literals as Lit) in any order."""
-    facts = _Facts()
+def read_facts(triples: Iterable[tuple]) -> GraphFacts:
+    """One pass over plain triples (IRIs as str, literals as Lit), in any order."""
+    facts = GraphFacts()
     add = facts.add
     for s, p, o in triples:
         add(s, p, o)
+    return facts
+
+
+def project(triples: Iterable[tuple], *, include_related: bool = True) -> nx.MultiDiGraph:
+    """A MultiDiGraph keyed by entity IRI with label/class/type on nodes and predicate, count, status, year and
+    evidence sentences on edges, from plain triples (IRIs as str, literals as Lit) in any order."""
+    return network_from_facts(read_facts(triples), include_related=include_related)
+
+
+def network_from_facts(facts: GraphFacts, *, include_related: bool = True) -> nx.MultiDiGraph:
+    """The projection of what read_facts kept."""
     values = facts.values
     nodes = {}
     for iri in sorted(s for s in values if s.startswith(_ID)):
@@ -188,11 +200,11 @@ def network_from_file(path: str | Path, *, include_related: bool = True) -> nx.M
     """The projection of a build directory or RDF file, parsed by pyoxigraph without an rdflib graph."""
     from graph.rdf.files import read_triples
 
-    return project(read_triples(path, predicates=_read_predicates()), include_related=include_related)
+    return project(read_triples(path, predicates=read_predicates()), include_related=include_related)
 
 
 @lru_cache(maxsize=1)
-def _read_predicates() -> frozenset[str]:
+def read_predicates() -> frozenset[str]:
     """What the projection reads: its fields, and the ontology's object properties (relations between entities);
     the rest (offsets, rules, confidences, surface texts: half of a build's triples) is skipped unread."""
     from rdflib.namespace import OWL
@@ -211,4 +223,5 @@ def class_counts(G: nx.MultiDiGraph) -> dict[str, int]:
     return {c: counts[c] for c in TOP_CLASSES if counts.get(c)}
 
 
-__all__ = ["to_networkx", "network_from_file", "project", "class_counts", "comention_evidence", "URIRef"]
+__all__ = ["to_networkx", "network_from_file", "project", "read_facts", "network_from_facts", "class_counts",
+           "comention_evidence", "URIRef"]

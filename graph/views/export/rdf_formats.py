@@ -25,7 +25,7 @@ class SortedGraph(Graph):
 def sorted_graph(data: Dataset | Graph) -> SortedGraph:
     """A SortedGraph copy of a graph, or of the union of a dataset's graphs, with the same prefixes.
 
-    graph.network.to_networkx walks rdf:Statement nodes in store order, which follows the process's hash seed;
+    graph.views.network.to_networkx walks rdf:Statement nodes in store order, which follows the process's hash seed;
     giving it a SortedGraph makes the evidence order (and the status it picks) the same in every process.
     """
     union = union_graph(data) if isinstance(data, Dataset) else data
