@@ -788,7 +788,7 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
             return toks[first][1], suffix.cls, suffix.confidence
     first = _walk_left(toks, j, proper_only, 8 if proper_only else 20, stop_at_facility=suffix.text == "项目",
                        capacity=top_class(suffix.cls) == "Project", company=top_class(suffix.cls) == "Organization") \
-        if suffix.cls != "Event" else _event_start(toks, j, suffix.text not in MEETING_SUFFIXES)
+        if suffix.cls != "Event" else _event_start(toks, j, suffix.text in EDITION_EVENTS)
     start = toks[first][1] if first < j else toks[j][1]
     if first < j and not proper_only:
         w0, s0, _ = toks[first]
@@ -858,9 +858,9 @@ _NUMBERED_BUREAU = re.compile(r"^[\u4e00-\u9fff]{2}[一二三四五六七八九�
 _PHASE_AFTER = re.compile(r"[（(]?[一二三四五六七八九十\d]期")
 
 
-# Events whose ordinal (第十八届) names a session of a body, not an edition of a show or games.
-MEETING_SUFFIXES = frozenset(suffixes()) - {"运动会", "博览会", "交易会", "展览会", "论坛", "峰会", "马拉松", "花节", "文化节",
-                                            "旅游节", "艺术节", "音乐节", "美食节", "丰收节"}
+# Events whose name holds their edition (省第十五届运动会, 第三届某某桃花节); elsewhere an ordinal (第十八届) names a
+# session of a body, and an expo or forum is named without its edition (第二届某某博览会 → 某某博览会).
+EDITION_EVENTS = frozenset({"运动会", "马拉松", "花节", "文化节", "旅游节", "艺术节", "音乐节", "美食节", "丰收节"})
 
 
 def _event_start(toks, end_tok: int, edition: bool = True) -> int:
@@ -917,7 +917,7 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
         return False  # 考古遗址, 工业遗址: a kind of site, not one; 保护某某遗址: a verb jieba left in the name
     if suffix.cls == "School" and (len(stem) < 2 or stem.endswith(SCHOOL_KINDS) or _COUNTED_KIND.search(stem)):
         return False  # 公办幼儿园, 乡镇中心小学, 新建学校5所, 中小学: kinds of school, not one
-    if stem in boundary_words() or _ORDINAL_SESSION.search(name) and suffix.text in MEETING_SUFFIXES:
+    if stem in boundary_words() or _ORDINAL_SESSION.search(name) and suffix.text not in EDITION_EVENTS:
         return False
     if len(name) > 30:
         return False

@@ -655,10 +655,10 @@ def location_pattern(view: SentenceView) -> None:
             for t in group if target is not None else ():
                 view.add(t.entity, "locatedIn", target, "pattern:引进X", 0.75, a)
     _topic_location(view)
-    # 某某产业园某某半导体项目投产: a project named right after the park it is in
+    # 某某经开区某某半导体项目投产: a project named right after the zone it is in (a zone, not a park being built:
+    # what something is located in is a place)
     for prev, s in zip(view.spans, view.spans[1:]):
-        if prev.end == s.start and s.type == "Project" and (prev.entity.cls == "DevelopmentZone" or (
-                prev.type == "Project" and prev.entity.label.endswith(_PARK_WORDS))):
+        if prev.end == s.start and s.type == "Project" and prev.entity.cls == "DevelopmentZone":
             view.add(s.entity, "locatedIn", prev.entity, "pattern:园区X项目", 0.75, s.start)
     # 在A(新)建(设)X
     for s in view.spans:
@@ -702,7 +702,7 @@ _PARK_WORDS = ("园区", "产业园", "工业园", "开发区", "高新区", "�
 def _park_named_before(view: SentenceView, pos: int) -> Entity | None:
     """The last park or zone named before `pos` in the sentence or in the sentences before it in its paragraph."""
     def park(e: Entity) -> bool:
-        return e.cls == "DevelopmentZone" or top_class(e.cls) == "Project" and e.label.endswith(_PARK_WORDS)
+        return e.cls == "DevelopmentZone"  # a park typed as a project (being built) is no place to be located in
 
     here = [s.entity for s in view.spans + view.nested if s.end <= pos and park(s.entity)]
     if here:
@@ -816,8 +816,10 @@ def implementation_pattern(view: SentenceView) -> None:
         # a verb of carrying out before the initiative in its clause (坚持A、B, 全面落实省委“X”和县委“Y”)
         before = [v for v in verbs if cs <= v[0] and v[1] <= s.start]
         thread = _THREAD_BEFORE.search(text, cs, s.start) if _THREAD_AFTER.match(text[s.end:]) else None
-        if thread is not None and before and before[0][0] > thread.start():
-            before = []  # 以深入开展X为动力: the verb is inside the 以…为 frame
+        ba = _BA_BEFORE.search(text, cs, s.start) if _BA_AFTER.match(text[s.end:ce]) else None
+        frame = thread or ba
+        if frame is not None and before and before[0][0] > frame.start():
+            before = []  # 以深入开展X为动力, 把打造X作为…: the verb is inside the frame
         if before and not any(before[-1][1] <= a and b <= s.start for a, b in others):
             # the subject is the one of the clause's first verb: 出台落实X, 落实省委A和市委加快建设B
             at = before[0][0]
@@ -825,7 +827,7 @@ def implementation_pattern(view: SentenceView) -> None:
         elif thread is not None:  # 以X为主线 / 为牵引
             _implemented_by(view, subject_at(view, thread.start(), IMPLEMENTERS), s, "pattern:以X为主线", 0.7,
                             thread.start())
-        elif (ba := _BA_BEFORE.search(text, cs, s.start)) and _BA_AFTER.match(text[s.end:ce]):  # 把X作为首要任务
+        elif ba is not None:  # 把X作为首要任务
             _implemented_by(view, subject_at(view, ba.start(), IMPLEMENTERS), s, "pattern:把X作为", 0.7, ba.start())
         elif _opens_clause(view, s, cs) and _PROGRESS.search(text, s.end, ce):  # 乡村振兴扎实推进
             actors = _topic_places(view) or ([view.home] if view.home else [])
