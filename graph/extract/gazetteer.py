@@ -180,7 +180,7 @@ def by_short(name: str) -> list[Division]:
 
 @lru_cache(maxsize=4096)
 def by_abbreviation(name: str) -> list[Division]:
-    """Banners by the abbreviation reports write for their names of several words (科右前旗 for 科尔沁右翼前旗, 东乌旗 for
+    """Banners by the abbreviation reports write for their names of several words (科左中旗 for 科尔沁左翼中旗, 东乌旗 for
     东乌珠穆沁旗): the stem's characters in order inside one banner's short name that opens with the stem's first
     character; [] when none or two banners fit, or the stem has one character (红旗, 党旗)."""
     stem = name.removesuffix("旗")

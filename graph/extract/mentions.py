@@ -222,7 +222,7 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             continue
         if _DEGREE.fullmatch(content) or _STREAK.fullmatch(content) or (
                 len(content) <= 3 and word_tag(content) in ("v", "a", "d", "ad", "vd")):
-            continue  # 千亿级, “跟跑”“并跑”, “十九连丰”: a degree, a plain verb or a streak, not a name
+            continue  # 千亿级, “跟跑”“并跑”, “八连增”: a degree, a plain verb or a streak, not a name
         after = text[m.end():m.end() + 8]
         if any(after.lstrip("等").startswith(p) or after[:4].find(p) != -1 for p in PROBLEM_WORDS):
             continue
@@ -230,7 +230,7 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             continue  # “社工委”“爱卫会”: a body in quotes is the body (body_mentions), not a programme
         if _STATE_AFTER.match(after) or _FIGURE_BEFORE.search(text, max(0, m.start() - 6), m.start()) \
                 or (content.endswith("难") and len(content) <= 4):
-            continue  # “总体平稳、稳中有进”的良好态势, 谱写一曲“新赞歌”, “登记难”问题: a state, a figure, a problem
+            continue  # “稳中有进”的良好态势, 谱写一曲“奋进歌”, “融资难”问题: a state, a figure, a problem
         if after.startswith("的") and text[max(0, m.start() - 1):m.start()] in ("以", "用"):
             continue  # 以“时时放心不下”的责任感: a quoted manner, not a name
         start, end = m.start(), m.end()
@@ -537,7 +537,7 @@ def _capacity_start(toks: list[tuple[str, int, int]], i: int) -> tuple[int, bool
     if i >= 1 and _CAPACITY.fullmatch(toks[i][0]) and _NUMBER.fullmatch(toks[i - 1][0]):
         n = i - 1
         while n >= 2 and toks[n - 1][0] == "." and toks[n - 2][0].isdigit():
-            n -= 2  # 26.9万千瓦: the number is whole, not 9万千瓦
+            n -= 2  # 12.4万千瓦: the number is whole, not 4万千瓦
         return n, n >= 1 and word_tag(toks[n - 1][0]) in ("ns", "nz", "nr", "nt", "j", "n", "nrt", None) \
             and toks[n - 1][0] not in _MEASURE_NOUNS
     return None
@@ -586,7 +586,7 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
             i -= 1
             continue
         if stop_at_facility and i == end_tok - 1 and w in WORK_VERBS and i > 0 and not is_boundary(toks[i - 1][0]):
-            first = i  # 含硅废渣利用项目: the work a project does on what is named before it, not a verb before it
+            first = i  # 某某尾矿利用项目: the work a project does on what is named before it, not a verb before it
             i -= 1
             continue
         if s < limit or not _PUNCT.isdisjoint(w) or is_boundary(w) or (len(w) == 1 and w in FUNC_CHARS):
@@ -615,7 +615,7 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
             break
         if company and (w.endswith("强") and (w[:-1] in ("百", "千", "十") or i and _NUMBER.fullmatch(toks[i - 1][0]))
                         or w == "企业" and i < end_tok - 1):
-            break  # 世界500强企业吉利控股集团: a ranking or a description before a company's name, not part of it
+            break  # 世界500强企业某某控股集团: a ranking or a description before a company's name, not part of it
         first = i
         i -= 1
     return first
@@ -726,7 +726,7 @@ def suffix_mentions(sent: Sentence) -> list[Mention]:
 
 
 def _leading_place(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """The province or prefecture an organization's name opens with (湖南金荣集团, 武汉大学), by its full or bare name,
+    """The province or prefecture an organization's name opens with (湖南某某集团, 武汉大学), by its full or bare name,
     when a name of two characters or more follows it."""
     gz = _gazetteer()
     if gz is None:
@@ -818,7 +818,7 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
         return None  # A、B等一批新能源关联产业项目, A、B等生态工程: the head of a list, not a project's name
     if suffix.text == "项目" and _COUNT_AFTER.match(text, e) and (
             _NUMBER.fullmatch(toks[first][0]) or not _proper_part(list(toks[first:j]))):
-        return None  # 实施…光伏项目9个: projects counted, none named
+        return None  # 实施…光伏项目6个: projects counted, none named
     stem_toks = list(toks[first:j]) + ([(head, toks[j][1], sfx_start)] if head else [])
     if all(word_tag(t[0]) in ("q", "m") for t in stem_toks):
         return None  # 3公里公园景观: a measure, not a name
@@ -858,7 +858,7 @@ _NUMBERED_BUREAU = re.compile(r"^[\u4e00-\u9fff]{2}[一二三四五六七八九�
 _PHASE_AFTER = re.compile(r"[（(]?[一二三四五六七八九十\d]期")
 
 
-# Events whose name holds their edition (省第十五届运动会, 第三届某某桃花节); elsewhere an ordinal (第十八届) names a
+# Events whose name holds their edition (市第九届运动会, 第三届某某桃花节); elsewhere an ordinal (第十八届) names a
 # session of a body, and an expo or forum is named without its edition (第二届某某博览会 → 某某博览会).
 EDITION_EVENTS = frozenset({"运动会", "马拉松", "花节", "文化节", "旅游节", "艺术节", "音乐节", "美食节", "丰收节"})
 
@@ -869,7 +869,7 @@ def _event_start(toks, end_tok: int, edition: bool = True) -> int:
     first = _walk_left(toks, end_tok, False, 20)
     while first > 0 and toks[first - 1][0] in EVENT_SCOPES:
         first = min(first - 1, _walk_left(toks, first - 1, False, 20))
-    if edition and first > 0 and _EDITION.fullmatch(toks[first - 1][0]):  # 第三届青山海棠花节, 省第十五届运动会: the edition
+    if edition and first > 0 and _EDITION.fullmatch(toks[first - 1][0]):  # 第三届青山桃花节, 市第九届运动会: the edition
         first -= 1
         if first > 0 and toks[first - 1][0] in ("省", "市", "县", "区", "全国", "全省", "全市"):
             first -= 1
@@ -979,7 +979,7 @@ def gazetteer_mentions(sent: Sentence) -> list[Mention]:
 
 
 def _listed_with_a_place(toks, k: int) -> bool:
-    """Is the word at k listed (、) next to a province or city name (石家庄、辛集、天津等地: 辛集 is a place too,
+    """Is the word at k listed (、) next to a province or city name (支援辛集、衡水两地: 辛集 is a place too,
     though jieba reads it as a verb)?"""
     gz = _gazetteer()
     for n in (k - 2, k + 2):
@@ -1405,14 +1405,14 @@ def pairing_mentions(sent: Sentence) -> list[Mention]:
             for m in found if (m.group(1) is None or m.group(1) != m.group(2)) and m.start() in starts]
 
 
-# Projects or companies counted by kind (光伏项目9个, 农产品加工企业发展到177家), or power capacity installed by
+# Projects or companies counted by kind (光伏项目6个, 食品加工企业增至85家), or power capacity installed by
 # kind (清洁能源总装机): the kind is a sector.
 _COUNTED_KIND_OF = re.compile(r"([\u4e00-\u9fff]{2,10}?)(?:(?:项目|企业)(?:发展到|增加到|增至|达到|达)?"
                               r"[\d一二三四五六七八九十两百]+[个家项户]|总?装机)")
 
 
 def counted_sector_mentions(sent: Sentence) -> list[Mention]:
-    """The sector of projects or companies counted by kind (实施…光伏项目9个, 农产品加工企业发展到177家) or of capacity
+    """The sector of projects or companies counted by kind (实施…光伏项目6个, 食品加工企业增至85家) or of capacity
     installed (新能源总装机): the words before 项目/企业/装机 back to a measure or a boundary, when they end like a sector."""
     text, out = sent.text, []
     for m in _COUNTED_KIND_OF.finditer(text):
@@ -1502,7 +1502,7 @@ def list_mentions(sent: Sentence) -> list[Mention]:
                     own = "Company" if attracted and not own and _proper_part(list(tokens(item))) else cls
                 end = pos + len(item)
                 if top_class(own) == "Project" and item.endswith("建设") and len(item) >= 5:
-                    end -= 2  # 启动区博物馆建设、…等项目: the museum is the project, 建设 the work on it
+                    end -= 2  # 推进区档案馆建设、…等项目: the archive is the project, 建设 the work on it
                 out.append(_m(sent.start, sent, pos, end, own, f"list:等{m.group(2)}", 0.7))
             pos += len(item) + 1
         sector = _qualifier_sector(text, m) if cls != "Industry" else None
@@ -1542,7 +1542,7 @@ def _described_companies(items: list[str], pos: int, sent: Sentence) -> list[Men
                 out.append(_m(sent.start, sent, b, b + len(part.group()), "Company", "list:X企业A", 0.75))
         if last is not None and _RANKED.fullmatch(last.group()):
             out.append(_m(sent.start, sent, pos + last.start(), pos + last.end(), "Designation", "list:X强企业A", 0.75))
-        if last is not None and ms[0].start() > 0:  # 涉重固危废资源化利用世界领军企业A: the field A leads
+        if last is not None and ms[0].start() > 0:  # 固废资源化利用世界领军企业A: the field A leads
             toks = tokens(item[:ms[0].start()])
             b = max((e for w, _, e in toks[:-1] if is_boundary(w) or w in FUNC_CHARS), default=0)
             field = item[b:ms[0].start()]
@@ -1559,7 +1559,7 @@ COMPANY_WORDS = BRAND_HEADS + ("科技", "泵业", "矿业", "纸业", "牧业",
                                "生物", "智能", "机械", "装备", "食品", "电建", "建工", "物流", "智造", "铜业", "铝业", "锂业",
                                "锌业", "钛业", "钨业", "煤业", "盐业", "糖业", "木业", "瓷业", "化纤", "置业", "物业", "水务",
                                "燃气", "电力", "环保", "新能源")
-# Company words that end a bare company name wherever it stands (兴宏铜业破产重组): an industry word with 业 or a
+# Company words that end a bare company name wherever it stands (某某铜业完成改制): an industry word with 业 or a
 # company's standing word.
 TRADE_WORDS = frozenset(w for w in COMPANY_WORDS if len(w) == 2 and w.endswith("业") and w not in ("实业",)) | {
     "控股", "股份", "置业", "物业", "水务", "化纤"}
@@ -1607,7 +1607,7 @@ _CAPACITY_PROJECT = re.compile(r"\d+(?:\.\d+)?[万亿千百十]*(?:千瓦|兆瓦
 
 
 def capacity_project_mentions(sent: Sentence) -> list[Mention]:
-    """Power projects named by their owner and capacity alone, without a word for project (某能20万千瓦风电、某盛2万千瓦
+    """Power projects named by their owner and capacity alone, without a word for project (某能12万千瓦风电、某盛3万千瓦
     成功并网): the owner's brand must stand right before the capacity."""
     text, out = sent.text, []
     if "瓦" not in text:
@@ -1673,7 +1673,7 @@ def partner_mentions(sent: Sentence) -> list[Mention]:
 
 
 def trade_name_mentions(sent: Sentence) -> list[Mention]:
-    """Companies named by a brand and a word of their trade, outside lists and verbs (兴宏铜业破产重组, 某某置业开发):
+    """Companies named by a brand and a word of their trade, outside lists and verbs (某某铜业完成改制, 某某置业开发):
     the brand characters jieba does not know or a proper noun, right before the trade word."""
     text, out = sent.text, []
     toks = tokens(text)
@@ -1692,7 +1692,7 @@ def owner_mentions(project: Mention, text: str, offset: int) -> Mention | None:
     label = text[project.start - offset:project.end - offset]
     national = max((h for h in _enterprise_hits(label) if h[0] == 0 and h[1] < len(label)), key=lambda h: h[1],
                    default=None)
-    if national is not None:  # 中储粮仓储项目, 国家电网…工程: a national enterprise owns what follows its name
+    if national is not None:  # 中储粮…物流项目, 国家电网…工程: a national enterprise owns what follows its name
         return Mention(label[:national[1]], project.start, project.start + national[1], national[2],
                        "lexicon:enterprise", 0.75, sentence=project.sentence)
     toks = tokens(label)
@@ -1720,7 +1720,7 @@ _POWER_KIND = re.compile(r"\d+(?:\.\d+)?[万亿千百十]*(?:千瓦|兆瓦|吉�
 
 
 def power_kind(project: Mention, text: str, offset: int) -> Mention | None:
-    """The kind of power a project named by its capacity makes (某能20万千瓦风电 → 风电): its sector."""
+    """The kind of power a project named by its capacity makes (某能12万千瓦风电 → 风电): its sector."""
     label = text[project.start - offset:project.end - offset]
     m = _POWER_KIND.search(label)
     if m is None:
@@ -1730,9 +1730,9 @@ def power_kind(project: Mention, text: str, offset: int) -> Mention | None:
                    sentence=project.sentence)
 
 
-# A capacity that opens the rest of a project's name after its owner (华能20万千瓦风电, 某某2万吨储备库).
+# A capacity that opens the rest of a project's name after its owner (某能12万千瓦风电, 某某2万吨储备库).
 _CAPACITY_OPENS = re.compile(r"\d+(?:\.\d+)?[万亿千百十]*(?:千瓦|兆瓦|吉瓦|千伏|吨|标箱|台|套|辆)")
-# What a company builds and runs under its own name: a park or a plant (蒙佳大豆循环经济产业园, 某某精深加工产业园).
+# What a company builds and runs under its own name: a park or a plant (某某大豆精深加工产业园, 某某食品工业园).
 PLANT_ENDS = ("产业园", "产业基地", "工业园", "生产基地", "加工厂", "工厂", "生产线")
 
 
@@ -1781,7 +1781,7 @@ def select_mentions(cands: list[Mention]) -> list[Mention]:
                 nest = (m.cls in NESTABLE or (m.cls in PLACE_CLASSES and k.cls not in PLACE_CLASSES and m.start == k.start)) \
                     and m.text[:1] not in ADMIN_ABBR and (m.end - m.start <= 6 or named_body) \
                     and (m.rule.startswith("suffix:") or m.rule.startswith("gazetteer:") and m.cls in ("Province", "City")
-                         or m.rule == OWN_RULE)  # 平安城关: the report's own place inside a name
+                         or m.rule == OWN_RULE)  # 平安青山: the report's own place inside a name
                 if k.cls == "Designation" and m.cls != "Region" and not _TITLE_OPENING.fullmatch(k.text[:m.start - k.start]):
                     nest = False  # 全国百强新城区: a kind of district inside a title, not one (but 湖北省…示范企业)
                 if m.cls == "Region":  # inside a title or a project's name (长三角百强县), not the strategy it names
@@ -1862,8 +1862,8 @@ _TOWN_AFTER = ("镇", "乡", "街道", "村", "社区", "路", "街")
 
 
 def own_place_mentions(sent: Sentence, own: OwnPlace) -> list[Mention]:
-    """The report's own place wherever the report writes it short: its bare name (黎平, 城关 in 平安城关) and the
-    abbreviation its header uses (科右前旗), each labelled with the full name; a bare name that is a common word
+    """The report's own place wherever the report writes it short: its bare name (青山, also inside a name: 平安青山) and the
+    abbreviation its header uses (科左中旗), each labelled with the full name; a bare name that is a common word
     (和平, 红旗) only where the dictionary knows it as a place."""
     text, out = sent.text, []
     forms = [f for f in own.forms if f != own.division.name and f in text]
@@ -1885,7 +1885,7 @@ def own_place_mentions(sent: Sentence, own: OwnPlace) -> list[Mention]:
 
 def _with_own_place(sent: Sentence, found: list[Mention], own: OwnPlace) -> list[Mention]:
     """A sentence's candidates with the mentions of the report's own place, and its bodies written after the place's
-    short form (科右前旗人民政府) taken whole, labelled with the full name (科尔沁右翼前旗人民政府)."""
+    short form (科左中旗人民政府) taken whole, labelled with the full name (科尔沁左翼中旗人民政府)."""
     places = own_place_mentions(sent, own)
     if not places:
         return found

@@ -4,10 +4,10 @@ every subjectless fact and indicator of a report to a county in another province
 Read from (generic report furniture, any province): the session line (——2023年2月2日在长沙县第十八届人民代表大会第三次
 会议上, 中国共产党华容区第九次代表大会), the signature (三门县县长陈晨, 旅顺口区人民政府区长 李井山), the opening
 (我代表江阴市人民政府) and the title (双流区人民政府工作报告, 2026年横州市政府工作报告); a banner by the abbreviation
-reports write (科右前旗 for 科尔沁右翼前旗).
+reports write (科左中旗 for 科尔沁左翼中旗).
 
 A header that names only the level (在县第十八届人民代表大会, 县长 某某, 我代表县人民政府) or no header at all (an excerpt
-from the middle of a report) leaves the body to name the place: the county-level division whose bare name (桦川, 黎平)
+from the middle of a report) leaves the body to name the place: the county-level division whose bare name (桐乡, 乐平)
 the report writes most, at least twice, of the level the header says, or with a place above it named in the report."""
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def _divisions_ending(gz, text: str):
             # 道真自治县, 双流县 (now 双流区): the short name with another or a shorter suffix
             found = [d for d in gz.by_short(stem) if d.level != "town"] if len(stem) >= 2 else []
         if not found:
-            found = gz.by_abbreviation(tail)  # 科右前旗
+            found = gz.by_abbreviation(tail)  # 科左中旗
         if found:
             return found, text[:k], tail
     return [], text, ""
@@ -74,7 +74,7 @@ BODY_CHARS = 3000
 
 @dataclass(frozen=True)
 class OwnPlace:
-    """The report's own place and the forms the report writes it in (科尔沁右翼前旗: 科右前旗; 黎平县: 黎平)."""
+    """The report's own place and the forms the report writes it in (科尔沁左翼中旗: 科左中旗; 青山县: 青山)."""
 
     division: Division
     forms: tuple[str, ...]
@@ -126,7 +126,7 @@ _LEVEL_ENDS = {"县": ("县",), "区": ("区",), "旗": ("旗",), "市": ("市",
 # A text that speaks as a province or a city (我省, 我市) and never as a county (全县, 我区, 全旗) is no county's.
 _ABOVE_COUNTY = re.compile(r"我[省市]|本[省市]")
 _COUNTY_SELF = re.compile(r"[全我本][县区旗]")
-# The dictionary tags of a bare place name that stands for the place (桦川 ns, 黎平 nr), not a common word (苍梧 a).
+# The dictionary tags of a bare place name that stands for the place (桐乡 ns, 乐平 nr), not a common word (平安 a).
 _NAME_TAGS = ("ns", "nr", "nrt", "nz", "j", None)
 
 

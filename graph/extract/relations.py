@@ -994,7 +994,7 @@ def _sector_named_things(view: SentenceView, sectors: list[Span]) -> None:
             if k >= 0 and len(label) - k - len(form) >= 2 and sector not in found \
                     and not any(form in e.label for e in found):
                 found.append(sector)
-        # 某能20万千瓦风电: the kind of power after a project's capacity is its sector
+        # 某能12万千瓦风电: the kind of power after a project's capacity is its sector
         found += [n.entity for n in view.nested if n.type == "Sector" and s.start < n.start and n.end <= s.end
                   and view.text[n.start - 1] == "瓦" and n.entity not in found]
         for sector in found:
@@ -1074,7 +1074,7 @@ def named_place_pattern(view: SentenceView) -> None:
         if label.endswith(NATURAL_ENDS):
             continue  # 青山水库: a lake or reservoir named after its place is a place of its own, not a thing in it
         found: list[tuple[int, int, Entity]] = []
-        for after_place in (False, s.type == "Place"):  # 云南牟定产业园区: a short name after a place in a zone's name
+        for after_place in (False, s.type == "Place"):  # 云南某某产业园区: a short name after a place in a zone's name
             for form, place in places:
                 k = label.find(form)
                 if k >= 0 and len(form) < len(label) and (
@@ -1084,7 +1084,7 @@ def named_place_pattern(view: SentenceView) -> None:
         if any(label[b:b + 1] in "—-－" for _, b, _ in found):
             continue  # 青山—白水合作基地: a link between two places, not a thing in one of them
         # a zone named after a city (青山新城) may reach beyond it: only the report's own place is taken, and the places
-        # above it named with it (云南牟定产业园区)
+        # above it named with it (云南某某产业园区)
         homes = {view.home.key} | _above(view.home) if any(p is view.home for _, _, p in found) else {view.home.key} \
             if view.home is not None else set()
         for a, b, place in found:
@@ -1139,7 +1139,7 @@ def _home_stem(home: Entity | None) -> str | None:
     return div.short
 
 
-# A description between a field and a company's name: 涉重固危废资源化利用世界领军企业A (A leads that field).
+# A description between a field and a company's name: 固废资源化利用世界领军企业A (A leads that field).
 _LEADER_OF = re.compile(r"(?:世界|全球|中国|全国|国内|国际|全省|省内|行业)?(?:领军|龙头|骨干|领先|标杆|链主)企业")
 
 
