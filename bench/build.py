@@ -124,9 +124,9 @@ def extract_rate(paths: list[Path], fresh_sentences: bool = False) -> float:
     fresh_sentences: forget the words of earlier documents' sentences before each document, as a corpus without
     repeated sentences would (this corpus recombines one report's sentences, so many recur)."""
     from graph.build.workers import warm_and_freeze
-    from graph.extract.mentions import tokens
     from graph.extract.pipeline import process_document
     from graph.extract.relations import _clause_breaks, _sentence_years, _status
+    from graph.extract.words import tokens
 
     warm_and_freeze()  # as a build's worker process starts: warmed up, what is loaded frozen for the collector
     chars = 0

@@ -201,3 +201,15 @@ def test_ontology_classes_exist():
                if isinstance(s, URIRef)}
     used = {d.ontology_class for d in gz.load_divisions().values()}
     assert used <= classes, used - classes
+
+
+@pytest.mark.parametrize("written, full", [("东乌旗", "东乌珠穆沁旗"), ("土左旗", "土默特左旗"), ("察右前旗", "察哈尔右翼前旗"),
+                                           ("达茂旗", "达尔罕茂明安联合旗")])
+def test_a_banner_is_found_by_the_abbreviation_reports_write(written, full):
+    assert [d.name for d in gz.by_abbreviation(written)] == [full]
+
+
+@pytest.mark.parametrize("word", ["红旗", "五星红旗", "党旗", "莫旗", "科右旗", "正蓝旗", "旗"])
+def test_a_flag_a_one_character_stem_an_ambiguous_or_a_full_name_is_no_abbreviation(word):
+    # 科右旗 fits four banners of 科尔沁右翼…; 正蓝旗 is a full name (by_name finds it)
+    assert gz.by_abbreviation(word) == []

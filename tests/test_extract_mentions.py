@@ -531,3 +531,148 @@ def test_works_listed_before_etc_a_science_city_and_a_system_being_built():
     assert "护林网格化管理体系" in found
     assert "守好水库" not in found and "好水库" not in found
     assert "新城区" not in found  # a kind of district inside a title
+
+
+def test_companies_after_a_description_keep_their_ranking_as_a_title_and_the_field_they_lead_as_a_sector():
+    found = spans("示例文字标题\n签约储能领军企业青禾能源、中国民营企业500强红岭集团、世界500强企业远帆控股集团等企业。")
+    for company in ("青禾能源", "远帆控股集团", "红岭集团"):
+        assert found.get(company) == "Company", company
+    assert found.get("世界500强企业") == "Designation" and found.get("中国民营企业500强") == "Designation"
+    assert found.get("储能") == "Industry"
+    assert not any(k.startswith(("强", "签约")) for k in found)
+    assert spans("示例文字标题\n引进光伏领军企业青禾能源等企业。").get("光伏") == "Industry"  # not a partner company
+
+
+def test_companies_by_capacity_trade_word_and_leading_province_but_no_output_words():
+    found = spans("示例文字标题\n青禾12万千瓦风电、远帆3万千瓦光伏顺利并网,红岭铜业完成改制,湖南青禾集团落户,"
+                  "年产8万吨涂料项目开工,装机13.5万千瓦。")
+    assert found.get("青禾12万千瓦风电") == "IndustrialProject" and found.get("远帆3万千瓦光伏") == "IndustrialProject"
+    for company in ("青禾", "远帆", "红岭铜业", "湖南青禾集团"):
+        assert found.get(company) == "Company", company
+    assert found.get("湖南") == "Province"
+    assert "年产" not in found and not any(k.startswith(("5万", "5万千瓦")) for k in found)
+
+
+def test_named_schools_are_organizations_but_kinds_and_counts_of_schools_are_not():
+    found = spans("示例文字标题\n青石小学、白沙中学建成投用,新建公办幼儿园3所、中小学5所,改造乡镇中心小学,青石小学白沙分校开学,"
+                  "共建示范性学校。")
+    assert found.get("青石小学") == "School" and found.get("白沙中学") == "School"
+    assert found.get("青石小学白沙分校", "").endswith("Project")
+    assert not {"公办幼儿园", "中小学", "乡镇中心小学", "中心小学", "示范性学校"} & set(found)
+
+
+def test_national_enterprises_by_their_short_names_as_whole_words_and_as_owners():
+    found = spans("示例文字标题\n与中广核签约,推进中储粮储备库扩建项目,农发行贷款2亿元,华电集团投资建设,"
+                  "推进现代化中化工园区,借东风加快发展。")
+    assert found.get("中广核") == "Company" and found.get("中储粮") == "Company" and found.get("华电集团") == "Company"
+    assert found.get("农发行") == "Bank" and found.get("中储粮储备库", "").endswith("Project")
+    assert "中化" not in found and "东风" not in found
+
+
+def test_a_named_site_is_a_place_but_kinds_of_sites_and_verbs_before_them_are_not():
+    found = spans("示例文字标题\n推进青石坪遗址保护提升等项目,保护白沙遗址,建设考古遗址公园,活化工业遗址。")
+    assert found.get("青石坪遗址") == "Venue"
+    assert not {"保护白沙遗址", "考古遗址", "工业遗址"} & set(found)
+
+
+def test_a_title_after_this_years_lead_is_named_without_it():
+    found = spans("示例文字标题\n本年度获评国家级电子商务示范基地,当年获评全国文明城市。")
+    assert found.get("国家级电子商务示范基地") == "Designation" and found.get("全国文明城市") == "Designation"
+    assert not any(k.startswith(("本年度", "当年")) for k in found)
+
+
+def test_games_festivals_and_marathons_are_events_with_their_edition_but_a_congress_session_is_not():
+    found = spans("示例文字标题\n承办市第九届运动会,举办第三届青山桃花节、白沙半程马拉松,庆祝中国农民丰收节,"
+                  "举办第八届中国青瓷大会,区第十八届人民代表大会召开。")
+    for event in ("市第九届运动会", "第三届青山桃花节", "白沙半程马拉松", "中国农民丰收节", "中国青瓷大会"):
+        assert found.get(event) == "Event", event
+    assert not any("人民代表大会" in k or k.startswith("庆祝") for k in found)
+
+
+def test_a_listed_project_is_named_without_the_word_for_building_it():
+    found = spans("示例文字标题\n推进区档案馆建设、白沙古窑修复等项目。")
+    assert found.get("区档案馆", "").endswith("Project") and "区档案馆建设" not in found
+
+
+def test_real_estate_between_etc_and_projects_is_a_sector():
+    found = spans("示例文字标题\n青山壹号、白沙雅苑等房地产项目交付使用。")
+    assert found.get("房地产") == "Industry" and found.get("青山壹号", "").endswith("Project")
+
+
+def test_a_county_name_jieba_reads_as_a_verb_is_a_place_when_listed_with_a_city_of_its_region():
+    home = _places("政府工作报告\n——2024年1月5日在安平县第十八届人民代表大会第三次会议上\n支援辛集、衡水两地抗洪救灾。")
+    assert home.get("辛集") == "130181"
+    away = _places("政府工作报告\n——2024年1月5日在安化县第十八届人民代表大会第三次会议上\n推进成都、富民合作。")
+    assert "530124" not in away.values()  # 富民县 is in 云南, not in 湖南, and 成都 is no parent of it: no evidence
+
+
+def test_standing_commissions_are_bodies_in_quotes_and_with_their_level():
+    found = spans("示例文字标题\n发挥“社工委”“爱卫会”作用,区政法委牵头,县安委会部署。")
+    assert found.get("社工委") == "PartyCommittee" and found.get("爱卫会") == "Government"
+    assert found.get("区政法委") == "PartyCommittee" and found.get("县安委会") == "Government"
+
+
+def test_a_quoted_streak_is_no_initiative():
+    found = spans("示例文字标题\n油菜生产保持“八连增”,外贸实现“5连涨”,深入开展“清源行动”。")
+    assert not any("连增" in k or "连涨" in k for k in found) and "清源行动" in found
+
+
+def test_an_institution_that_owns_works_keeps_its_class():
+    found = spans("示例文字标题\n县中医院改扩建完工。")
+    assert found.get("县中医院") == "Hospital"
+
+
+def test_the_kind_of_counted_projects_or_companies_is_a_sector_without_its_scale():
+    found = spans("示例文字标题\n新建分散式12.4万千瓦光伏项目6个,规上食品加工企业增至85家,实施重点产业项目12个,"
+                  "培育规上企业12家,风电总装机达到40万千瓦。")
+    assert found.get("光伏") == "Industry" and found.get("食品加工") == "Industry"
+    assert found.get("风电") == "Industry"
+    assert not {"重点产业", "规上", "产业"} & set(found)
+
+
+def test_a_work_verb_right_before_project_is_part_of_its_name_but_a_bare_counted_one_is_not():
+    found = spans("示例文字标题\n白沙尾矿利用项目全面投产,推进青山矿区生态修复项目,实施改造项目12个。")
+    assert found.get("白沙尾矿利用项目", "").endswith("Project") and "青山矿区生态修复项目" in found
+    assert "改造项目" not in found
+
+
+def test_pairing_programmes_by_two_provinces_and_designated_assistance_by_who_gives_it():
+    found = spans("示例文字标题\n深化沪滇协作和中央单位定点帮扶,推动闽宁协作,推进区域协作,开展结对帮扶。")
+    for name in ("沪滇协作", "中央单位定点帮扶", "闽宁协作"):
+        assert found.get(name) == "Programme", name
+    assert "区域协作" not in found and "结对帮扶" not in found
+
+
+def test_named_battles_and_policy_packages_are_initiatives_without_the_month_before_them():
+    found = spans("示例文字标题\n坚决打好防汛救灾阻击战,成功打赢3月份疫情阻击战,打好污染防治攻坚战,出台稳就业促消费政策措施。")
+    assert found.get("防汛救灾阻击战") == "Campaign" and found.get("污染防治攻坚战") == "Campaign"
+    assert found.get("疫情阻击战") == "Campaign" and found.get("稳就业促消费政策措施") == "Policy"
+    assert not any(k.startswith("月份") for k in found)
+    assert "重大政策措施" not in spans("示例文字标题\n落实重大政策措施获省政府督查激励。")
+
+
+def test_a_reserve_depot_with_its_owner_and_capacity_is_a_project():
+    found = spans("示例文字标题\n新建中储粮5万吨油脂储备库。")
+    assert found.get("中储粮5万吨油脂储备库", "").endswith("Project") and found.get("中储粮") == "Company"
+
+
+def test_acting_in_a_manner_is_no_named_campaign():
+    found = spans("示例文字标题\n迅速行动,有效应对;开展清风行动。")
+    assert "迅速行动" not in found and found.get("清风行动") == "Campaign"
+
+
+def test_the_kind_of_power_after_a_capacity_is_the_projects_sector():
+    found = spans("示例文字标题\n青禾12万千瓦风电、远帆3万千瓦光伏顺利并网。")
+    assert found.get("风电") == "Industry" and found.get("光伏") == "Industry"
+
+
+def test_an_internet_hospital_is_a_system_built_not_a_hospital():
+    found = spans("示例文字标题\n开发“青禾医”互联网医院,建成白沙互联网医院。")
+    assert found.get("青禾医互联网医院") == "InformationSystem" and found.get("白沙互联网医院") == "InformationSystem"
+
+
+def test_quoted_states_figures_and_difficulties_are_no_initiatives():
+    found = spans("示例文字标题\n呈现“稳中有进、进中提质”的良好态势,谱写了一曲“奋进之歌”,交出一份“满意答卷”,破解“融资难”,"
+                  "开展“清源行动”。")
+    assert set(found) & {"稳中有进、进中提质", "奋进之歌", "满意答卷", "融资难"} == set()
+    assert found.get("清源行动") == "Campaign"

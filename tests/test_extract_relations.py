@@ -150,6 +150,18 @@ SAYINGS = {
     "implements-as-the-thread": ("以乡村振兴为抓手,以“数字政府”改革为牵引,推动高质量发展。",
                                  {"乡村振兴": "Strategy", "“数字政府”改革": "Reform"},
                                  {("华容区", "implements", "乡村振兴"), ("华容区", "implements", "“数字政府”改革")}),
+    "implements-after-adverbs-of-manner": ("常态化开展“清源行动”,率先全省完成“三网合一”工作。锚定“五个新高地”目标。",
+                                           {"清源行动": "Campaign", "三网合一": I, "五个新高地": I},
+                                           {("华容区", "implements", "清源行动"), ("华容区", "implements", "三网合一"),
+                                            ("华容区", "implements", "五个新高地")}),
+    "implements-verb-inside-the-thread": ("以深入开展“强基提质”行动为动力,推动高质量发展。", {"“强基提质”行动": "Campaign"},
+                                          {("华容区", "implements", "“强基提质”行动")}),
+    "implements-taken-up-as-a-task": ("把打造“生态屏障”作为头等大事,重塑“平急结合”指挥体系。",
+                                      {"生态屏障": I, "“平急结合”指挥体系": "Mechanism"},
+                                      {("华容区", "implements", "生态屏障"), ("华容区", "implements", "“平急结合”指挥体系")}),
+    "implements-a-system-built": ("新建成高标准农田3万亩,建成社会救助保障体系。",
+                                  {"高标准农田": I, "社会救助保障体系": "Programme"},
+                                  {("华容区", "implements", "高标准农田"), ("华容区", "implements", "社会救助保障体系")}),
     "implements-initiative-making-progress": ("二是“放管服”改革扎实推进,营商环境持续优化。", {"“放管服”改革": "Reform"},
                                               {("华容区", "implements", "“放管服”改革")}),
     "implements-after-a-project-clause": ("加快滨河大道建设,持续开展“清河行动”。",
@@ -194,6 +206,9 @@ SAYINGS = {
     "located-place-inside-a-name": ("青石镇推进美丽乡村建设。青石镇商会成立,华容宾馆完成改造。",
                                     {"青石镇": T, "青石镇商会": "IndustryAssociation", "华容宾馆": "PublicServiceProject"},
                                     {("青石镇商会", "locatedIn", "青石镇"), ("华容宾馆", "locatedIn", "华容区")}),
+    "located-in-the-zone-named-right-before": ("青石经开区白沙半导体项目投产。",
+                                               {"青石经开区": Z, "白沙半导体项目": "IndustrialProject"},
+                                               {("白沙半导体项目", "locatedIn", "青石经开区")}),
     "sector-listed-before-a-project": ("集成电路、生物医药千亩产业园加快建设。",
                                        {"集成电路": S, "生物医药": S, "千亩产业园": "IndustrialProject"},
                                        {("千亩产业园", "inSector", "集成电路"), ("千亩产业园", "inSector", "生物医药")}),
@@ -201,6 +216,9 @@ SAYINGS = {
                        {"新能源": S, "星辰储能": C, "晶耀光电": C, "远航光伏项目": "IndustrialProject"},
                        {("星辰储能", "inSector", "新能源"), ("晶耀光电", "inSector", "新能源"),
                         ("远航光伏项目", "inSector", "新能源")}),
+    "sector-between-etc-and-projects": ("青山壹号、白沙雅苑等房地产项目交付使用。",
+                                        {"青山壹号": "IndustrialProject", "白沙雅苑": "IndustrialProject", "房地产": S},
+                                        {("青山壹号", "inSector", "房地产"), ("白沙雅苑", "inSector", "房地产")}),
     "sector-inside-a-name": ("新能源装机规模扩大。青石新能源产业园开工。", {"新能源": S, "青石新能源产业园": "IndustrialProject"},
                              {("青石新能源产业园", "inSector", "新能源")}),
     "cooperates-list-and-docking": ("与北方大学、省农科院签约共建研发中心。与青石集团深度对接。",
@@ -244,6 +262,9 @@ MISREADINGS = {
                                     {("提升华容老街", "locatedIn", "华容区")}),
     "a-park-hosting-companies-does-not-settle": ("青石工业园3万平方米标房入驻企业20家。", {"青石工业园": "IndustrialProject"},
                                                  {("青石工业园", "locatedIn", "华容区")}),
+    "a-park-being-built-is-no-place-to-be-in": ("青石产业园白沙半导体项目投产。",
+                                                {"青石产业园": "IndustrialProject", "白沙半导体项目": "IndustrialProject"},
+                                                {("白沙半导体项目", "locatedIn", "青石产业园")}),
     "counted-projects-settle-not-their-centre": ("青石创新中心首批10个项目落地。", {"青石创新中心": "ResearchInstitute"},
                                                  {("青石创新中心", "locatedIn", "华容区")}),
     "a-link-between-two-places": ("武汉—鄂州合作示范基地揭牌。武汉、鄂州携手发展。",
@@ -391,3 +412,21 @@ def test_relations_in_extract_json_have_status_and_rule():
     assert {"recognizedAs", "partOf", "locatedIn", "cooperatesWith", "leads"} <= {x["predicate"] for x in typed}
     assert all(x["rule"] and x["evidence"] for x in typed if x["rule"] != "gazetteer")
     assert {"completed", "planned"} <= {x["status"] for x in typed}
+
+
+def test_companies_settle_in_the_park_named_before_and_a_zone_opening_with_its_province_is_in_both():
+    from graph.extract.pipeline import document_record, process_document
+
+    text = ("华容区人民政府工作报告\n华容区全面推进各项工作,华容区成效明显。湖北华容临港产业园区加快建设,"
+            "引进世界500强企业远帆控股集团、光伏领军企业华泰驱动等企业入驻园区。青石小学白沙分校建成投用。"
+            "推进区档案馆建设、青石坪遗址修缮等项目。青禾12万千瓦风电顺利并网。"
+            "白沙岛生态修复工程项目完工,青山港自动化码头三期开工。")
+    rec = document_record(process_document(document_from_text(text, "r.txt")))
+    got = {(r["subject"], r["predicate"], r["object"]) for r in rec["relations"]}
+    zone = "湖北华容临港产业园区"
+    want = {("远帆控股集团", "locatedIn", zone), ("华泰驱动", "locatedIn", zone), (zone, "locatedIn", "华容区"),
+            (zone, "locatedIn", "湖北"), ("远帆控股集团", "recognizedAs", "世界500强企业"),
+            ("华泰驱动", "inSector", "光伏"), ("青石小学白沙分校", "partOf", "青石小学"),
+            ("青石坪遗址修缮", "locatedIn", "青石坪遗址"), ("青禾12万千瓦风电", "inSector", "风电"),
+            ("白沙岛生态修复工程项目", "locatedIn", "白沙岛"), ("青山港自动化码头三期", "locatedIn", "青山港")}
+    assert want <= got, want - got

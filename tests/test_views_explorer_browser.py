@@ -282,6 +282,7 @@ def test_clicking_a_node_shows_its_evidence(browser, seed_page, seed_canvas):
         assert panel.locator("h2").inner_text() == "华容区"
         assert panel.locator(".badge").inner_text() == "地点"
         panel.locator("details.group", has_text="出处句子").first.locator("summary").click()
+        panel.locator("ul.mentions .source").first.wait_for()  # the list is built on the toggle event, after the click
         sources = panel.locator("ul.mentions .source").all_text_contents()
         assert sources and all("2023-12-26" in s and "《" in s for s in sources)
         quotes = panel.locator("ul.mentions blockquote").all_text_contents()

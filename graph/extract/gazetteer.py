@@ -178,6 +178,30 @@ def by_short(name: str) -> list[Division]:
     return list(_short_index().get(name.strip(), ()))
 
 
+@lru_cache(maxsize=4096)
+def by_abbreviation(name: str) -> list[Division]:
+    """Banners by the abbreviation reports write for their names of several words (科左中旗 for 科尔沁左翼中旗, 东乌旗 for
+    东乌珠穆沁旗): the stem's characters in order inside one banner's short name that opens with the stem's first
+    character; [] when none or two banners fit, or the stem has one character (红旗, 党旗)."""
+    stem = name.removesuffix("旗")
+    if stem == name or not 2 <= len(stem) <= 5:
+        return []
+    found = [d for d in _banners() if d.short != stem and d.short[0] == stem[0] and _in_order(stem, d.short)]
+    return found if len(found) == 1 else []
+
+
+@lru_cache(maxsize=1)
+def _banners() -> tuple[Division, ...]:
+    """The county-level banners (旗, 自治旗)."""
+    return tuple(d for d in load_divisions().values() if d.level == "county" and d.name.endswith("旗"))
+
+
+def _in_order(chars: str, word: str) -> bool:
+    """Are `chars` characters of `word` in the same order (not necessarily next to each other)?"""
+    rest = iter(word)
+    return all(c in rest for c in chars)
+
+
 def ancestors(code: str) -> list[Division]:
     """The parent chain of code up to the province, nearest first ([] for a province or unknown code)."""
     divs = load_divisions()

@@ -81,7 +81,7 @@ def numbers_in(text: str, blocked: list[tuple[int, int]]) -> list[NumberFact]:
 
 
 def _nounish(word: str) -> bool:
-    from graph.extract.mentions import word_tag
+    from graph.extract.words import word_tag
 
     if word.startswith(("“", '"')):
         return True
@@ -91,7 +91,7 @@ def _nounish(word: str) -> bool:
 
 def _words(text: str) -> list[str]:
     """Dictionary words of text, quoted names and 人均/亩均 kept whole."""
-    from graph.extract.mentions import tokens
+    from graph.extract.words import tokens
 
     out: list[str] = []
     pos = 0
@@ -112,8 +112,8 @@ def _words(text: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def _stop_word(w: str) -> bool:
     """Words that end a metric phrase: function words, adverbs, comparators, verbs of achievement."""
-    from graph.extract.mentions import word_tag
     from graph.extract.relations import ADVERBS, DONE_CUES, SELF_REFERENCES
+    from graph.extract.words import word_tag
 
     if any(w.startswith(a) and (word_tag(w[len(a):]) or "") == "v" for a in ADVERBS if 2 <= len(a) < len(w)):
         return True  # 全面实施, 加快推进: adverb + verb written as one word

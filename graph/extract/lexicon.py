@@ -40,6 +40,12 @@ def named_bodies() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def national_enterprises() -> dict[str, str]:
+    """Short names of the central state-owned enterprises and state banks (中储粮, 国家电网, 建行 …) → class."""
+    return dict(ln.split("\t")[:2] for ln in _lines("enterprises.tsv"))
+
+
+@lru_cache(maxsize=1)
 def policy_terms() -> dict[str, str]:
     """National policy vocabulary (乡村振兴, 一网通办 …) → class."""
     return dict(ln.split("\t")[:2] for ln in _lines("initiatives.tsv"))

@@ -6,12 +6,20 @@ the simplified view of traditional text) and one arbitration (select_mentions); 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import lru_cache, partial
-from itertools import accumulate
+from functools import lru_cache
 
-from graph.extract.lexicon import Suffix, boundary_words, generic_words, named_bodies, policy_terms, suffixes
+from graph.extract.lexicon import (
+    Suffix,
+    boundary_words,
+    generic_words,
+    named_bodies,
+    national_enterprises,
+    policy_terms,
+    suffixes,
+)
 from graph.extract.model import Mention
+from graph.extract.own_place import OwnPlace, own_division, own_place
+from graph.extract.words import _word_splitter, is_common_word, tokens, word_tag  # noqa: F401
 from graph.text.model import Document, Sentence
 from ontology import top_class
 
@@ -49,7 +57,7 @@ AGENCY_CLASS = {"人大常委会": "PeoplesCongress", "人民政府": "Governmen
 # List patterns: A、B、C等(一批)(龙头)企业 names companies; A、B等(17个)(重点)项目 names projects.
 LIST_HEADS = {"企业": "Company", "公司": "Company", "项目": "IndustrialProject", "工程": "InfrastructureProject",
               "产业集群": "Industry", "产业": "Industry", "行业": "Industry", "单位": None}
-_LIST_TAIL = re.compile(r"等(?:一批|一系列|多家|多个|[\d]+[个家项]|[一二三四五六七八九十百千两]+[个家项])?"
+_LIST_TAIL = re.compile(r"等(?:一批|一系列|多家|多个|[\d]+[个家项户]|[一二三四五六七八九十百千两]+[个家项户])?"
                         r"([\u4e00-\u9fff]{0,8})(企业|公司|项目|工程|产业集群|产业|行业|单位)")
 
 # Places that stay a mention of their own inside a longer name (湖北省 in 湖北省…示范企业, 前湾港 in 前湾港…码头).
@@ -59,77 +67,6 @@ _HEADER = re.compile(r"^(?:信息来源|来源|稿源|日期|发布时间|发布
 PLACE_CLASSES = {"Province", "City", "District", "County", "Town", "Township", "Subdistrict", "Village", "Community",
                  "DevelopmentZone", "NaturalFeature", "Lake", "River", "Mountain", "Port", "Airport", "Station",
                  "Venue", "Place", "Region"}
-
-
-# ---------------------------------------------------------------- tokens
-
-@lru_cache(maxsize=1)
-def _word_splitter() -> Callable[[str], list[str]]:
-    """jieba's dictionary segmentation without HMM. rjieba (jieba-rs, the same dictionary and algorithm in Rust)
-    gives the same words about 15x faster (tests/test_extract.py compares the two); jieba itself where rjieba
-    has no wheel."""
-    try:
-        import rjieba
-
-        return partial(rjieba.cut, hmm=False)
-    except ImportError:
-        import jieba
-
-        jieba.setLogLevel(60)
-        jieba.initialize()
-        return partial(jieba.lcut, HMM=False)
-
-
-@lru_cache(maxsize=4096)
-def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
-    """Dictionary words (no HMM guessing, so unknown names stay single characters) with offsets; cached because
-    every rule reads the same sentence."""
-    words = _word_splitter()(text)
-    if "长" not in text:  # the common case, without a Python loop over the words
-        ends = list(accumulate(map(len, words)))
-        return tuple(zip(words, [0, *ends[:-1]], ends))
-    out, pos = [], 0
-    for w in words:
-        if len(w) == 3 and w[0] == w[1] and w[2] in "长":
-            out.append((w[0], pos, pos + 1))  # 局局长, 处处长: the body's name ends before its head's title
-            pos += 1
-            w = w[1:]
-        out.append((w, pos, pos + len(w)))
-        pos += len(w)
-    return tuple(out)
-
-
-def word_tag(word: str) -> str | None:
-    """jieba's dictionary part-of-speech for a word, None for words it does not know."""
-    return (_TAGS or _load_tags()).get(word)
-
-
-_TAGS: dict[str, str] = {}
-# Words jieba's dictionary counts 1,000 times or more: common words (智慧, 阳光, 联想), never a bare brand on their own.
-COMMON_FREQ = 1000
-_COMMON: set[str] = set()
-
-
-def _load_tags() -> dict[str, str]:
-    """jieba's dictionary part-of-speech tags, read from its dictionary file (no prefix dictionary is built) into
-    a module global, because every rule asks it for every word; and its common words."""
-    import jieba
-
-    jieba.setLogLevel(60)
-    with jieba.dt.get_dict_file() as fh:
-        for parts in (line.decode("utf-8").split() for line in fh):
-            if len(parts) == 3:
-                _TAGS[parts[0]] = parts[2]
-                if int(parts[1]) >= COMMON_FREQ:
-                    _COMMON.add(parts[0])
-    return _TAGS
-
-
-def is_common_word(word: str) -> bool:
-    """A word jieba's dictionary counts often (see COMMON_FREQ)."""
-    if not _TAGS:
-        _load_tags()
-    return word in _COMMON
 
 
 # ---------------------------------------------------------------- helpers
@@ -226,7 +163,11 @@ def _quote_chain(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 _LIST_MARKS = re.compile(r"[、，,；;。]")
+# What a quotation describes a state with (…”的良好态势) and the measure words of a figure before it (一曲“…”).
+_STATE_AFTER = re.compile(r"的(?:良好|发展|强劲|喜人)?(?:态势|局面|势头)")
+_FIGURE_BEFORE = re.compile(r"一(?:曲|首|幅|张|份|篇)[^，,。；;“”]{0,4}$")
 _DEGREE = re.compile(r"[一二三四五六七八九十百千万亿\d]+级")
+_STREAK = re.compile(r"[一二三四五六七八九十两\d]+连(?:丰|增|涨|升|冠|胜|跳|降|稳)")
 _COUNT_BEFORE = re.compile(r"(?<![\d一二三四五六七八九十百千万])[一二三四五六七八九十两][个大项条张类]$")
 
 
@@ -279,14 +220,17 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
         content = m.group(1).strip()
         if len(content) < 2 and not content.isdigit() or (_LIST_MARKS.search(content) and not _slogan(content)):
             continue
-        if _DEGREE.fullmatch(content) or (
+        if _DEGREE.fullmatch(content) or _STREAK.fullmatch(content) or (
                 len(content) <= 3 and word_tag(content) in ("v", "a", "d", "ad", "vd")):
-            continue  # 千亿级, “跟跑”“并跑”: a degree or a plain verb, not a name
+            continue  # 千亿级, “跟跑”“并跑”, “八连增”: a degree, a plain verb or a streak, not a name
         after = text[m.end():m.end() + 8]
         if any(after.lstrip("等").startswith(p) or after[:4].find(p) != -1 for p in PROBLEM_WORDS):
             continue
-        if after.startswith(("企业", "人才", "精神")):
-            continue
+        if after.startswith(("企业", "人才", "精神")) or content in named_bodies():
+            continue  # “社工委”“爱卫会”: a body in quotes is the body (body_mentions), not a programme
+        if _STATE_AFTER.match(after) or _FIGURE_BEFORE.search(text, max(0, m.start() - 6), m.start()) \
+                or (content.endswith("难") and len(content) <= 4):
+            continue  # “稳中有进”的良好态势, 谱写一曲“奋进歌”, “融资难”问题: a state, a figure, a problem
         if after.startswith("的") and text[max(0, m.start() - 1):m.start()] in ("以", "用"):
             continue  # 以“时时放心不下”的责任感: a quoted manner, not a name
         start, end = m.start(), m.end()
@@ -426,16 +370,21 @@ def title_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+def _lexicon(kind: str) -> dict[str, str]:
+    """The names of one lexicon → class: bodies, national enterprises or policy terms."""
+    return {"bodies": named_bodies, "enterprises": national_enterprises}.get(kind, policy_terms)()
+
+
 @lru_cache(maxsize=None)
 def _alternation(kind: str) -> re.Pattern:
     """One regex over a whole lexicon (longest names first), compiled once."""
-    names = named_bodies() if kind == "bodies" else policy_terms()
+    names = _lexicon(kind)
     return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
 
 
 def _lexicon_hits(kind: str, text: str):
     """Every lexicon name in `text`, overlapping ones included (人大常委会 and 人大)."""
-    names = named_bodies() if kind == "bodies" else policy_terms()
+    names = _lexicon(kind)
     for m in _alternation(kind).finditer(text):
         for n in range(m.end() - m.start(), 1, -1):
             for a in range(m.start(), m.end() - n + 1):
@@ -453,11 +402,29 @@ def body_mentions(sent: Sentence) -> list[Mention]:
         if text[b:b + 2].startswith(_BODY_NOT_BEFORE):
             continue
         if a and text[a - 1] in ADMIN_ABBR:
-            continue  # 市人大, 县政协: the place-prefixed rule takes them whole
+            if _AGENCY.match(text, a - 1):
+                continue  # 市人大, 县政协: the place-prefixed rule takes them whole
+            a -= 1  # 区政法委, 县爱卫会: the level is part of the body's name
         if a and text[a - 1] == "届" or _SESSION_AFTER.match(text, b):
             continue  # 区三届人大三次会议 names the session the report is given at, not the body
         out.append(_m(sent.start, sent, a, b, cls, "lexicon:body", 0.9))
     return out
+
+
+def enterprise_mentions(sent: Sentence) -> list[Mention]:
+    """Central state-owned enterprises and state banks by the short names reports write (中储粮, 国家电网, 建行), as
+    whole words only (not 中化 in 现代化中化工园区)."""
+    text = sent.text
+    return [_m(sent.start, sent, a, b, cls, "lexicon:enterprise", 0.8) for a, b, cls in _enterprise_hits(text)]
+
+
+def _enterprise_hits(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, class) of the national enterprises named in `text` whose names start and end with its words."""
+    if not _alternation("enterprises").search(text):
+        return []
+    toks = tokens(text)
+    starts, ends = {s for _, s, _ in toks}, {e for _, _, e in toks}
+    return [(a, b, cls) for a, b, cls in _lexicon_hits("enterprises", text) if a in starts and b in ends]
 
 
 def agency_mentions(sent: Sentence) -> list[Mention]:
@@ -468,7 +435,7 @@ def agency_mentions(sent: Sentence) -> list[Mention]:
         nxt = text[m.end():m.end() + 2]
         if nxt.startswith(_BODY_NOT_BEFORE) or (head == "委" and nxt[:1] in "员托屈婉会"):
             continue
-        if head == "委" and m.group(1) in "州乡旗":
+        if head == "委" and m.group(1) == "乡":
             continue
         start = m.start()
         # extend left over a place name the gazetteer knows: 华容区委, 汕尾市委, 三门县政府
@@ -557,7 +524,7 @@ FACILITY_ENDS = ("产业园", "工业园", "科技园", "创新园", "园区", "
 
 
 _BIG_NUMBER = re.compile(r"[万亿千百]")
-_DATE_WORD = re.compile(r"\d{4}年?|年|月|日")
+_DATE_WORD = re.compile(r"\d{4}年?|年|月|日|月份|年度")
 _QUANTITY = re.compile(r"[\d.]+|[\d.]*[万亿千百十]+[^\u4e00-\u9fff]*")
 _CAPACITY = re.compile(r"[万亿千百十]*(?:千瓦|兆瓦|吉瓦|千伏|吨|平方米|立方米|方|标箱|台|套|辆|片|头)")
 _NUMBER = re.compile(r"[\d.]+|[一二三四五六七八九十百千万亿两]+")
@@ -568,11 +535,15 @@ def _capacity_start(toks: list[tuple[str, int, int]], i: int) -> tuple[int, bool
     """(index of its number, whether a name stands before it) for a capacity at token i: 东滩 / 50 / 万千瓦 …项目
     goes on to 东滩 (a noun before it), 建成 / 30 / 兆瓦 …电站 starts the name at 30."""
     if i >= 1 and _CAPACITY.fullmatch(toks[i][0]) and _NUMBER.fullmatch(toks[i - 1][0]):
-        return i - 1, i >= 2 and word_tag(toks[i - 2][0]) in ("ns", "nz", "nr", "nt", "j", "n", "nrt", None)
+        n = i - 1
+        while n >= 2 and toks[n - 1][0] == "." and toks[n - 2][0].isdigit():
+            n -= 2  # 12.4万千瓦: the number is whole, not 4万千瓦
+        return n, n >= 1 and word_tag(toks[n - 1][0]) in ("ns", "nz", "nr", "nt", "j", "n", "nrt", None) \
+            and toks[n - 1][0] not in _MEASURE_NOUNS
     return None
 
 
-_MEASURE_NOUNS = ("产能", "面积", "规模", "用地", "总量", "产值", "产量", "能力")
+_MEASURE_NOUNS = ("产能", "面积", "规模", "用地", "总量", "产值", "产量", "能力", "装机", "总装机", "装机容量")
 
 
 def _capacity_names(stem_toks: list[tuple[str, int, int]]) -> bool:
@@ -588,8 +559,12 @@ def _capacity_names(stem_toks: list[tuple[str, int, int]]) -> bool:
 _VERB_TAGS = ("v", "vd", "d", "p", "c", "u")
 
 
+# Verbs that name a project's work when they stand right before 项目 (某某废渣利用项目, 某某矿开发项目).
+WORK_VERBS = frozenset({"利用", "开发", "治理", "修复", "处理", "回收", "提升", "改造", "整治", "保护", "加工"})
+
+
 def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool, max_chars: int,
-               stop_at_facility: bool = False, capacity: bool = False) -> int:
+               stop_at_facility: bool = False, capacity: bool = False, company: bool = False) -> int:
     """Index of the first word of a name ending before token `end_tok`, walking left to a boundary.
     A conjunction stays inside a name between two nouns (发展和改革局, 水质提升及生态修复项目)."""
     limit = toks[end_tok][1] - max_chars
@@ -608,6 +583,10 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
         if w in ("—", "－", "-") and 0 < i < end_tok and word_tag(toks[i - 1][0]) == "ns" \
                 and word_tag(toks[i + 1][0]) == "ns":
             first = i  # 上海—杭州合作示范园: a dash joins two places inside one name
+            i -= 1
+            continue
+        if stop_at_facility and i == end_tok - 1 and w in WORK_VERBS and i > 0 and not is_boundary(toks[i - 1][0]):
+            first = i  # 某某尾矿利用项目: the work a project does on what is named before it, not a verb before it
             i -= 1
             continue
         if s < limit or not _PUNCT.isdisjoint(w) or is_boundary(w) or (len(w) == 1 and w in FUNC_CHARS):
@@ -634,6 +613,9 @@ def _walk_left(toks: list[tuple[str, int, int]], end_tok: int, proper_only: bool
             break  # 守好水库: a verb, not a character of a place's name
         if _ORDINAL.fullmatch(w):
             break
+        if company and (w.endswith("强") and (w[:-1] in ("百", "千", "十") or i and _NUMBER.fullmatch(toks[i - 1][0]))
+                        or w == "企业" and i < end_tok - 1):
+            break  # 世界500强企业某某控股集团: a ranking or a description before a company's name, not part of it
         first = i
         i -= 1
     return first
@@ -687,6 +669,15 @@ def _bare_county_only(word: str) -> bool:
     return bool(divs) and all(d.level == "county" for d in divs)
 
 
+def _province_only(word: str) -> bool:
+    """Is `word` no division's full name and only a province's short name (贵州, not 广州)?"""
+    gz = _gazetteer()
+    if gz is None or gz.by_name(word):
+        return False
+    divs = gz.by_short(word)
+    return bool(divs) and all(d.level == "province" for d in divs)
+
+
 @lru_cache(maxsize=8192)
 def admin_known(name: str) -> bool:
     """Is `name` a division the gazetteer knows, by its full name, its short name, or its stem with another suffix
@@ -728,8 +719,26 @@ def suffix_mentions(sent: Sentence) -> list[Mention]:
                 start, cls, conf = m
                 label = _sector_label(text[start:e]) if cls == "Industry" else ""
                 out.append(_m(sent.start, sent, start, e, cls, f"suffix:{suffix.text}", conf, label=label))
+                if top_class(cls) == "Organization":
+                    out.extend(_m(sent.start, sent, a, b, c, BARE_RULE, 0.75) for a, b, c in _leading_place(text, start, e))
             break
     return out
+
+
+def _leading_place(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The province or prefecture an organization's name opens with (湖南某某集团, 武汉大学), by its full or bare name,
+    when a name of two characters or more follows it."""
+    gz = _gazetteer()
+    if gz is None:
+        return []
+    for n in range(min(5, end - start - 2), 1, -1):
+        word = text[start:start + n]
+        divs = gz.by_name(word) or [d for d in gz.by_short(word) if d.short == word]
+        top = [d for d in divs if d.level in ("province", "city")]
+        if top and len(top) == len(divs):
+            d = top[0]
+            return [(start, start + n, gz.level_class(d.level, d.name, d.code))]
+    return []
 
 
 def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int, str, float] | None:
@@ -755,6 +764,8 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
                 return None
             if suffix.admin and _bare_county_only(w):
                 return None  # 红旗 (红旗区) is a county's bare name: the guard decides, not the suffix 旗
+            if suffix.admin and _province_only(w):
+                return s, "Province", suffix.confidence  # 贵州 is a province, not a prefecture's 州
             return s, suffix.cls, suffix.confidence
         if not (len(w) == len(suffix.text) or numbered or (word_tag(w) == "nt" and top_class(suffix.cls) == "Agency")):
             return None  # 商务局 (an institution word) still takes the place named before it
@@ -772,11 +783,12 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     year = _YEAR_BEFORE.search(text, 0, sfx_start) if suffix.text == "年会" else None
     if year is not None:  # 青山论坛2022年年会: the year of an annual meeting is inside its name
         jy = next((k for k in range(j, -1, -1) if toks[k][1] <= year.start()), 0)
-        first = _event_start(toks, jy)
+        first = _event_start(toks, jy, False)
         if first < jy:
             return toks[first][1], suffix.cls, suffix.confidence
     first = _walk_left(toks, j, proper_only, 8 if proper_only else 20, stop_at_facility=suffix.text == "项目",
-                       capacity=top_class(suffix.cls) == "Project") if suffix.cls != "Event" else _event_start(toks, j)
+                       capacity=top_class(suffix.cls) == "Project", company=top_class(suffix.cls) == "Organization") \
+        if suffix.cls != "Event" else _event_start(toks, j, suffix.text in EDITION_EVENTS)
     start = toks[first][1] if first < j else toks[j][1]
     if first < j and not proper_only:
         w0, s0, _ = toks[first]
@@ -804,6 +816,9 @@ def _suffix_name(text: str, toks, i: int, suffix: Suffix, nxt: str) -> tuple[int
     name = text[start:e]
     if suffix.text in ("项目", "工程") and _AFTER_ETC.search(text, 0, start):
         return None  # A、B等一批新能源关联产业项目, A、B等生态工程: the head of a list, not a project's name
+    if suffix.text == "项目" and _COUNT_AFTER.match(text, e) and (
+            _NUMBER.fullmatch(toks[first][0]) or not _proper_part(list(toks[first:j]))):
+        return None  # 实施…光伏项目6个: projects counted, none named
     stem_toks = list(toks[first:j]) + ([(head, toks[j][1], sfx_start)] if head else [])
     if all(word_tag(t[0]) in ("q", "m") for t in stem_toks):
         return None  # 3公里公园景观: a measure, not a name
@@ -833,22 +848,41 @@ DEVELOP_VERBS = ("发展", "培育", "壮大", "做强", "做大", "做优", "�
                  "支持", "扶持", "加快", "振兴", "建设", "服务", "升级", "改造")
 _NUMERAL_RUN = re.compile(r"[一二三四五六七八九十\d]+")
 _YEAR_BEFORE = re.compile(r"(?<=[\u4e00-\u9fff])(?:19|20)\d{2}年?$")
+_COUNT_AFTER = re.compile(r"[\d一二三四五六七八九十两百]+[个项]")
 _AFTER_ETC = re.compile(r"等(?:一批|一大批|[一二三四五六七八九十两百\d]+[个家批项])?$")
 _COUNT_BIG = re.compile(r"[一二三四五六七八九十两]大")
-_COUNTED_KIND = re.compile(r"[一二三四五六七八九十两百千\d]+[个项大类条张批家种]")
+_COUNTED_KIND = re.compile(r"[一二三四五六七八九十两百千\d]+[个项大类条张批家种所]")
 _ORDINAL_SESSION = re.compile(r"第[一二三四五六七八九十\d]+[次届]")
 EVENT_SCOPES = ("国际", "世界", "全球", "中国", "全国", "亚洲", "亚太", "中外")
 _NUMBERED_BUREAU = re.compile(r"^[\u4e00-\u9fff]{2}[一二三四五六七八九十]+航?$")
 _PHASE_AFTER = re.compile(r"[（(]?[一二三四五六七八九十\d]期")
 
 
-def _event_start(toks, end_tok: int) -> int:
+# Events whose name holds their edition (市第九届运动会, 第三届某某桃花节); elsewhere an ordinal (第十八届) names a
+# session of a body, and an expo or forum is named without its edition (第二届某某博览会 → 某某博览会).
+EDITION_EVENTS = frozenset({"运动会", "马拉松", "花节", "文化节", "旅游节", "艺术节", "音乐节", "美食节", "丰收节"})
+
+
+def _event_start(toks, end_tok: int, edition: bool = True) -> int:
     """Where an event's name ending before token `end_tok` starts: its scope words (世界, 亚洲) are part of it
     (世界人工智能大会, 博鳌亚洲论坛), though they end other names on their left (全球首个…)."""
     first = _walk_left(toks, end_tok, False, 20)
     while first > 0 and toks[first - 1][0] in EVENT_SCOPES:
         first = min(first - 1, _walk_left(toks, first - 1, False, 20))
+    if edition and first > 0 and _EDITION.fullmatch(toks[first - 1][0]):  # 第三届青山桃花节, 市第九届运动会: the edition
+        first -= 1
+        if first > 0 and toks[first - 1][0] in ("省", "市", "县", "区", "全国", "全省", "全市"):
+            first -= 1
     return first
+
+
+_EDITION = re.compile(r"第[一二三四五六七八九十\d]+届")
+
+
+# What a school's stem says when it names a kind of school, not one.
+SCHOOL_KINDS = ("公办", "民办", "公立", "私立", "中心", "完全", "寄宿制", "乡村", "农村", "城区", "城镇", "乡镇", "义务教育", "普通", "重点",
+                "示范", "示范性", "标准化", "现代化", "特色", "优质", "特殊教育", "职业", "一贯制", "普惠性", "薄弱", "新建",
+                "配套", "村级", "各类", "中小")
 
 
 def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
@@ -877,7 +911,13 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
         return False  # 六项机制, 三大体系: a count of things, not a name
     if stem.endswith(("国家级", "省级", "市级", "县级")):
         return False  # 国家级新区: a rank, not a name
-    if stem in boundary_words() or _ORDINAL_SESSION.search(name):
+    if suffix.text == "行动" and len(tokens(stem)) == 1 and word_tag(stem) in ("a", "ad", "d"):
+        return False  # 果敢行动, 迅速行动: acting in a manner, not a named campaign
+    if suffix.text == "遗址" and (is_common_word(stem) or word_tag(tokens(stem)[0][0]) == "v"):
+        return False  # 考古遗址, 工业遗址: a kind of site, not one; 保护某某遗址: a verb jieba left in the name
+    if suffix.cls == "School" and (len(stem) < 2 or stem.endswith(SCHOOL_KINDS) or _COUNTED_KIND.search(stem)):
+        return False  # 公办幼儿园, 乡镇中心小学, 新建学校5所, 中小学: kinds of school, not one
+    if stem in boundary_words() or _ORDINAL_SESSION.search(name) and suffix.text not in EDITION_EVENTS:
         return False
     if len(name) > 30:
         return False
@@ -929,13 +969,26 @@ def gazetteer_mentions(sent: Sentence) -> list[Mention]:
         rule = BARE_RULE
         if top and top[0].level == "city" and word_tag(w) not in _PROPER_TAGS:
             rule = BARE_COUNTY_RULE
-        if not top and word_tag(w) == "ns":
+        if not top and (word_tag(w) == "ns" or _listed_with_a_place(toks, k)):
             top = [d for d in divs if d.level == "county"]  # 延庆, 桐乡: the document decides if and which
             rule = BARE_COUNTY_RULE
         if top:
             d = top[0]
             out.append(_m(sent.start, sent, s, e, gz.level_class(d.level, d.name, d.code), rule, 0.75))
     return out
+
+
+def _listed_with_a_place(toks, k: int) -> bool:
+    """Is the word at k listed (、) next to a province or city name (支援辛集、衡水两地: 辛集 is a place too,
+    though jieba reads it as a verb)?"""
+    gz = _gazetteer()
+    for n in (k - 2, k + 2):
+        if 0 <= n < len(toks) and toks[(n + k) // 2][0] == "、":
+            w = toks[n][0]
+            if any(d.level in ("province", "city") for d in gz.by_short(w) if d.short == w) or any(
+                    d.level in ("province", "city") for d in gz.by_name(w)):
+                return True
+    return False
 
 
 _PERSON_TITLE = re.compile(r"(?:县长|区长|市长|旗长|州长|省长|主席|书记|主任)\s*$")
@@ -956,11 +1009,9 @@ class PlaceGuard:
     the same sentence, the full name elsewhere in the report, or, when no region is known, two mentions."""
 
     def __init__(self, doc: Document, sentences: list[Sentence], cands: list[list[Mention]]):
-        from graph.extract.own_place import header_division
-
         self.gz = _gazetteer()
         self.text = doc.text
-        home = header_division(doc.text)
+        home = own_division(doc.text)
         provinces: set[str] = set()
         if home is not None:
             provinces.add(home.code[:2])
@@ -1074,9 +1125,9 @@ def package_mentions(sent: Sentence) -> list[Mention]:
 
 
 _SENTENCE_MARKS = re.compile(r"[，,。；;：:！!？?]")
-# Words before a title that are not part of it: 了, 连续三年, 2022年度 (dropped); 首批, 全省唯一 (kept in the mention's
+# Words before a title that are not part of it: 了, 连续三年, 2022年度, 本年度 (dropped); 首批, 全省唯一 (kept in the mention's
 # text, left out of its label: 首批国家乡村振兴示范区 is the title 国家乡村振兴示范区).
-_TITLE_LEAD = re.compile(r"(?:了|为|成为)?(?:连续[一二三四五六七八九十两\d]+年)?(?:(?:19|20)\d{2}(?:年度|年)?)?")
+_TITLE_LEAD = re.compile(r"(?:了|为|成为)?(?:连续[一二三四五六七八九十两\d]+年)?(?:(?:19|20)\d{2}(?:年度|年)?|本年度|当年|上年度)?")
 _AWARD_GIVER = re.compile(r"全?[省市县区](?![级委政])")
 _TITLE_ORDINAL = re.compile(r"^(?:全国|全省|全市)?(?:首批|第[一二三四五六七八九十\d]+批|唯一的?|首个)")
 # What follows a title without being part of it: its rank (第14位, 榜首), the list it is on (创建名单), 称号, a count.
@@ -1266,7 +1317,8 @@ def sector_list_mentions(sent: Sentence) -> list[Mention]:
 SECTOR_WORDS = ("产业", "制造", "装备", "信息", "电子", "材料", "能源", "医药", "生物", "食品", "化工", "纺织", "服装",
                 "服饰", "汽车", "家电", "建材", "物流", "旅游", "文旅", "农业", "养殖", "种植", "光伏", "风电", "储能",
                 "电池", "半导体", "芯片", "集成电路", "健康", "康养", "文化", "电商", "商贸", "金融", "软件", "通信",
-                "航空", "航天", "冶金", "钢铁", "机械", "家居", "陶瓷", "畜牧", "水产", "渔业", "林业", "加工", "创意")
+                "航空", "航天", "冶金", "钢铁", "机械", "家居", "陶瓷", "畜牧", "水产", "渔业", "林业", "加工", "创意",
+                "房地产")
 # Words of size and rank before the sector in 等(一批)(上规模)X企业, which are not part of it.
 _SCALE_WORDS = re.compile(r"^(?:[一二三四五六七八九十两百千\d]+[个家批项]|一批|一大批|上规模|规模以上|规上|重点|龙头|骨干|优质|知名|"
                           r"国内知名|头部|大型|新兴|优势|特色)*")
@@ -1335,6 +1387,51 @@ def coordinated_sector_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+# East-west pairing and designated assistance, national programmes every paired county reports: two provinces'
+# one-character names and the kind of help (苏陕帮扶, 京蒙协作, 闽宁对口协作), or who is assigned (中央单位定点帮扶).
+_PROVINCE_CHARS = "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川黔滇藏陕甘青宁新蒙"
+_PAIRING = re.compile(rf"([{_PROVINCE_CHARS}])([{_PROVINCE_CHARS}])(?:对口|东西部)?(?:帮扶|扶贫协作|劳务协作|协作)"
+                      r"|(?:中央单位|中央国家机关|中央企业|央企|省直单位|省直部门)定点帮扶")
+
+
+def pairing_mentions(sent: Sentence) -> list[Mention]:
+    """Pairing programmes by the two provinces' one-character names (苏陕帮扶, 京蒙协作) and designated assistance by
+    who gives it (中央单位定点帮扶)."""
+    found = list(_PAIRING.finditer(sent.text))
+    if not found:
+        return []
+    starts = {s for _, s, _ in tokens(sent.text)}
+    return [_m(sent.start, sent, m.start(), m.end(), "Programme", "pattern:A B帮扶", 0.75)
+            for m in found if (m.group(1) is None or m.group(1) != m.group(2)) and m.start() in starts]
+
+
+# Projects or companies counted by kind (光伏项目6个, 食品加工企业增至85家), or power capacity installed by
+# kind (清洁能源总装机): the kind is a sector.
+_COUNTED_KIND_OF = re.compile(r"([\u4e00-\u9fff]{2,10}?)(?:(?:项目|企业)(?:发展到|增加到|增至|达到|达)?"
+                              r"[\d一二三四五六七八九十两百]+[个家项户]|总?装机)")
+
+
+def counted_sector_mentions(sent: Sentence) -> list[Mention]:
+    """The sector of projects or companies counted by kind (实施…光伏项目6个, 食品加工企业增至85家) or of capacity
+    installed (新能源总装机): the words before 项目/企业/装机 back to a measure or a boundary, when they end like a sector."""
+    text, out = sent.text, []
+    for m in _COUNTED_KIND_OF.finditer(text):
+        toks = tokens(m.group(1))
+        k = len(toks)
+        while k > 0 and not is_boundary(toks[k - 1][0]) and word_tag(toks[k - 1][0]) not in ("m", "q") \
+                and toks[k - 1][0] not in FUNC_CHARS:
+            k -= 1
+        a = toks[k][1] if k < len(toks) else len(m.group(1))
+        a += len(_SCALE_WORDS.match(m.group(1)[a:]).group(0))  # 规上农产品加工企业: the sector without the scale
+        name = m.group(1)[a:]
+        if 2 <= len(name) <= 8 and name.endswith(SECTOR_WORDS) and not is_generic(name) and "重" not in name \
+                and "产业" not in name:
+            a += m.start(1)
+            out.append(_m(sent.start, sent, a, a + len(name), "Industry", "pattern:X项目N个", 0.7,
+                          label=_sector_label(name)))
+    return out
+
+
 _SECTOR_TAILS = ("全产业链", "产业集群", "产业链", "产业")
 
 
@@ -1384,6 +1481,12 @@ def list_mentions(sent: Sentence) -> list[Mention]:
             if w in boundary_words() or (len(w) == 1 and w in FUNC_CHARS):
                 cut = e
         attracted = cls == "IndustrialProject" and any(v in items[0][:cut] for v in ATTRACT_VERBS)
+        pos = m.start() - len("、".join(items))
+        if cls == "Company":
+            described = _described_companies(items, pos, sent)
+            if described is not None:  # 世界500强企业A、中国民营企业500强B等企业
+                out.extend(described)
+                continue
         items[0] = items[0][cut:]
         pos = m.start() - len("、".join(items))
         # 新能源装备制造、新材料等项目: when one item is a sector by its name, the items that name nothing proper are too
@@ -1397,7 +1500,10 @@ def list_mentions(sent: Sentence) -> list[Mention]:
                     own = "Industry"
                 if own != "Industry":  # 新能源装备制造等项目: a sector; 引进青禾科技等项目: the investor
                     own = "Company" if attracted and not own and _proper_part(list(tokens(item))) else cls
-                out.append(_m(sent.start, sent, pos, pos + len(item), own, f"list:等{m.group(2)}", 0.7))
+                end = pos + len(item)
+                if top_class(own) == "Project" and item.endswith("建设") and len(item) >= 5:
+                    end -= 2  # 推进区档案馆建设、…等项目: the archive is the project, 建设 the work on it
+                out.append(_m(sent.start, sent, pos, end, own, f"list:等{m.group(2)}", 0.7))
             pos += len(item) + 1
         sector = _qualifier_sector(text, m) if cls != "Industry" else None
         if sector is not None:  # 等上规模电子信息企业: the sector the listed companies are in
@@ -1406,11 +1512,57 @@ def list_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+# What a report writes before a company's name to describe it: a ranking it is on (世界500强企业, 中国民营企业500强:
+# a title), or its standing (行业龙头企业, 世界领军企业: a description, after the field it leads).
+_SCOPES = "(?:世界|全球|中国|全国|国内|国际|全省|省内|行业)"
+_RANKED = re.compile(rf"{_SCOPES}(?:民营企业|制造业企业|制造业|服务业企业|服务业|企业)?(?:\d+|[百千])强(?:企业)?")
+_DESCRIPTOR = re.compile(rf"{_SCOPES}(?:民营企业|制造业企业|制造业|服务业企业|服务业|企业)?(?:\d+|[百千])强(?:企业)?"
+                         rf"|{_SCOPES}?(?:领军|龙头|骨干|知名|头部|领先|标杆|链主|上市|独角兽|瞪羚)企业")
+
+
+def _described_companies(items: list[str], pos: int, sent: Sentence) -> list[Mention] | None:
+    """The companies of an 等…企业 list whose items are written after a description (…世界领军企业A、世界500强企业B、
+    中国民营企业500强C): each name, each ranking as a title, and the field an item's description opens with
+    as a sector; None when no item has a description."""
+    found = [list(_DESCRIPTOR.finditer(item)) for item in items]
+    if not any(found):
+        return None
+    out = []
+    for k, (item, ms) in enumerate(zip(items, found)):
+        last = ms[-1] if ms else None
+        a = last.end() if last is not None else 0
+        name = item[a:]
+        if last is None and k == 0:
+            toks = tokens(item)
+            a = max((e for w, _, e in toks[:-1] if is_boundary(w) or w in FUNC_CHARS), default=0)
+            name = item[a:]
+        for part in re.finditer(r"[^和及与]+", name):  # 世界500强A和B、C等企业
+            b = pos + a + part.start()
+            if 2 <= len(part.group()) <= 10 and _ALL_HAN.fullmatch(part.group()) and not is_generic(part.group()):
+                out.append(_m(sent.start, sent, b, b + len(part.group()), "Company", "list:X企业A", 0.75))
+        if last is not None and _RANKED.fullmatch(last.group()):
+            out.append(_m(sent.start, sent, pos + last.start(), pos + last.end(), "Designation", "list:X强企业A", 0.75))
+        if last is not None and ms[0].start() > 0:  # 固废资源化利用世界领军企业A: the field A leads
+            toks = tokens(item[:ms[0].start()])
+            b = max((e for w, _, e in toks[:-1] if is_boundary(w) or w in FUNC_CHARS), default=0)
+            field = item[b:ms[0].start()]
+            if 2 <= len(field) <= 12 and _ALL_HAN.fullmatch(field) and not is_generic(field) and not is_boundary(field):
+                out.append(_m(sent.start, sent, pos + b, pos + ms[0].start(), "Industry", "list:X领军企业", 0.7))
+        pos += len(item) + 1
+    return out
+
+
 # ---------------------------------------------------------------- organizations outside lists
 
 # Words that end a company's bare brand (利欧泵业, 宁德时代, 洪韵科技) besides the brand heads above.
 COMPANY_WORDS = BRAND_HEADS + ("科技", "泵业", "矿业", "纸业", "牧业", "茶业", "电子", "光电", "化工", "新材料", "能源",
-                               "生物", "智能", "机械", "装备", "食品", "电建", "建工", "物流", "智造")
+                               "生物", "智能", "机械", "装备", "食品", "电建", "建工", "物流", "智造", "铜业", "铝业", "锂业",
+                               "锌业", "钛业", "钨业", "煤业", "盐业", "糖业", "木业", "瓷业", "化纤", "置业", "物业", "水务",
+                               "燃气", "电力", "环保", "新能源")
+# Company words that end a bare company name wherever it stands (某某铜业完成改制): an industry word with 业 or a
+# company's standing word.
+TRADE_WORDS = frozenset(w for w in COMPANY_WORDS if len(w) == 2 and w.endswith("业") and w not in ("实业",)) | {
+    "控股", "股份", "置业", "物业", "水务", "化纤"}
 _BRAND_TAGS = ("nr", "nz", "nt", "j", "nrt")
 # Verbs before a partner or an investor (与A签约, 引进A, 携手A) and what must follow a partner after 与.
 PARTNER_VERBS = ("引进", "引入", "招引", "携手", "牵手", "联合")
@@ -1441,9 +1593,34 @@ def brand_end(toks: list[tuple[str, int, int]], k: int) -> int:
     run = toks[k:j]
     if not run or (not proper and sum(len(t[0]) == 1 for t in run) < 2):
         return k  # one known word alone is a common word, not a brand
+    if not proper and run[0][0] in _MODIFIERS:
+        return k  # 新质生产力…, 大宗固废…: characters of words jieba splits, not a name
     if len(run) == 1 and is_common_word(run[0][0]):
         return k  # 智慧, 阳光: jieba tags them as names, but they are words
     return j
+
+
+# Characters that open words rather than names when jieba leaves them single (新质, 老旧, 大宗).
+_MODIFIERS = frozenset("新老大小高低多少上下内外前后旧全总主副")
+_CAPACITY_PROJECT = re.compile(r"\d+(?:\.\d+)?[万亿千百十]*(?:千瓦|兆瓦|吉瓦)(?:风电|光伏|储能|风光|光热|水电|火电|发电|电站|项目)*"
+                               r"(?=[、和及]|成功|顺利|实现|全面|正式|建成|并网|投产|开工|投运|签约|落地|完成)")
+
+
+def capacity_project_mentions(sent: Sentence) -> list[Mention]:
+    """Power projects named by their owner and capacity alone, without a word for project (某能12万千瓦风电、某盛3万千瓦
+    成功并网): the owner's brand must stand right before the capacity."""
+    text, out = sent.text, []
+    if "瓦" not in text:
+        return out
+    toks = tokens(text)
+    starts = {s: i for i, (_, s, _) in enumerate(toks)}
+    for m in _CAPACITY_PROJECT.finditer(text):
+        j = starts.get(m.start())
+        k = next((k for k in range(max(0, j - 4), j) if brand_end(toks, k) == j and _brand(text, toks, k)), None) \
+            if j else None
+        if k is not None:
+            out.append(_m(sent.start, sent, toks[k][1], m.end(), "IndustrialProject", "pattern:A+capacity", 0.7))
+    return out
 
 
 def _brand(text: str, toks, k: int) -> tuple[int, int] | None:
@@ -1454,9 +1631,20 @@ def _brand(text: str, toks, k: int) -> tuple[int, int] | None:
     a, b = toks[k][1], toks[j - 1][2]
     name = text[a:b]
     if not 2 <= len(name) <= 10 or is_generic(name) or name in _gazetteer_shorts() or name in named_bodies() \
-            or any(len(t[0]) > 1 and word_tag(t[0]) == "ns" for t in toks[k:j]):
+            or any(len(t[0]) > 1 and word_tag(t[0]) == "ns" for t in toks[k:j]) or _town_name(name) \
+            or name.startswith(_OUTPUT_WORDS):
         return None
     return a, b
+
+
+# Words of an output before a capacity (年产6万吨…), which jieba may tag as an abbreviation: never an owner.
+_OUTPUT_WORDS = ("年产", "日产", "月产", "年处理", "日处理", "年加工", "年出栏", "年吞吐", "年屠宰", "年存栏")
+
+
+def _town_name(name: str) -> bool:
+    """Is `name` a town's or township's bare name in the gazetteer (茶恩寺 for 茶恩寺镇)?"""
+    gz = _gazetteer()
+    return gz is not None and any(gz.by_name(name + end) for end in _TOWN_ENDS)
 
 
 def partner_mentions(sent: Sentence) -> list[Mention]:
@@ -1474,8 +1662,8 @@ def partner_mentions(sent: Sentence) -> list[Mention]:
             k = i + 1
             while k < len(toks):
                 span = _brand(text, toks, k)
-                if span is None:
-                    break
+                if span is None or _DESCRIPTOR.match(text, span[1]):
+                    break  # 引进光伏领军企业A: the field A leads, not a company
                 out.append(_m(sent.start, sent, *span, "Company", f"pattern:{w}A", 0.65))
                 k = next((n for n, t in enumerate(toks) if t[1] == span[1]), len(toks))
                 if k >= len(toks) or toks[k][0] not in ("、", "和", "及"):
@@ -1484,10 +1672,29 @@ def partner_mentions(sent: Sentence) -> list[Mention]:
     return out
 
 
+def trade_name_mentions(sent: Sentence) -> list[Mention]:
+    """Companies named by a brand and a word of their trade, outside lists and verbs (某某铜业完成改制, 某某置业开发):
+    the brand characters jieba does not know or a proper noun, right before the trade word."""
+    text, out = sent.text, []
+    toks = tokens(text)
+    for t, (w, _, e) in enumerate(toks):
+        if w not in TRADE_WORDS:
+            continue
+        k = next((k for k in range(max(0, t - 4), t) if brand_end(toks, k) == t + 1 and _brand(text, toks, k)), None)
+        if k is not None:
+            out.append(_m(sent.start, sent, toks[k][1], e, "Company", "pattern:A+trade", 0.7))
+    return out
+
+
 def owner_mentions(project: Mention, text: str, offset: int) -> Mention | None:
     """The company a project is named after (德迈仕生产线扩建 → 德迈仕, 利欧泵业二期 → 利欧泵业), when what follows the
     owner is works or a phase."""
     label = text[project.start - offset:project.end - offset]
+    national = max((h for h in _enterprise_hits(label) if h[0] == 0 and h[1] < len(label)), key=lambda h: h[1],
+                   default=None)
+    if national is not None:  # 中储粮…物流项目, 国家电网…工程: a national enterprise owns what follows its name
+        return Mention(label[:national[1]], project.start, project.start + national[1], national[2],
+                       "lexicon:enterprise", 0.75, sentence=project.sentence)
     toks = tokens(label)
     span = _brand(label, toks, 0)
     if span is None:
@@ -1499,18 +1706,47 @@ def owner_mentions(project: Mention, text: str, offset: int) -> Mention | None:
     if owner == label or not (extra == "" or (len(extra) == 2 and len(owner) <= 6 and extra in {t[0] for t in toks})):
         owner = label[:span[1]]  # 中石化加氢催化剂研究平台技改 → 中石化: the brand alone
         rest = label[span[1]:]
-        if len(rest) < 2 or not (rest.startswith(WORKS_WORDS) or rest.endswith(WORKS_WORDS)):
+        if len(rest) < 2 or not (rest.startswith(WORKS_WORDS) or rest.endswith(WORKS_WORDS) or _made_by(rest)):
             return None
     if len(owner) < 2 or is_generic(owner) or any(c in owner for c in ("高速", "铁路", "公路", "大道", "大桥", "机场")) \
             or top_class(class_of_name(owner, "Company")) in ("Project", "Place", "Initiative"):
         return None  # 沪昆高速改扩建 widens a road, 智慧农业产业园一期 is a park's phase
-    return Mention(owner, project.start, project.start + len(owner), "Company", "pattern:owner+works", 0.6,
+    cls = class_of_name(owner, "Company")  # 县中医院改扩建: the hospital, not a company
+    return Mention(owner, project.start, project.start + len(owner), cls if cls in INSTITUTIONS else "Company",
+                   "pattern:owner+works", 0.6, sentence=project.sentence)
+
+
+_POWER_KIND = re.compile(r"\d+(?:\.\d+)?[万亿千百十]*(?:千瓦|兆瓦|吉瓦)(风电|光伏|储能|水电|光热|火电)(?:发电)?(?:项目|电站)?$")
+
+
+def power_kind(project: Mention, text: str, offset: int) -> Mention | None:
+    """The kind of power a project named by its capacity makes (某能12万千瓦风电 → 风电): its sector."""
+    label = text[project.start - offset:project.end - offset]
+    m = _POWER_KIND.search(label)
+    if m is None:
+        return None
+    a = project.start + m.start(1)
+    return Mention(m.group(1), a, a + len(m.group(1)), "Industry", "pattern:capacity kind", 0.7,
                    sentence=project.sentence)
 
 
+# A capacity that opens the rest of a project's name after its owner (某能12万千瓦风电, 某某2万吨储备库).
+_CAPACITY_OPENS = re.compile(r"\d+(?:\.\d+)?[万亿千百十]*(?:千瓦|兆瓦|吉瓦|千伏|吨|标箱|台|套|辆)")
+# What a company builds and runs under its own name: a park or a plant (某某大豆精深加工产业园, 某某食品工业园).
+PLANT_ENDS = ("产业园", "产业基地", "工业园", "生产基地", "加工厂", "工厂", "生产线")
+
+
+def _made_by(rest: str) -> bool:
+    """Does the rest of a project's name after a brand say what the company makes or builds: a capacity, or a plant
+    or park of its own that no place names (not 某某武汉新城数字经济产业基地, a place's base)?"""
+    return bool(_CAPACITY_OPENS.match(rest)) or rest.endswith(PLANT_ENDS) and len(rest) >= 5 \
+        and not any(word_tag(w) == "ns" for w, _, _ in tokens(rest))
+
+
 RULES = (quoted_mentions, title_mentions, version_mentions, sector_list_mentions, coordinated_sector_mentions,
-         body_mentions, agency_mentions, term_mentions, designation_mentions,
+         body_mentions, agency_mentions, enterprise_mentions, term_mentions, designation_mentions,
          suffix_mentions, list_mentions, gazetteer_mentions, feature_mentions, numbered_unit_mentions, partner_mentions,
+         capacity_project_mentions, trade_name_mentions, counted_sector_mentions, pairing_mentions,
          package_mentions)
 
 # Quotations and titles mark their own edges and win over anything crossing them; among the other rules
@@ -1523,11 +1759,13 @@ def _priority(m: Mention) -> tuple:
     rank = RULE_PRIORITY.get(fam, 1)
     if m.rule.endswith("+designation") and m.rule != "pattern:level+designation":
         rank = 6  # a title a verb confers marks its own edges, over the names and quotations inside it
+    elif m.rule == OWN_RULE:
+        rank = 4  # the report's own place as the header writes it (道真自治县) over a suffix's reading of it
     return (rank >= 6, m.end - m.start, rank, m.confidence)
 
 
 _TITLE_OPENING = re.compile(r"[“\"「]?(?:(?:19|20)\d{2}年?度?)?(?:首批)?")
-INSTITUTIONS = frozenset({"University", "Hospital", "ResearchInstitute"})
+INSTITUTIONS = frozenset({"University", "Hospital", "ResearchInstitute", "School"})
 
 
 def select_mentions(cands: list[Mention]) -> list[Mention]:
@@ -1538,10 +1776,12 @@ def select_mentions(cands: list[Mention]) -> list[Mention]:
         for k in kept:
             if m.start < k.end and k.start < m.end:  # overlap
                 inside = k.start <= m.start and m.end <= k.end
+                named_body = top_class(k.cls) == "Agency" and m.start == k.start and m.cls in NESTABLE
                 # a place keeps its own mention inside a longer name unless it is only a level and a kind (省机场)
                 nest = (m.cls in NESTABLE or (m.cls in PLACE_CLASSES and k.cls not in PLACE_CLASSES and m.start == k.start)) \
-                    and m.text[:1] not in ADMIN_ABBR and m.end - m.start <= 6 \
-                    and (m.rule.startswith("suffix:") or m.rule.startswith("gazetteer:") and m.cls in ("Province", "City"))
+                    and m.text[:1] not in ADMIN_ABBR and (m.end - m.start <= 6 or named_body) \
+                    and (m.rule.startswith("suffix:") or m.rule.startswith("gazetteer:") and m.cls in ("Province", "City")
+                         or m.rule == OWN_RULE)  # 平安青山: the report's own place inside a name
                 if k.cls == "Designation" and m.cls != "Region" and not _TITLE_OPENING.fullmatch(k.text[:m.start - k.start]):
                     nest = False  # 全国百强新城区: a kind of district inside a title, not one (but 湖北省…示范企业)
                 if m.cls == "Region":  # inside a title or a project's name (长三角百强县), not the strategy it names
@@ -1601,16 +1841,64 @@ def extract_mentions(doc: Document) -> list[Mention]:
         view = replace(doc, text=stext, sentences=[replace(x, text=stext[x.start:x.end]) for x in doc.sentences])
     out: list[Mention] = []
     sentences = [sent for sent in view.sentences if not _HEADER.match(sent.text)]
+    own = own_place(view.text)
     cands = [[m for rule in RULES for m in rule(sent)] for sent in sentences]
+    if own is not None:
+        cands = [_with_own_place(sent, found, own) for sent, found in zip(sentences, cands)]
     guard = PlaceGuard(view, sentences, cands)
     for sent, found in zip(sentences, cands):
         chosen = select_mentions(guard.filter(sent, found))
         owners = [o for m in chosen if top_class(m.cls) == "Project"
-                  for o in [owner_mentions(m, sent.text, sent.start)] if o is not None]
+                  for o in (owner_mentions(m, sent.text, sent.start), power_kind(m, sent.text, sent.start)) if o is not None]
         out.extend(sorted(chosen + owners, key=lambda m: (m.start, -m.end)) if owners else chosen)
     if view is not doc:
         out = [_original(doc.text, view.text, m) for m in out]
     return out
+
+
+OWN_RULE = "gazetteer:own"
+# What follows a bare name that makes it a town's or a street's (城关镇, 城关街道), not the report's place.
+_TOWN_AFTER = ("镇", "乡", "街道", "村", "社区", "路", "街")
+
+
+def own_place_mentions(sent: Sentence, own: OwnPlace) -> list[Mention]:
+    """The report's own place wherever the report writes it short: its bare name (青山, also inside a name: 平安青山) and the
+    abbreviation its header uses (科左中旗), each labelled with the full name; a bare name that is a common word
+    (和平, 红旗) only where the dictionary knows it as a place."""
+    text, out = sent.text, []
+    forms = [f for f in own.forms if f != own.division.name and f in text]
+    if not forms:
+        return out
+    toks = tokens(text)
+    starts, ends = {s for _, s, _ in toks}, {e for _, _, e in toks}
+    cls = _gazetteer().level_class(own.division.level, own.division.name, own.division.code)
+    for form in sorted(forms, key=len, reverse=True):
+        if form == own.division.short and is_common_word(form) and word_tag(form) != "ns":
+            continue
+        for k in (m.start() for m in re.finditer(re.escape(form), text)):
+            b = k + len(form)
+            if k in starts and b in ends and not text.startswith(_TOWN_AFTER, b) \
+                    and not any(x.start < b and k < x.end for x in out):
+                out.append(_m(sent.start, sent, k, b, cls, OWN_RULE, 0.85, label=own.division.name))
+    return out
+
+
+def _with_own_place(sent: Sentence, found: list[Mention], own: OwnPlace) -> list[Mention]:
+    """A sentence's candidates with the mentions of the report's own place, and its bodies written after the place's
+    short form (科左中旗人民政府) taken whole, labelled with the full name (科尔沁左翼中旗人民政府)."""
+    places = own_place_mentions(sent, own)
+    if not places:
+        return found
+    out = []
+    for m in found:
+        if m.rule == "pattern:place+body":
+            p = next((p for p in places if p.start < m.start < p.end), None)
+            if p is not None:
+                label = own.division.name + m.text[p.end - m.start:]
+                m = Mention(sent.text[p.start - sent.start:m.end - sent.start], p.start, m.end, m.cls, m.rule,
+                            m.confidence, label=label, sentence=m.sentence)
+        out.append(m)
+    return out + places
 
 
 def _original(text: str, stext: str, m: Mention) -> Mention:

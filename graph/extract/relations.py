@@ -129,7 +129,9 @@ ADVERBS = tuple(sorted(set(
     "首批 一举 荣幸 相继 以来 目前 现已 已于 年内 年底前 年底 年初 上半年 下半年 前三季度 五年 三年 两年 一批 "
     "被 获 新 更 大幅 全力以赴 坚定不移 奋力 合力 集中 精准 充分 深度 系统 协同 差异化 高水平 扎扎实实 "
     "实打实 真抓实干 分类 依法 不折不扣 强力 纵深 忠实 牢牢 高效 坚决 全方位 多渠道 因地制宜 坚定 完整准确 "
-    "初步 毫不动摇 持之以恒 久久为功".split()), key=len, reverse=True))
+    "初步 毫不动摇 持之以恒 久久为功 常态化 常态长效 长效 动态 全域 全链条 全流程 全过程 在全省率先 在全市率先 全省率先 "
+    "全市率先 率先全省 率先全市 率先在全省 率先在全市 创造性 创新性 高位 迅速 及时 提前 超额 精心 用心 倾力 加力 提速 大胆"
+    .split()), key=len, reverse=True))
 _TIME_PREFIX = re.compile(r"(?:(?:19|20)\d{2}年(?:[上下]半年|前三季度|底|以来)?|[一二三四五六七八九十两\d]+(?:年|届|次|个季度|批)"
                           r"|\d{1,2}月(?:\d{1,2}日)?(?:上午|下午)?|[\s“”\"'（）()]+)")
 
@@ -242,9 +244,9 @@ def home_place(entities: list[Entity], doc: Document | None = None) -> Entity | 
     subjectless clauses get no subject rather than a wrong one). A province is an own place only by its header."""
     places = [e for e in entities if top_class(e.cls) == "Place" and e.mentions]
     if doc is not None:
-        from graph.extract.own_place import header_division
+        from graph.extract.own_place import own_division
 
-        header = header_division(doc.text)
+        header = own_division(doc.text)
         if header is not None:
             return next((e for e in places if e.code == header.code), None)
     spans = sorted((m.start, m.end, e.key) for e in entities if top_class(e.cls) != "Indicator" for m in e.mentions)
@@ -296,7 +298,7 @@ def adverbial_length(text: str) -> int:
 def _adverb_word(text: str) -> str:
     """The first dictionary word of text if the dictionary tags it an adverb or time word (纵深, 牢牢), and it is
     not one of the verbs the patterns read."""
-    from graph.extract.mentions import tokens, word_tag
+    from graph.extract.words import tokens, word_tag
 
     toks = tokens(text[:8])
     if not toks:
@@ -361,7 +363,7 @@ def _head_subject(view: SentenceView, start: int, stop: int) -> tuple[str, list[
 def _qualifies_a_noun(rest: str) -> bool:
     """True when what stands between a self-reference and its verb ends with a noun the reference qualifies
     (我县殡葬改革模式入选…: the model, not the county, is the subject)."""
-    from graph.extract.mentions import tokens, word_tag
+    from graph.extract.words import tokens, word_tag
 
     if not rest or is_adverbial(rest):
         return False
@@ -371,7 +373,7 @@ def _qualifies_a_noun(rest: str) -> bool:
 
 def _is_modifier(view: SentenceView, group: list[Entity], pos: int) -> bool:
     """True when a place opening the clause only qualifies the noun after it (青山茶叶入选 …: the tea, not 青山)."""
-    from graph.extract.mentions import tokens, word_tag
+    from graph.extract.words import tokens, word_tag
 
     if any(top_class(e.cls) != "Place" for e in group):
         return False
@@ -635,7 +637,10 @@ def location_pattern(view: SentenceView) -> None:
         if _COUNT_OPENS.match(gap) or (re.search(r"\d", gap) and not gap.startswith("等")):
             continue  # 某某中心首批10个项目落地 / 某园区3万平方米标房入驻: what settles is not the name
         group = coordinated_before(view, things[-1], MOVABLE)
-        target = place.entity if place is not None else _home_unless_named(view, group)
+        park = _park_named_before(view, a) if place is None and text.startswith(_PARK_WORDS, b) else None
+        if park is not None:  # 引进A、B等20户企业入驻园区: the park the paragraph has named
+            group = [x for x in things if x.type == "Organization"] or group
+        target = place.entity if place is not None else park or _home_unless_named(view, group)
         if target is not None:
             for s in group:
                 view.add(s.entity, "locatedIn", target, "pattern:X落户A", 0.75, a)
@@ -650,6 +655,11 @@ def location_pattern(view: SentenceView) -> None:
             for t in group if target is not None else ():
                 view.add(t.entity, "locatedIn", target, "pattern:引进X", 0.75, a)
     _topic_location(view)
+    # 某某经开区某某半导体项目投产: a project named right after the zone it is in (a zone, not a park being built:
+    # what something is located in is a place)
+    for prev, s in zip(view.spans, view.spans[1:]):
+        if prev.end == s.start and s.type == "Project" and prev.entity.cls == "DevelopmentZone":
+            view.add(s.entity, "locatedIn", prev.entity, "pattern:园区X项目", 0.75, s.start)
     # 在A(新)建(设)X
     for s in view.spans:
         if s.type != "Place" or not _BUILD_AT.search(text[max(0, s.start - 2):s.start]):
@@ -661,17 +671,50 @@ def location_pattern(view: SentenceView) -> None:
         if nxt is not None:
             for t in coordinated(view, nxt, MOVABLE, ("、", "和", "及")):
                 view.add(t.entity, "locatedIn", s.entity, "pattern:在A建设X", 0.8, s.start)
-    # 青湖、白湖水质提升及生态修复项目: places listed right before a project named after the last of them
+    # 青湖、白湖水质提升及生态修复项目: places listed right before a project named after the last of them; a site
+    # that opens a project's name (某某遗址修缮, 某某港…码头三期) is where the works are, though named nowhere else
     for s in view.spans:
         if s.type != "Project":
             continue
         places, _ = _places_before(view, s)
-        lead = _leading_nested(view, s, ("Place",))
+        lead = _leading_nested(view, s, ("Place",)) or next(
+            (n for n in view.nested if n.start == s.start and n.end < s.end and _a_site(n.entity)), None)
+        if lead is not None and any(n.start == s.start and lead.end < n.end < s.end and n.type == "Organization"
+                                    for n in view.nested):
+            lead = None  # 武汉大学长三角…中心: the place names the university that opens the name, not the project
         if lead is not None and lead.entity not in places and view.text[lead.end:lead.end + 1] not in "—-－":
             places.append(lead.entity)
         for p in places:
-            if p.cls not in ("River", "Mountain", "NaturalFeature"):
+            if p.cls not in ("River", "Mountain", "NaturalFeature") or _a_site(p):
                 view.add(s.entity, "locatedIn", p, "pattern:A、BX项目", 0.75, s.start)
+
+
+def _a_site(e: Entity) -> bool:
+    """A place works are done on or in, though named only inside their name: a site, a port, an airport, a station,
+    an island (某某遗址修缮, 某某港码头三期, 某某岛生态修复工程)."""
+    return e.cls in ("Venue", "Port", "Airport", "Station") or e.cls == "NaturalFeature" and e.label.endswith("岛")
+
+
+# The words a report uses for a park it has just named (入驻园区, 落户开发区).
+_PARK_WORDS = ("园区", "产业园", "工业园", "开发区", "高新区", "经开区")
+
+
+def _park_named_before(view: SentenceView, pos: int) -> Entity | None:
+    """The last park or zone named before `pos` in the sentence or in the sentences before it in its paragraph."""
+    def park(e: Entity) -> bool:
+        return e.cls == "DevelopmentZone"  # a park typed as a project (being built) is no place to be located in
+
+    here = [s.entity for s in view.spans + view.nested if s.end <= pos and park(s.entity)]
+    if here:
+        return here[-1]
+    sentences = view.doc.sentences
+    i = view.sentence.index - 1
+    while i >= 0 and "\n" not in view.doc.text[sentences[i].end:sentences[i + 1].start]:
+        found = sorted(((a, e) for e, a, _ in view.index.get(i, ()) if park(e)), key=lambda x: x[0])
+        if found:
+            return found[-1][1]
+        i -= 1
+    return None
 
 
 def _home_unless_named(view: SentenceView, group: list[Span]) -> Entity | None:
@@ -732,14 +775,19 @@ IMPLEMENT_VERBS = ("贯彻落实", "贯彻实施", "创新实施", "全面实施
                    "推行", "开展", "深化", "执行", "推广", "践行", "贯彻", "启动", "试行", "健全", "完善", "建立", "实行",
                    "参与", "构建", "构筑", "抓好", "用好", "坚持", "狠抓", "抓实", "按照", "遵循", "围绕", "聚焦", "紧扣",
                    "把握", "打造", "建设", "创建", "推动", "出台", "制定", "编制", "采取", "强化", "细化", "加强", "统筹",
-                   "探索", "创新", "发起", "完成", "实现", "牢记", "拥护", "做到", "巩固", "打赢", "打好", "形成", "组织")
+                   "探索", "创新", "发起", "完成", "实现", "牢记", "拥护", "做到", "巩固", "打赢", "打好", "形成", "组织", "锚定", "重塑", "建成")
 # what an initiative that opens its clause does when the place carries it out: 乡村振兴扎实推进, X建设全面起势
 PROGRESS_WORDS = ("推进", "落实", "开展", "实施", "启动", "起势", "推广", "落地", "见效", "破题", "走深走实", "走实",
                   "蹄疾步稳", "有声有色", "成效", "步伐", "台阶", "突破", "完成", "铺开", "提速", "深化", "显现", "落细")
 _PROGRESS = re.compile("|".join(PROGRESS_WORDS))
 # 以X(、Y)(建设)为主线 / 为牵引 / 为抓手 …
 _THREAD_AFTER = re.compile(r"^(?:、[^，,。；;为]{1,10})*(?:建设|工作)?为(?:主线|牵引|总抓手|抓手|引领|统领|重点|基础|目标|导向"
-                           r"|突破口|切入点)")
+                           r"|突破口|切入点|动力|载体|契机|总纲|遵循|根本遵循|指引|着力点|支撑|总牵引)")
+# 把X作为首要担当 / 把X摆在…: X taken up as a task; what may stand between 把 and X, and between X and 作为
+_BA_BEFORE = re.compile(r"把[^，,。；;：:把]{0,14}$")
+_BA_AFTER = re.compile(r"^[^，,。；;：:]{0,6}?(?:作为|摆在|放在)")
+# 以 and the verbs of carrying out between it and X in 以深入开展X为动力, 以全面落实X为主线
+_THREAD_BEFORE = re.compile(r"以(?:深入|全面|扎实|持续|大力|认真|深化)?(?:开展|推进|实施|落实|贯彻落实|推动|创建|建设)?$")
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、]|[—-]+)")
 _EVENT_AFTER = re.compile(r"[^，,。；;]{0,4}?(?:座谈会|工作会|推进会|现场会|大会|会议|论坛|峰会|博览会)")
 IMPLEMENTERS = ("Place", "Agency")  # what carries out a policy (an organization joins one only when it says so)
@@ -767,13 +815,20 @@ def implementation_pattern(view: SentenceView) -> None:
         cs, ce = view.clause_bounds(s.start)
         # a verb of carrying out before the initiative in its clause (坚持A、B, 全面落实省委“X”和县委“Y”)
         before = [v for v in verbs if cs <= v[0] and v[1] <= s.start]
+        thread = _THREAD_BEFORE.search(text, cs, s.start) if _THREAD_AFTER.match(text[s.end:]) else None
+        ba = _BA_BEFORE.search(text, cs, s.start) if _BA_AFTER.match(text[s.end:ce]) else None
+        frame = thread or ba
+        if frame is not None and before and before[0][0] > frame.start():
+            before = []  # 以深入开展X为动力, 把打造X作为…: the verb is inside the frame
         if before and not any(before[-1][1] <= a and b <= s.start for a, b in others):
             # the subject is the one of the clause's first verb: 出台落实X, 落实省委A和市委加快建设B
             at = before[0][0]
             _implemented_by(view, subject_at(view, at, IMPLEMENTERS), s, "pattern:落实X", 0.7, at)
-        elif text.endswith("以", cs, s.start) and _THREAD_AFTER.match(text[s.end:]):  # 以X为主线 / 为牵引
-            _implemented_by(view, subject_at(view, s.start - 1, IMPLEMENTERS), s, "pattern:以X为主线", 0.7,
-                            s.start - 1)
+        elif thread is not None:  # 以X为主线 / 为牵引
+            _implemented_by(view, subject_at(view, thread.start(), IMPLEMENTERS), s, "pattern:以X为主线", 0.7,
+                            thread.start())
+        elif ba is not None:  # 把X作为首要任务
+            _implemented_by(view, subject_at(view, ba.start(), IMPLEMENTERS), s, "pattern:把X作为", 0.7, ba.start())
         elif _opens_clause(view, s, cs) and _PROGRESS.search(text, s.end, ce):  # 乡村振兴扎实推进
             actors = _topic_places(view) or ([view.home] if view.home else [])
             _implemented_by(view, actors, s, "pattern:X扎实推进", 0.65, s.start)
@@ -939,6 +994,9 @@ def _sector_named_things(view: SentenceView, sectors: list[Span]) -> None:
             if k >= 0 and len(label) - k - len(form) >= 2 and sector not in found \
                     and not any(form in e.label for e in found):
                 found.append(sector)
+        # 某能12万千瓦风电: the kind of power after a project's capacity is its sector
+        found += [n.entity for n in view.nested if n.type == "Sector" and s.start < n.start and n.end <= s.end
+                  and view.text[n.start - 1] == "瓦" and n.entity not in found]
         for sector in found:
             view.add(s.entity, "inSector", sector, "pattern:X产业园", 0.7, s.start)
 
@@ -1004,24 +1062,43 @@ def named_place_pattern(view: SentenceView) -> None:
     if not any(_holds_a_place_name(s.entity) for s in view.spans):
         return  # the document-wide place list is costly: only sentences with such a name need it
     places = _standalone_places(view)
-    for s in view.spans:
+    # names inside names count too (武汉大学 in 武汉大学长三角科技创新中心, a zone inside its committee's name), and a place
+    # inside such an inner name is the inner thing's, not the outer one's
+    inner = [n for n in view.nested if _holds_a_place_name(n.entity) and top_class(n.entity.cls) != "Project"]
+    for s in view.spans + inner:
         if not _holds_a_place_name(s.entity):
             continue
         label = s.entity.label
+        taken = [(n.start - s.start, n.end - s.start) for n in inner if s.start <= n.start and n.end <= s.end and n is not s
+                 and s.entity.label.startswith(view.text[s.start:n.end][:len(label)])]
         if label.endswith(NATURAL_ENDS):
             continue  # 青山水库: a lake or reservoir named after its place is a place of its own, not a thing in it
         found: list[tuple[int, int, Entity]] = []
-        for form, place in places:
-            k = label.find(form)
-            if k >= 0 and len(form) < len(label) and (len(form) > 2 or _NAME_OPENS.search(label[:k])) \
-                    and not any(a <= k < b or k <= a < k + len(form) for a, b, _ in found):
-                found.append((k, k + len(form), place))
+        for after_place in (False, s.type == "Place"):  # 云南某某产业园区: a short name after a place in a zone's name
+            for form, place in places:
+                k = label.find(form)
+                if k >= 0 and len(form) < len(label) and (
+                        len(form) > 2 or _NAME_OPENS.search(label[:k]) or after_place and any(b == k for _, b, _ in found)) \
+                        and not any(a <= k < b or k <= a < k + len(form) for a, b, _ in found):
+                    found.append((k, k + len(form), place))
         if any(label[b:b + 1] in "—-－" for _, b, _ in found):
             continue  # 青山—白水合作基地: a link between two places, not a thing in one of them
-        for _, _, place in found:
-            # a zone named after a city (青山新城) may reach beyond it: only the report's own place is taken
-            if place.key != s.entity.key and (top_class(s.entity.cls) != "Place" or place is view.home):
+        # a zone named after a city (青山新城) may reach beyond it: only the report's own place is taken, and the places
+        # above it named with it (云南某某产业园区)
+        homes = {view.home.key} | _above(view.home) if any(p is view.home for _, _, p in found) else {view.home.key} \
+            if view.home is not None else set()
+        for a, b, place in found:
+            if place.key != s.entity.key and not any(x <= a and b <= y for x, y in taken) and (
+                    top_class(s.entity.cls) != "Place" or place.key in homes):
                 view.add(s.entity, "locatedIn", place, "pattern:A-named project", 0.65, s.start)
+
+
+def _above(place: Entity) -> set[str]:
+    """The keys of the places the gazetteer puts above a coded place."""
+    from graph.extract import gazetteer
+    from graph.extract.resolve import entity_key
+
+    return {entity_key(a.name, "Place", a.code) for a in gazetteer.ancestors(place.code)} if place.code else set()
 
 
 def _standalone_places(view: SentenceView) -> list[tuple[str, Entity]]:
@@ -1062,9 +1139,43 @@ def _home_stem(home: Entity | None) -> str | None:
     return div.short
 
 
+# A description between a field and a company's name: 固废资源化利用世界领军企业A (A leads that field).
+_LEADER_OF = re.compile(r"(?:世界|全球|中国|全国|国内|国际|全省|省内|行业)?(?:领军|龙头|骨干|领先|标杆|链主)企业")
+
+
+def described_company_pattern(view: SentenceView) -> None:
+    """A title written right before a company's name (世界500强企业A: recognizedAs) and the field a description
+    before it names (X领域领军企业A, X龙头企业A: inSector)."""
+    text = view.text
+    for s in view.spans:
+        if s.type != "Organization":
+            continue
+        before = next((x for x in reversed(view.spans) if x.end <= s.start), None)
+        if before is None:
+            continue
+        if before.type == "Recognition" and before.end == s.start:
+            view.add(s.entity, "recognizedAs", before.entity, "pattern:X强企业A", 0.8, before.start)
+        elif before.type == "Sector" and _LEADER_OF.fullmatch(text, before.end, s.start):
+            view.add(s.entity, "inSector", before.entity, "pattern:X领军企业A", 0.75, before.start)
+
+
+BRANCH_ENDS = ("分校", "分院", "分厂", "分公司", "分中心")
+
+
+def branch_pattern(view: SentenceView) -> None:
+    """A branch named after the institution that opens its name (某某小学青山分校 → 某某小学): partOf."""
+    for s in view.spans:
+        if s.entity.label.endswith(BRANCH_ENDS):
+            parent = next((n for n in view.nested if n.start == s.start and n.end < s.end and n.type == "Organization"),
+                          None)
+            if parent is not None:
+                view.add(s.entity, "partOf", parent.entity, "pattern:A分校", 0.8, s.start)
+
+
 PATTERNS: tuple[Callable[[SentenceView], None], ...] = (
     leads_pattern, recognition_pattern, cooperation_pattern, connection_pattern, location_pattern,
-    implementation_pattern, contribution_pattern, sector_pattern, named_place_pattern)
+    implementation_pattern, contribution_pattern, sector_pattern, named_place_pattern, described_company_pattern,
+    branch_pattern)
 
 
 def pattern_relations(doc: Document, entities: list[Entity],

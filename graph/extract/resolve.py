@@ -14,8 +14,9 @@ from itertools import accumulate
 
 from graph.extract.keys import slug
 from graph.extract.lexicon import named_bodies
-from graph.extract.mentions import PLACE_CLASSES, tokens
+from graph.extract.mentions import PLACE_CLASSES
 from graph.extract.model import Entity, Mention
+from graph.extract.words import tokens
 from graph.text.model import Document
 from ontology import top_class
 
@@ -119,10 +120,10 @@ def _division_for(gz, label: str, context: list[str]):
 
 def resolve_entities(doc: Document, mentions: list[Mention]) -> list[Entity]:
     """Group a document's mentions into entities with canonical labels, aliases, codes and stable keys."""
-    from graph.extract.own_place import header_division
+    from graph.extract.own_place import own_division
 
     gz = _gazetteer()
-    home_div = header_division(doc.text)  # the header's word first: the most named place only without one
+    home_div = own_division(doc.text)  # the header's word first: the most named place only without one
     if home_div is not None:
         home_label = home_div.name
     else:
@@ -213,7 +214,7 @@ def _home_labels(gz, label: str | None, home_div) -> dict[str, str]:
     if gz is not None and home_div is not None:
         for anc in gz.ancestors(home_div.code):
             sfx = anc.name[-1]
-            if sfx in "省市州" and sfx not in out:
+            if sfx in "省市州盟" and sfx not in out:
                 out[sfx] = anc.name
     return out
 
