@@ -349,18 +349,22 @@ def resolve_query_args(graph_path, sparql, query_file, example, store):
 @click.option("--list-examples", is_flag=True, help="List the example queries (name and question) and exit.")
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="Print at most this many rows.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Give up after this many seconds with an error.")
+              help="Give up after this many seconds with an error (the query runs in a process that is stopped).")
+@click.option("--exact-csv", is_flag=True,
+              help="--format csv exactly as W3C SPARQL CSV, without neutralising formula-like cells for spreadsheets.")
 @store_option
 @output_options(formats=QUERY_FORMATS, default="table")
 @user_errors
-def query(graph_path, sparql, query_file, example, list_examples, limit, timeout, store, fmt, output):
+def query(graph_path, sparql, query_file, example, list_examples, limit, timeout, exact_csv, store, fmt, output):
     """Run a SPARQL query on a built graph (a build directory or an RDF file).
 
     Prefixes pk:, id:, doc:, rdf:, rdfs:, owl:, xsd:, skos:, prov:, org:, schema:, dcterms: are
     predeclared. The default graph is the union of all documents' named graphs plus the ontology, so
     `?x a/rdfs:subClassOf* pk:Project` finds every kind of project. SELECT/ASK print as a table or in
     the W3C SPARQL 1.1 results formats (csv, tsv, json, xml); CONSTRUCT/DESCRIBE print Turtle (or nt,
-    json = JSON-LD, xml = RDF/XML). Only queries run: UPDATE is refused. GRAPH may be left out with
+    json = JSON-LD, xml = RDF/XML). CSV cells that a spreadsheet would run as a formula get a leading
+    apostrophe unless --exact-csv. Only queries run: UPDATE, SERVICE and FROM of a graph the store does
+    not hold are refused (nothing is fetched from elsewhere). GRAPH may be left out with
     --store sparql:URL, or with an oxigraph: store that was already built.
 
     \b
@@ -371,10 +375,7 @@ def query(graph_path, sparql, query_file, example, list_examples, limit, timeout
       policykg query --store sparql:http://127.0.0.1:7878/query --example recognitions
       policykg query --list-examples
     """
-    from graph.store.results import serialize
-    from graph.store.sparql import collect
     from graph.store.sparql import list_examples as examples
-    from graph.store.stores import open_store
 
     if list_examples:
         rows = [[e.name, e.title, e.description] for e in examples()]
@@ -382,12 +383,34 @@ def query(graph_path, sparql, query_file, example, list_examples, limit, timeout
              output)
         return
     graph_path, text, spec = resolve_query_args(graph_path, sparql, query_file, example, store)
-    st = open_store(graph_path, spec, timeout=timeout)
-    res = collect(st, text, limit=limit, timeout=timeout)
-    data, _ = serialize(res, fmt)
+    data, truncated = run_cli_query(graph_path, spec, text, limit=limit, timeout=timeout, fmt=fmt,
+                                    exact_csv=exact_csv)
     emit(data, output)
-    if res.truncated:
+    if truncated:
         click.echo(f"note: stopped at --limit {limit}", err=True)
+
+
+def run_cli_query(graph_path, spec, text: str, *, limit, timeout, fmt: str, exact_csv: bool) -> tuple[bytes, bool]:
+    """The serialised answer and whether it was cut at --limit. With --timeout the query runs in a worker process
+    that is killed at the deadline (a regex or an Oxigraph step cannot be interrupted otherwise)."""
+    from graph.store.results import serialize
+    from graph.store.sparql import collect
+    from graph.store.stores import open_store
+
+    def work(store, sparql):
+        res = collect(store, sparql, limit=limit)
+        return serialize(res, fmt, exact_csv=exact_csv)[0], res.truncated
+
+    if timeout is None:
+        return work(open_store(graph_path, spec), text)
+    from graph.store.pool import WorkerPool
+
+    pool = WorkerPool(functools.partial(open_store, graph_path, spec, timeout=timeout), work, size=1)
+    try:
+        pool.start()
+        return pool.run(text, timeout=timeout)
+    finally:
+        pool.close()
 
 
 # ---------------------------------------------------------------- serve
@@ -399,21 +422,35 @@ def query(graph_path, sparql, query_file, example, list_examples, limit, timeout
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
               help="Port to listen on (0 picks a free one).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
-              help="Time limit per query in seconds; past it the client gets 503.")
-@click.option("--max-rows", type=click.IntRange(min=1), default=None, help="Answer at most this many rows per query.")
+              help="Time limit per query in seconds; past it the query's worker is killed and the client gets 503.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Answer at most this many rows (or triples) per query.")
+@click.option("--max-memory", type=click.IntRange(min=64), default=1024, show_default=True, metavar="MB",
+              help="Memory a query's worker may take beyond the loaded store; past it the client gets 503.")
+@click.option("--workers", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Queries that run at once, each in its own worker process.")
+@click.option("--queue", type=click.IntRange(min=0), default=64, show_default=True,
+              help="Queries that may wait for a free worker (up to the time limit); past it the client gets 503.")
+@click.option("--read-timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              help="Seconds a client has to send its whole request; then the connection is closed.")
+@click.option("--max-connections", type=click.IntRange(min=1), default=256, show_default=True,
+              help="Connections handled at once (a thread each); more wait until one closes.")
 @click.option("--cors", "cors", multiple=True, metavar="ORIGIN",
               help="Allow browser tools from this origin (repeatable; '*' for any), e.g. YASGUI.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not log requests.")
 @store_option
 @user_errors
-def serve(graph_path, host, port, timeout, max_rows, cors, quiet, store):
+def serve(graph_path, host, port, timeout, max_rows, max_memory, workers, queue, read_timeout, max_connections, cors,
+          quiet, store):
     """Serve a built graph as a read-only SPARQL 1.1 endpoint, with a query page.
 
     The endpoint is /sparql (also /query): GET ?query=…, POST form-encoded or a direct
     application/sparql-query body; results in JSON, XML, CSV or TSV (SELECT/ASK) or Turtle,
-    N-Triples, JSON-LD, RDF/XML (CONSTRUCT/DESCRIBE) by the Accept header or ?format=. UPDATE,
-    LOAD and SERVICE are refused (403). Open / in a browser for a query editor with the example
-    queries; it works offline. Ctrl-C stops the server after the requests in flight.
+    N-Triples, JSON-LD, RDF/XML (CONSTRUCT/DESCRIBE) by the Accept header or ?format=. GET
+    /store?graph=IRI (or ?default) reads one graph. UPDATE, LOAD, SERVICE, Graph Store writes and
+    FROM of a graph the store does not hold are refused (403). Each query runs in a worker
+    process that is killed at the time limit. Open / in a browser for a query editor with the
+    example queries; it works offline. Ctrl-C stops the server within a few seconds.
 
     \b
     Example:
@@ -425,11 +462,15 @@ def serve(graph_path, host, port, timeout, max_rows, cors, quiet, store):
     """
     from graph.store.serve import ServeConfig
     from graph.store.serve import serve as run_server
-    from graph.store.stores import open_store
+    from graph.store.stores import open_store, parse_store
 
-    st = open_store(graph_path, store)
-    config = ServeConfig(host=host, port=port, timeout=timeout, cors=tuple(cors), max_rows=max_rows, quiet=quiet)
-    run_server(st, config, announce=click.echo)
+    spec = parse_store(store)
+    if graph_path is None and spec.needs_graph:
+        open_store(graph_path, spec)  # the one-line error, before any process starts
+    config = ServeConfig(host=host, port=port, timeout=timeout, cors=tuple(cors), max_rows=max_rows,
+                         max_memory=max_memory, max_running=workers, max_waiting=queue, read_timeout=read_timeout,
+                         max_connections=max_connections, quiet=quiet)
+    run_server(functools.partial(open_store, graph_path, spec), config, announce=click.echo)
 
 
 # ---------------------------------------------------------------- push

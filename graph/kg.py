@@ -75,7 +75,8 @@ class PolicyGraph:
     def query(self, sparql: str) -> list[dict[str, str]]:
         """SELECT rows as dicts (prefixes pk:, rdfs:, skos:, … predeclared), over the same default graph as
         `policykg query`: every document plus the ontology, so `?x a/rdfs:subClassOf* pk:Place` works."""
-        from graph.store.sparql import result_rows, run_query
+        from graph.store.sparql import result_rows
+        from graph.store.stores import run_query
 
         rows = result_rows(run_query(self.queryable(), sparql), self.dataset)
         return [dict(zip(rows.columns, r)) for r in rows.rows]

@@ -1,21 +1,34 @@
-"""SPARQL: reading a query's form, the time limit, the W3C result formats, the query command and every example
-query on the seed with its expected answer."""
+"""SPARQL: reading a query's form, refusing what would write or fetch (UPDATE, SERVICE, FROM of a graph from
+elsewhere) in every store, the time limit, the W3C result formats (and CSV for spreadsheets), the query command and
+every example query on the seed with its expected answer."""
 from __future__ import annotations
 
 import csv
 import io
 import json
 import threading
+import time
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from graph.store.errors import QueryError, QueryTimeout, ReadOnlyError
-from graph.store.results import RESULT_FORMATS, QueryResult, negotiate, serialize
-from graph.store.sparql import check_read_only, collect, get_example, list_examples, query_form, run_with_deadline
+from graph.store.results import RESULT_FORMATS, QueryResult, negotiate, serialize, spreadsheet_safe
+from graph.store.sparql import (
+    QueryDataset,
+    check_read_only,
+    collect,
+    get_example,
+    list_examples,
+    plan_query,
+    query_form,
+    run_with_deadline,
+)
 from graph.store.stores import MemoryStore, open_store
 from ontology import ID, PK, top_class
 
@@ -66,14 +79,148 @@ def test_updates_are_refused_everywhere():
         check_read_only("CLEAR ALL")
 
 
-def test_service_is_refused_only_where_asked_and_only_as_a_keyword():
-    service = "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
-    assert check_read_only(service) == "SELECT"
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    r"SELECT * WHERE { SERV\u0049CE <http://127.0.0.1:9/s> { ?s ?p ?o } }",
+    r"SELECT * WHERE { \U00000053ERVICE SILENT <http://127.0.0.1:9/s> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?a ?b ?c FILTER EXISTS { SERVICE ?endpoint { ?s ?p ?o } } }",
+    "SELECT * WHERE { { SELECT ?s WHERE { OPTIONAL { service <http://x/> { ?s ?p ?o } } } } }",
+])
+def test_service_is_refused_on_the_parsed_query(text):
     with pytest.raises(ReadOnlyError, match="SERVICE"):
-        check_read_only(service, allow_service=False)
-    # the word inside a string, an IRI, a variable or a prefixed name is not the keyword
-    harmless = 'SELECT ?service WHERE { ?s ex:SERVICE <http://x/SERVICE> ; rdfs:label "SERVICE { }" }'
-    assert check_read_only(harmless, allow_service=False) == "SELECT"
+        plan_query(text)
+
+
+def test_the_word_service_elsewhere_is_no_keyword():
+    harmless = 'SELECT ?service WHERE { ?s pk:SERVICE <http://x/SERVICE> ; rdfs:label "SERVICE { }" }'
+    assert plan_query(harmless).form == "SELECT"
+
+
+def test_a_query_rdflib_cannot_parse_may_not_mention_service_or_from():
+    # Oxigraph reads syntax rdflib does not (SPARQL 1.2); such a query is left to it only without these words
+    assert plan_query("SELECT * WHERE { ?s ?p ?o . <<( ?s ?p ?o )>> ?q ?r }").prepared is None
+    with pytest.raises(ReadOnlyError, match="SERVICE"):
+        plan_query("SELECT * WHERE { <<( ?s ?p ?o )>> ?q ?r . SERVICE <http://x/> { } }")
+    with pytest.raises(ReadOnlyError, match="FROM"):
+        plan_query("SELECT * FROM <http://x/> WHERE { <<( ?s ?p ?o )>> ?q ?r }")
+
+
+# ---------------------------------------------------------------- nothing is fetched from elsewhere
+
+
+@dataclass
+class Listener:
+    """A local HTTP server that records every connection made to it: a query that fetches shows up in `hits`."""
+
+    base: str
+    hits: list
+
+
+@pytest.fixture(scope="module")
+def listener():
+    hits: list = []
+
+    class Answer(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b'<http://elsewhere.example/s> <http://elsewhere.example/p> "SECRET-REMOTE" .\n'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/n-triples")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    class Recording(ThreadingHTTPServer):
+        daemon_threads = True
+
+        def verify_request(self, request, client_address):
+            hits.append(client_address)
+            return True
+
+    server = Recording(("127.0.0.1", 0), Answer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Listener(f"http://127.0.0.1:{server.server_address[1]}", hits)
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def elsewhere(listener, tmp_path_factory):
+    """IRIs of data that is not in any store: http and https on the listener, a local file, a relative IRI."""
+    secret = tmp_path_factory.mktemp("secret") / "secret.nt"
+    secret.write_text('<http://elsewhere.example/s> <http://elsewhere.example/p> "SECRET-FILE" .\n', encoding="utf-8")
+    port = listener.base.rsplit(":", 1)[1]
+    return {"http": f"{listener.base}/x.nt", "https": f"https://127.0.0.1:{port}/x.nt", "file": secret.as_uri(),
+            "relative": "secret.nt"}
+
+
+FETCHES = {  # where a graph IRI goes: (query text, protocol dataset)
+    "FROM": lambda iri: (f"SELECT ?o FROM <{iri}> WHERE {{ ?s ?p ?o }}", None),
+    "FROM NAMED": lambda iri: (f"SELECT ?o FROM NAMED <{iri}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", None),
+    "default-graph-uri": lambda iri: ("SELECT ?o WHERE { ?s ?p ?o }", QueryDataset(default=(iri,))),
+    "named-graph-uri": lambda iri: ("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }", QueryDataset(named=(iri,))),
+}
+
+
+@pytest.fixture(scope="module")
+def oxigraph_seed(seed_build):
+    return open_store(seed_build, "oxigraph")
+
+
+@pytest.fixture(params=["memory", "oxigraph", "sparql"])
+def any_store(request):
+    """The seed in rdflib and in Oxigraph, and a real Oxigraph server through the sparql: store."""
+    if request.param == "sparql":
+        return open_store(None, f"sparql:{request.getfixturevalue('oxigraph_server')}/query")
+    return request.getfixturevalue("seed_store" if request.param == "memory" else "oxigraph_seed")
+
+
+@pytest.mark.parametrize("where", FETCHES)
+@pytest.mark.parametrize("kind", ["http", "https", "file", "relative"])
+def test_graphs_from_elsewhere_are_refused_in_every_store(any_store, listener, elsewhere, where, kind):
+    sparql, dataset = FETCHES[where](elsewhere[kind])
+    before = len(listener.hits)
+    with pytest.raises(ReadOnlyError, match="not a graph of this store"):
+        collect(any_store, sparql, dataset=dataset)
+    assert len(listener.hits) == before
+
+
+@pytest.mark.parametrize("store", ["seed_store", "oxigraph_seed"])
+def test_graphs_of_the_store_can_be_named(request, seed_dataset, store):
+    st = request.getfixturevalue(store)
+    doc = next(str(g.identifier) for g in seed_dataset.graphs() if "/doc/" in str(g.identifier))
+    count = "SELECT (COUNT(*) AS ?n) {} WHERE {{ ?s ?p ?o }}"
+    expected = len(seed_dataset.graph(URIRef(doc)))
+    everything = int(collect(st, count.format("")).records()[0]["n"])
+    assert everything > expected, "the default graph also holds the ontology"
+    assert int(collect(st, count.format(f"FROM <{doc}>")).records()[0]["n"]) == expected
+    assert int(collect(st, count.format(""), dataset=QueryDataset(default=(doc,))).records()[0]["n"]) == expected
+    named = collect(st, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", dataset=QueryDataset(named=(doc,)))
+    assert [r["g"] for r in named.records()] == [doc]
+
+
+def test_rdflib_itself_never_loads_a_from_graph_or_calls_a_service(listener, elsewhere):
+    """The second guard: even a query that skips our checks cannot make rdflib fetch."""
+    before = len(listener.hits)
+    ds = Dataset(default_union=True)
+    for kind in ("http", "file"):
+        assert list(ds.query(f"SELECT ?o FROM <{elsewhere[kind]}> WHERE {{ ?s ?p ?o }}")) == []
+    with pytest.raises(ReadOnlyError, match="SERVICE"):
+        list(ds.query(f"SELECT * WHERE {{ SERVICE <{elsewhere['http']}> {{ ?s ?p ?o }} }}"))
+    assert len(listener.hits) == before
+
+
+def test_an_escaped_service_never_reaches_oxigraph(oxigraph_seed, listener):
+    """pyoxigraph calls SERVICE endpoints over HTTP, and SERV\\u0049CE is SERVICE to it."""
+    before = len(listener.hits)
+    with pytest.raises(ReadOnlyError, match="SERVICE"):
+        collect(oxigraph_seed, f"SELECT * WHERE {{ SERV\\u0049CE <{listener.base}/s> {{ ?s ?p ?o }} }}")
+    assert len(listener.hits) == before
 
 
 # ---------------------------------------------------------------- the time limit
@@ -154,6 +301,21 @@ def test_csv_is_plain_values_and_tsv_is_turtle_terms(tiny_store):
     tsv = serialize(res, "tsv")[0].decode("utf-8").splitlines()
     assert tsv[0] == "?r\t?l"
     assert tsv[1].split("\t") == [f"<{ID['project/2']}>", '"滨河\\"大道\\"\\t二期"@zh']
+
+
+@pytest.mark.parametrize("value, safe", [
+    ("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"), ("+1+cmd", "'+1+cmd"),
+    ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("-5", "-5"), ("+3.5e2", "+3.5e2"),
+    ("华容区", "华容区"), ("a=b", "a=b"),
+])
+def test_spreadsheet_safe_cells(value, safe):
+    assert spreadsheet_safe(value) == safe
+
+
+def test_csv_neutralises_formulas_unless_exact(tiny_store):
+    res = collect(tiny_store, 'SELECT ?f ?n WHERE { BIND("=1+2" AS ?f) BIND(-7 AS ?n) }')
+    assert serialize(res, "csv")[0].decode("utf-8").splitlines()[1] == "'=1+2,-7"
+    assert serialize(res, "csv", exact_csv=True)[0].decode("utf-8").splitlines()[1] == "=1+2,-7"
 
 
 def test_table_shortens_iris(tiny_store):
@@ -474,3 +636,36 @@ def test_query_command_time_limit(seed_build):
     r = run_policykg("query", str(seed_build), "--timeout", "0.5",
                      "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
     assert r.returncode == 1 and "time limit" in r.stderr and "Traceback" not in r.stderr
+
+
+REGEX = 'ASK { FILTER regex("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", "^(a+)+$") }'  # minutes of backtracking in `re`
+
+
+def test_query_command_stops_a_regex_at_its_time_limit(seed_build):
+    started = time.monotonic()
+    r = run_policykg("query", str(seed_build), "--timeout", "2", REGEX)
+    took = time.monotonic() - started
+    assert r.returncode == 1 and "2 s time limit" in r.stderr and "Traceback" not in r.stderr
+    assert took < 15, f"the regex ran on for {took:.0f} s"
+
+
+@pytest.mark.parametrize("where", ["FROM", "FROM NAMED"])
+def test_query_command_refuses_graphs_from_elsewhere_in_one_line(seed_build, listener, elsewhere, where):
+    before = len(listener.hits)
+    sparql, _ = FETCHES[where](elsewhere["http" if where == "FROM" else "file"])
+    r = run_policykg("query", str(seed_build), sparql)
+    assert r.returncode == 1 and "SECRET" not in r.stdout + r.stderr and "Traceback" not in r.stderr
+    assert r.stderr.count("\n") == 1 and "not a graph of this store" in r.stderr
+    assert len(listener.hits) == before
+
+
+def test_query_command_csv_is_safe_for_spreadsheets(tmp_path):
+    graph = tmp_path / "g.nt"
+    graph.write_text('<http://x/a> <http://www.w3.org/2000/01/rdf-schema#label> "=HYPERLINK(\\"http://x\\")" .\n',
+                     encoding="utf-8")
+    query = "SELECT ?l WHERE { ?s rdfs:label ?l }"
+    safe = run_policykg("query", str(graph), query, "--format", "csv")
+    exact = run_policykg("query", str(graph), query, "--format", "csv", "--exact-csv")
+    assert safe.returncode == exact.returncode == 0, safe.stderr + exact.stderr
+    assert list(csv.reader(io.StringIO(safe.stdout)))[1] == ['\'=HYPERLINK("http://x")']
+    assert list(csv.reader(io.StringIO(exact.stdout)))[1] == ['=HYPERLINK("http://x")']

@@ -11,8 +11,21 @@ class QueryError(ValueError):
 
 
 class QueryTimeout(QueryError):
-    """A query that did not finish within its time limit."""
+    """A query that did not finish within its time limit, or found no free slot in time."""
+
+
+class ResourceLimit(QueryError):
+    """A query stopped because it needed more memory than its worker may use."""
+
+
+class FormatError(QueryError):
+    """A result format that is unknown or cannot hold this query's answer (HTTP 406)."""
 
 
 class ReadOnlyError(QueryError):
-    """An UPDATE, LOAD or SERVICE sent where only reading is allowed."""
+    """Anything that would write or fetch: UPDATE, LOAD, SERVICE, or FROM / FROM NAMED / default-graph-uri /
+    named-graph-uri naming a graph the store does not hold."""
+
+
+class NoSuchGraph(QueryError):
+    """A Graph Store read of a graph the store does not hold (HTTP 404)."""

@@ -1,11 +1,17 @@
 """Query results that do not depend on the store: terms, rows, and the W3C SPARQL 1.1 result formats (JSON, XML,
-CSV, TSV) plus a table for people, with content negotiation for the endpoint."""
+CSV, TSV) plus a table for people, with content negotiation and the format names clients send to the endpoint.
+
+CSV is meant for spreadsheets unless asked otherwise: a cell that a spreadsheet would run as a formula (it starts
+with = + - @, a tab or a carriage return, and is not a number) gets a leading apostrophe (OWASP's rule);
+`exact=True` writes the W3C SPARQL 1.1 CSV values as they are."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,7 +22,7 @@ import pyoxigraph as ox
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.query import Result
 
-from graph.store.errors import QueryError
+from graph.store.errors import FormatError, QueryError
 from graph.store.http import RemoteAnswer
 from ontology import PREFIXES
 
@@ -318,13 +324,27 @@ def _tsv_value(t) -> str:
     return "" if p is None else n3(p)
 
 
-def write_csv(res: QueryResult) -> bytes:
-    """text/csv as the W3C defines it: plain values, no types or languages, CRLF line ends."""
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell a spreadsheet shows as text, never runs: formula-like text gets a leading apostrophe; numbers
+    (-5, +3.2e4) stay as they are."""
+    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def write_csv(res: QueryResult, *, exact: bool = False) -> bytes:
+    """text/csv as the W3C defines it (plain values, no types or languages, CRLF line ends), with formula-like
+    cells neutralised for spreadsheets unless `exact`."""
     res = as_rows(res)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(res.columns)
-    w.writerows([_csv_value(v) for v in r] for r in res.rows)
+    safe = (lambda v: v) if exact else spreadsheet_safe
+    w.writerow([safe(c) for c in res.columns])
+    w.writerows([safe(_csv_value(v)) for v in r] for r in res.rows)
     return buf.getvalue().encode("utf-8")
 
 
@@ -367,7 +387,8 @@ class ResultFormat:
 RESULT_FORMATS: dict[str, ResultFormat] = {f.name: f for f in (
     ResultFormat("table", "aligned text for people (graphs as Turtle)", "text/plain; charset=utf-8", write_table,
                  "text/turtle; charset=utf-8", _rdf_writer("turtle")),
-    ResultFormat("csv", "W3C SPARQL 1.1 CSV (graphs as subject,predicate,object rows)", "text/csv; charset=utf-8",
+    ResultFormat("csv", "W3C SPARQL 1.1 CSV, formula-like cells neutralised for spreadsheets (graphs as "
+                 "subject,predicate,object rows)", "text/csv; charset=utf-8",
                  write_csv, "text/csv; charset=utf-8", None),
     ResultFormat("tsv", "W3C SPARQL 1.1 TSV (graphs as subject/predicate/object rows)",
                  "text/tab-separated-values; charset=utf-8", write_tsv, "text/tab-separated-values; charset=utf-8",
@@ -391,18 +412,44 @@ MEDIA_TYPES = {
 }
 
 
-def serialize(res: QueryResult, fmt: str) -> tuple[bytes, str]:
-    """The result in a format from RESULT_FORMATS, with its media type."""
+# Names clients send as ?format= (SPARQLWrapper, YASGUI, curl users, Virtuoso habits), mapped to format names.
+# For CONSTRUCT/DESCRIBE, json is JSON-LD and xml is RDF/XML, so these names fit both kinds of answer.
+FORMAT_NAMES = {
+    **{name: name for name in ("table", "csv", "tsv", "json", "xml", "turtle", "nt")},
+    "text": "table", "ttl": "turtle", "n3": "turtle", "n-triples": "nt", "ntriples": "nt",
+    "rdf": "xml", "rdf+xml": "xml", "rdfxml": "xml", "json-ld": "json", "jsonld": "json",
+    "srj": "json", "srx": "xml",
+}
+
+
+def format_name(values: list[str]) -> str | None:
+    """The result format a request's ?format= values name: the first one known, as a name or a media type (SPARQLWrapper
+    sends both, `format=rdf+xml&format=application/rdf+xml`); None without any; FormatError when none is known."""
+    names = [v.split(";")[0].strip().lower() for v in values if v.strip()]
+    for name in names:
+        known = FORMAT_NAMES.get(name) or MEDIA_TYPES.get(name)
+        if known is not None:
+            return known
+    if names:
+        raise FormatError(f"unknown format {values[0]!r}; use one of: {', '.join(sorted(FORMAT_NAMES))} "
+                          "or a media type such as text/csv")
+    return None
+
+
+def serialize(res: QueryResult, fmt: str, *, exact_csv: bool = False) -> tuple[bytes, str]:
+    """The result in a format from RESULT_FORMATS, with its media type; `exact_csv` writes W3C CSV values as they
+    are, without neutralising formula-like cells."""
     f = RESULT_FORMATS.get(fmt)
     if f is None:
-        raise QueryError(f"unknown format {fmt!r}; choose one of: {', '.join(RESULT_FORMATS)}")
+        raise FormatError(f"unknown format {fmt!r}; choose one of: {', '.join(RESULT_FORMATS)}")
+    write = functools.partial(write_csv, exact=True) if fmt == "csv" and exact_csv else f.write
     if res.is_graph:
         if f.write_graph is not None:
             return f.write_graph(res.graph), f.graph_media_type
-        return f.write(res), f.graph_media_type
-    if f.write is None:
-        raise QueryError(f"{fmt} is for CONSTRUCT/DESCRIBE results; for SELECT/ASK use table, csv, tsv, json or xml")
-    return f.write(res), f.media_type
+        return write(res), f.graph_media_type
+    if write is None:
+        raise FormatError(f"{fmt} is for CONSTRUCT/DESCRIBE results; for SELECT/ASK use table, csv, tsv, json or xml")
+    return write(res), f.media_type
 
 
 def negotiate(accept: str | None, form: str | None) -> str | None:

@@ -1,15 +1,19 @@
-"""SPARQL over a built graph in any store: predeclared prefixes, read-only checks, a time limit, and the example
+"""SPARQL over a built graph in any store: predeclared prefixes, read-only checks on the parsed query (no UPDATE,
+no SERVICE, no FROM of a graph the store does not hold), a best-effort time limit for the library, and the example
 queries of data/queries/."""
 from __future__ import annotations
 
 import ctypes
+import functools
 import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import rdflib.plugins.sparql as rdflib_sparql
 from rdflib import Graph
+from rdflib.plugins.sparql import evaluate as rdflib_evaluate
 from rdflib.query import Result
 
 from graph.store.errors import QueryError, QueryTimeout, ReadOnlyError, StoreError
@@ -19,6 +23,20 @@ from ontology import PREFIXES
 # rdflib's SPARQL parser (pyparsing's packrat cache) is not safe in two threads at once
 RDFLIB_PARSE_LOCK = threading.Lock()
 
+SERVICE_REFUSED = "SERVICE (federated query) is refused: policykg never fetches data from elsewhere"
+
+
+def _refuse_service(ctx, part):
+    """rdflib's SERVICE evaluation, replaced: the parsed-query check refuses SERVICE first, this is the second guard."""
+    raise ReadOnlyError(SERVICE_REFUSED)
+
+
+# Second guards for every rdflib query in this process, whatever the checks below let through: a FROM / FROM NAMED
+# graph is never loaded from its IRI (rdflib would GET http(s) IRIs and open file: and relative ones), and a
+# SERVICE is never called.
+rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+rdflib_evaluate.evalServiceQuery = _refuse_service
+
 
 class _Cancelled(BaseException):
     """Raised inside a query's worker thread at its deadline; BaseException so rdflib's handlers let it through."""
@@ -27,6 +45,8 @@ class _Cancelled(BaseException):
 PREFIX_HEADER = "".join(f"PREFIX {p}: <{ns}> " for p, ns in PREFIXES.items())
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+ALGEBRA_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
+                 "DescribeQuery": "DESCRIBE"}
 
 
 # ---------------------------------------------------------------- reading a query's text
@@ -34,6 +54,15 @@ UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "M
 _LEXICAL = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|' r"'''(?:[^'\\]|\\.|'(?!''))*'''|"
                       r'"(?:[^"\\\n]|\\.)*"|' r"'(?:[^'\\\n]|\\.)*'|" r'<[^<>"{}|^`\\\s]*>|#[^\n]*', re.S)
 _PROLOGUE = re.compile(r"^\s*(?:(?:BASE\s*<>|PREFIX\s+[^\s:]*:\s*<>)\s*)*", re.I)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def unescape(sparql: str) -> str:
+    """The query with its \\uXXXX and \\UXXXXXXXX escapes expanded, as SPARQL parsers do before reading it."""
+    def char(m: re.Match) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else m.group(0)
+    return _CODEPOINT.sub(char, sparql)
 
 
 def skeleton(sparql: str) -> str:
@@ -41,7 +70,7 @@ def skeleton(sparql: str) -> str:
     def blank(m: re.Match) -> str:
         t = m.group(0)
         return " " if t.startswith("#") else ("<>" if t.startswith("<") else '""')
-    return _LEXICAL.sub(blank, sparql)
+    return _LEXICAL.sub(blank, unescape(sparql))
 
 
 def query_form(sparql: str) -> str | None:
@@ -54,17 +83,104 @@ def query_form(sparql: str) -> str | None:
     return "UPDATE" if word in UPDATE_WORDS else None
 
 
-def check_read_only(sparql: str, *, allow_service: bool = True) -> str | None:
-    """The query form, or ReadOnlyError for updates (and for SERVICE when it is not allowed)."""
+def check_read_only(sparql: str) -> str | None:
+    """The query form, or ReadOnlyError for updates (INSERT, DELETE, LOAD, CLEAR …)."""
     form = query_form(sparql)
     if form == "UPDATE":
         raise ReadOnlyError("this is a SPARQL UPDATE (INSERT/DELETE/LOAD/CLEAR/DROP …); the graph is read-only")
-    if not allow_service and re.search(r"(?<![\w?$:])SERVICE(?![\w:-])", skeleton(sparql), re.I):
-        raise ReadOnlyError("SERVICE (federated query) is not allowed here: this endpoint never fetches other sources")
     return form
 
 
-# ---------------------------------------------------------------- store-independent results
+# ---------------------------------------------------------------- the parsed query
+
+
+@dataclass(frozen=True)
+class QueryDataset:
+    """The RDF dataset a request names with the protocol's default-graph-uri / named-graph-uri: when given, it
+    replaces the query's own FROM / FROM NAMED (SPARQL 1.1 Protocol, section 2.1.4)."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        """Whether the request names a dataset at all (else the store's whole dataset is queried)."""
+        return bool(self.default or self.named)
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """A query read once: its form, rdflib's parse of it (None when rdflib cannot read it: then only a store with
+    its own parser can try) and the graphs its FROM / FROM NAMED name."""
+
+    text: str
+    form: str | None
+    prepared: object | None = None
+    from_graphs: tuple[str, ...] = ()
+    from_named: tuple[str, ...] = ()
+    parse_error: Exception | None = None
+
+
+def _calls_service(algebra) -> bool:
+    """Whether a SERVICE pattern occurs anywhere in rdflib's algebra (subqueries, EXISTS, OPTIONAL, UNION …)."""
+    stack, seen = [algebra], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            return True
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+    return False
+
+
+def _unparsed_plan(sparql: str, form: str | None, error: Exception) -> QueryPlan:
+    """A query rdflib cannot read, kept for stores with their own parser (Oxigraph reads SPARQL 1.2), but only
+    without the words SERVICE and FROM anywhere: what cannot be parsed cannot be checked, so it is refused."""
+    text = unescape(sparql)
+    if re.search(r"service", text, re.I):
+        raise ReadOnlyError(SERVICE_REFUSED + " (a query policykg cannot parse may not even mention it)")
+    if re.search(r"(?<![\w:?$])from(?![\w:-])", text, re.I):
+        raise ReadOnlyError("FROM in a query policykg cannot parse is refused: its graphs cannot be checked")
+    return QueryPlan(sparql, form, parse_error=error)
+
+
+@functools.lru_cache(maxsize=256)
+def plan_query(sparql: str) -> QueryPlan:
+    """Parse a query with rdflib and check what it would do: UPDATE, and SERVICE anywhere in it, raise
+    ReadOnlyError. The check reads the parsed algebra, so escapes like SERV\\u0049CE are read as engines read them.
+    Cached: rdflib's parser takes 10-100 ms, more than many queries take on Oxigraph."""
+    if not sparql or not sparql.strip():
+        raise QueryError("empty query")
+    form = check_read_only(sparql)
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        with RDFLIB_PARSE_LOCK:
+            prepared = prepareQuery(sparql, initNs=PREFIXES)
+    except Exception as exc:  # pyparsing's ParseException and whatever rdflib's translation raises
+        return _unparsed_plan(sparql, form, exc)
+    algebra = prepared.algebra
+    if _calls_service(algebra):
+        raise ReadOnlyError(SERVICE_REFUSED)
+    clauses = (algebra["datasetClause"] if "datasetClause" in algebra else None) or []  # CompValue.get: the key
+    return QueryPlan(sparql, ALGEBRA_FORMS.get(algebra.name, form), prepared,
+                     tuple(str(c["default"]) for c in clauses if "default" in c),
+                     tuple(str(c["named"]) for c in clauses if "named" in c))
+
+
+def check_graphs(store, plan: QueryPlan, dataset: QueryDataset | None = None) -> None:
+    """Refuse (ReadOnlyError) any FROM / FROM NAMED / default-graph-uri / named-graph-uri IRI that is not a graph
+    the store holds: rdflib would fetch it (http, https, file: and relative IRIs alike)."""
+    iris = plan.from_graphs + plan.from_named + ((dataset.default + dataset.named) if dataset else ())
+    for iri in dict.fromkeys(iris):
+        if not store.has_graph(iri):
+            raise ReadOnlyError(f"<{iri}> is not a graph of this store: FROM, FROM NAMED, default-graph-uri and "
+                                "named-graph-uri may only name the store's own graphs (policykg never fetches data "
+                                "from elsewhere)")
 
 
 # ---------------------------------------------------------------- running with a time limit
@@ -73,8 +189,9 @@ def check_read_only(sparql: str, *, allow_service: bool = True) -> str | None:
 def run_with_deadline(fn: Callable[[], object], timeout: float | None):
     """fn() in a worker thread; past `timeout` seconds raise QueryTimeout and interrupt the worker.
 
-    The interrupt lands at the worker's next Python instruction: rdflib stops at once, Oxigraph at its next
-    row (one long aggregation step runs to its end in the background, without the caller waiting for it).
+    Best effort, for the library (PolicyGraph, bench): the interrupt lands at the worker's next Python
+    instruction, so rdflib stops at its next step, but not inside one long regex match or one long Oxigraph step.
+    `serve` and `query --timeout` run queries in worker processes killed at the deadline (graph.store.pool).
     """
     if not timeout:
         return fn()
@@ -100,10 +217,12 @@ def run_with_deadline(fn: Callable[[], object], timeout: float | None):
     return box["value"]
 
 
-def _engine_error(exc: BaseException) -> QueryError:
+def engine_error(exc: BaseException) -> QueryError | StoreError:
     """An engine's exception as one line that says where the query went wrong."""
     from pyparsing import ParseException
 
+    if isinstance(exc, (QueryError, StoreError)):
+        return exc
     if isinstance(exc, ParseException):
         return QueryError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}")
     if isinstance(exc, SyntaxError):
@@ -113,37 +232,24 @@ def _engine_error(exc: BaseException) -> QueryError:
 
 
 def collect(store, sparql: str, *, limit: int | None = None, timeout: float | None = None,
-            allow_service: bool = True) -> QueryResult:
-    """Run a read-only query on any store and materialise at most `limit` rows within `timeout` seconds."""
-    if not sparql or not sparql.strip():
-        raise QueryError("empty query")
-    form = check_read_only(sparql, allow_service=allow_service)
+            dataset: QueryDataset | None = None) -> QueryResult:
+    """Run a read-only query on any store and materialise at most `limit` rows within `timeout` seconds;
+    `dataset` is the protocol's default-graph-uri / named-graph-uri."""
+    plan = plan_query(sparql)
+    check_graphs(store, plan, dataset)
 
     def run() -> QueryResult:
         started = time.perf_counter()
-        res = materialise(store.query(sparql), limit, form)
+        res = materialise(store.query(plan, dataset), limit, plan.form)
         res.seconds = time.perf_counter() - started
         return res
 
     try:
         return run_with_deadline(run, timeout)
-    except (QueryError, StoreError):
+    except MemoryError:
         raise
     except Exception as exc:  # each engine raises its own types for syntax and evaluation errors
-        raise _engine_error(exc) from None
-
-
-def run_query(graph: Graph, sparql: str) -> Result:
-    """Run a SPARQL query on an rdflib graph with the project's prefixes predeclared (PolicyGraph.query)."""
-    from rdflib.plugins.sparql import prepareQuery
-
-    check_read_only(sparql)
-    try:
-        with RDFLIB_PARSE_LOCK:
-            prepared = prepareQuery(sparql, initNs=PREFIXES)
-        return graph.query(prepared)
-    except Exception as exc:  # rdflib surfaces syntax and evaluation errors as assorted types
-        raise _engine_error(exc) from None
+        raise engine_error(exc) from None
 
 
 def result_rows(result: Result, graph: Graph | None = None) -> Rows:

@@ -3,6 +3,8 @@ SPARQL 1.1 endpoint. Every store answers SPARQL with the same store-independent 
 from __future__ import annotations
 
 import json
+import os
+import re
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,11 +16,12 @@ from graph.rdf.files import ONTOLOGY_GRAPH, GraphLoadError, graph_file, load_dat
 from graph.store.errors import StoreError
 from graph.store.http import RemoteAnswer, http_request
 from graph.store.results import rdflib_term
-from graph.store.sparql import PREFIX_HEADER, RDFLIB_PARSE_LOCK, collect, query_form
+from graph.store.sparql import PREFIX_HEADER, QueryDataset, QueryPlan, check_graphs, collect, engine_error, plan_query
 from ontology import PREFIXES, bind_prefixes
 
 OXIGRAPH_MARKER = "policykg-store.json"
 STORE_LAYOUT = 2  # named graphs + their union in the default graph
+RDFLIB_DEFAULT_GRAPH = "urn:x-rdflib:default"
 
 
 # ---------------------------------------------------------------- the stores
@@ -50,23 +53,42 @@ class MemoryStore:
     kind = "memory"
 
     def __init__(self, dataset: Dataset, description: str = "memory"):
-        from rdflib.plugins.sparql import prepareQuery  # imported here, never in a query thread a deadline may stop
-
         self.dataset = dataset
         self.description = description
-        self.prepare = prepareQuery
+        self._graphs: frozenset[str] | None = None
 
-    def query(self, sparql: str):
-        """Run a query with rdflib; the caller materialises it (graph.query.collect)."""
-        with RDFLIB_PARSE_LOCK:  # rdflib's parser (pyparsing's packrat cache) is not safe in two threads at once
-            prepared = self.prepare(sparql, initNs=PREFIXES)
+    def query(self, plan: QueryPlan, dataset: QueryDataset | None = None):
+        """Run a planned query with rdflib (the caller materialises it: graph.store.sparql.collect); a protocol
+        dataset replaces the query's FROM / FROM NAMED."""
+        if plan.prepared is None:
+            raise plan.parse_error
+        prepared = plan.prepared
+        if dataset:
+            from rdflib.plugins.sparql.parserutils import CompValue
+            from rdflib.plugins.sparql.sparql import Query
+
+            clauses = ([CompValue("DatasetClause", default=URIRef(g)) for g in dataset.default] +
+                       [CompValue("DatasetClause", named=URIRef(g)) for g in dataset.named])
+            algebra = CompValue(prepared.algebra.name, **prepared.algebra)
+            algebra["datasetClause"] = clauses
+            prepared = Query(prepared.prologue, algebra)
         return self.dataset.query(prepared)
+
+    def attach(self) -> None:
+        """Nothing to open in a query worker: the dataset came with the fork."""
+
+    def has_graph(self, iri: str) -> bool:
+        """Whether the dataset holds a named graph with this IRI."""
+        if self._graphs is None:
+            graphs = self.dataset.graphs() if hasattr(self.dataset, "graphs") else self.dataset.contexts()
+            self._graphs = frozenset(str(getattr(g, "identifier", g)) for g in graphs)
+        return iri in self._graphs and iri != RDFLIB_DEFAULT_GRAPH
 
     def quads(self) -> Iterator[tuple]:
         """Every (s, p, o, graph IRI or None) of the store."""
         for s, p, o, g in self.dataset.quads((None, None, None, None)):
             gid = getattr(g, "identifier", g)
-            yield s, p, o, (None if gid is None or str(gid) == "urn:x-rdflib:default" else gid)
+            yield s, p, o, (None if gid is None or str(gid) == RDFLIB_DEFAULT_GRAPH else gid)
 
     def __len__(self) -> int:
         """Distinct triples of the union."""
@@ -77,17 +99,51 @@ class MemoryStore:
 
 
 class OxigraphStore:
-    """A pyoxigraph store on disk (RocksDB): built once from a graph file, then reopened in milliseconds."""
+    """Oxigraph in memory (loaded once, then shared with query workers by fork) or on disk (RocksDB, built once,
+    then opened read-only in milliseconds by each process that queries it: RocksDB's threads never cross a fork)."""
 
     kind = "oxigraph"
 
-    def __init__(self, store, description: str):
-        self.store = store
+    def __init__(self, store, description: str, path: Path | None = None):
+        self._store = store
+        self._opened_by = os.getpid()
         self.description = description
+        self.path = path
+        self._graphs: frozenset[str] | None = None
 
-    def query(self, sparql: str):
-        """Run a query natively; the default graph holds the union of all graphs, as in memory."""
-        return self.store.query(sparql, prefixes={k: str(v) for k, v in PREFIXES.items()})
+    @property
+    def store(self):
+        """The pyoxigraph Store; an on-disk one is opened read-only in the process that first uses it."""
+        if self.path is not None and (self._store is None or self._opened_by != os.getpid()):
+            import pyoxigraph as ox
+
+            try:
+                self._store = ox.Store.read_only(str(self.path))
+            except OSError as exc:
+                raise StoreError(f"{self.path}: cannot open the Oxigraph store ({exc})") from None
+            self._opened_by = os.getpid()
+        return self._store
+
+    def query(self, plan: QueryPlan, dataset: QueryDataset | None = None):
+        """Run a query natively; the default graph holds the union of all graphs, as in memory. Oxigraph never
+        fetches a FROM graph; the protocol dataset goes in as its default_graph / named_graphs."""
+        kwargs = {}
+        if dataset:
+            import pyoxigraph as ox
+
+            kwargs = {"default_graph": [ox.NamedNode(g) for g in dataset.default],
+                      "named_graphs": [ox.NamedNode(g) for g in dataset.named]}
+        return self.store.query(plan.text, prefixes={k: str(v) for k, v in PREFIXES.items()}, **kwargs)
+
+    def attach(self) -> None:
+        """Open an on-disk store in this process (a query worker), so a broken store shows at start."""
+        self.store  # noqa: B018 (the property opens it)
+
+    def has_graph(self, iri: str) -> bool:
+        """Whether the store holds a named graph with this IRI."""
+        if self._graphs is None:
+            self._graphs = frozenset(g.value for g in self.store.named_graphs())
+        return iri in self._graphs
 
     def quads(self) -> Iterator[tuple]:
         """The named graphs' quads; the default graph's own only when there are none (a .ttl/.nt source)."""
@@ -109,7 +165,7 @@ class OxigraphStore:
 
     def close(self) -> None:
         """Drop the handle so RocksDB releases its files."""
-        self.store = None
+        self._store = None
 
 
 class SparqlStore:
@@ -121,16 +177,31 @@ class SparqlStore:
         self.url = url
         self.description = f"sparql:{url}"
         self.timeout = timeout
+        self._graphs: dict[str, bool] = {}
 
-    def query(self, sparql: str):
+    def query(self, plan: QueryPlan, dataset: QueryDataset | None = None):
         """POST the query (form-encoded, what every endpoint accepts) and parse the W3C result format."""
-        form = query_form(sparql)
-        accept = ("application/n-triples, text/turtle;q=0.9" if form in ("CONSTRUCT", "DESCRIBE")
+        accept = ("application/n-triples, text/turtle;q=0.9" if plan.form in ("CONSTRUCT", "DESCRIBE")
                   else "application/sparql-results+json")
-        body = urllib.parse.urlencode({"query": PREFIX_HEADER + sparql}).encode("utf-8")
+        fields = [("query", PREFIX_HEADER + plan.text)]
+        if dataset:
+            fields += [("default-graph-uri", g) for g in dataset.default]
+            fields += [("named-graph-uri", g) for g in dataset.named]
+        body = urllib.parse.urlencode(fields).encode("utf-8")
         ctype, data = http_request(self.url, body, {"Content-Type": "application/x-www-form-urlencoded",
                                                     "Accept": accept}, timeout=self.timeout)
-        return RemoteAnswer(form, ctype, data)
+        return RemoteAnswer(plan.form, ctype, data)
+
+    def attach(self) -> None:
+        """Nothing to open: every query is its own HTTP request."""
+
+    def has_graph(self, iri: str) -> bool:
+        """Whether the endpoint holds a non-empty named graph with this IRI (asked once per IRI)."""
+        if iri not in self._graphs:
+            if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\s]*$", iri):
+                return False
+            self._graphs[iri] = collect(self, f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}").ask is True
+        return self._graphs[iri]
 
     def quads(self) -> Iterator[tuple]:
         """The endpoint's named graphs (its default graph is taken to be their union, as `push` leaves it)."""
@@ -231,9 +302,18 @@ def check_oxigraph_path(path: Path) -> None:
         raise StoreError(f"{path}: exists and is not a policykg Oxigraph store; remove it or choose another path")
 
 
+def build_in_fresh_process(graph: str | Path, path: Path) -> None:
+    """build_oxigraph in a new interpreter: RocksDB starts background threads that would stay in this process, and
+    a process with them must not fork query workers (graph.store.pool). Its errors come back as they are."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        pool.apply(build_oxigraph, (str(graph), str(path)))
+
+
 def open_oxigraph(spec: StoreSpec, graph: str | Path | None, timeout: float | None = None) -> OxigraphStore:
-    """Without a path, load GRAPH into memory; with one, reopen the store on disk when it was built from this
-    very file, and (re)build it when the file changed."""
+    """Without a path, load GRAPH into memory; with one, use the store on disk when it was built from this very
+    file, and (re)build it when the file changed. The disk store is opened (read-only) on its first query."""
     import pyoxigraph as ox
 
     if not spec.location:
@@ -245,14 +325,10 @@ def open_oxigraph(spec: StoreSpec, graph: str | Path | None, timeout: float | No
     check_oxigraph_path(path)
     if graph is not None:
         if built_from(path, graph) is None:
-            build_oxigraph(graph, path)
+            build_in_fresh_process(graph, path)
     elif not marker.is_file():
         raise StoreError(f"{path}: no Oxigraph store here yet; give GRAPH to build it")
-    try:
-        store = ox.Store.read_only(str(path))
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot open the Oxigraph store ({exc})") from None
-    return OxigraphStore(store, f"oxigraph:{path}")
+    return OxigraphStore(None, f"oxigraph:{path}", path=path)
 
 
 def open_sparql(spec: StoreSpec, graph: str | Path | None, timeout: float | None = None) -> SparqlStore:
@@ -270,6 +346,18 @@ def open_store(graph: str | Path | None, store: str | StoreSpec | None = None, *
         raise StoreError("give GRAPH (a build directory or RDF file)" +
                          ("" if spec.kind == "memory" else f"; {spec} does not hold a graph yet"))
     return STORE_KINDS[spec.kind](spec, graph, timeout)
+
+
+def run_query(dataset: Dataset, sparql: str):
+    """Run a SPARQL query on an rdflib dataset with the project's prefixes predeclared (PolicyGraph.query), with
+    the checks of every store: no UPDATE, no SERVICE, no FROM of a graph the dataset does not hold."""
+    store = MemoryStore(dataset)
+    plan = plan_query(sparql)
+    check_graphs(store, plan)
+    try:
+        return store.query(plan)
+    except Exception as exc:  # rdflib surfaces syntax and evaluation errors as assorted types
+        raise engine_error(exc) from None
 
 
 def store_dataset(store) -> Dataset:
