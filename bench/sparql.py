@@ -5,7 +5,8 @@
 
 Documents, entities (most specific classes, zh + pinyin labels, aliases, division codes), sentence nodes (text
 once, offsets, status, year), mentions pointing at their sentence, reified typed facts citing theirs,
-co-occurrences (pk:relatedTo) between entities named in one sentence, without statements, indicators: the
+co-occurrences (pk:relatedTo) between entities named in one sentence, without statements, indicators, the
+documents' mention counts (pk:MentionCount): the
 vocabulary and proportions of the seed build (per document within about 25%: more sentences and co-occurrences
 than the seed, not fewer), scaled up. Each store (rdflib in memory, Oxigraph on disk, Oxigraph in memory) loads the same N-Quads file in
 its own process, so load time and peak memory (ru_maxrss) are its own; every example query of data/queries
@@ -187,7 +188,8 @@ class Synth:
             for e in ents[top]:
                 for _ in range(1 if top == "Indicator" or r.random() < 0.7 else 2 + (r.random() < 0.3)):
                     slots[r.randrange(SENTENCE_SLOTS)].append(e)
-        offset, sentences, mentioned_in = 0, {}, {}
+        offset, sentences, mentioned_in, counted = 0, {}, {}, {}
+        top_of = {iri: top for top in ents for iri, _, _ in ents[top]}
         for k, names in enumerate(slots):
             if not names:
                 continue
@@ -206,8 +208,19 @@ class Synth:
                              (f"{PK}status", lit(status)), (f"{PK}year", integer(year + (status == "planned")))):
                     q(m, f"<{p}>", o)
                 mentioned_in.setdefault(iri, []).append(k)
+                counted[m] = (top_of[iri], year + (status == "planned"), status)
                 at += len(label) + 1
             offset += len(text)
+
+        tally: dict[tuple, int] = {}  # pk:MentionCount: mentions per top class, year and status, as a build writes
+        for key in counted.values():
+            tally[key] = tally.get(key, 0) + 1
+        for (top, y, status), n in sorted(tally.items()):
+            c = f"<{d}/count/{top}-{y}-{status}>"
+            for p, o in ((f"{RDF}type", f"<{PK}MentionCount>"), (f"{PK}inDocument", g),
+                         (f"{PK}countedClass", f"<{PK}{top}>"), (f"{PK}year", integer(y)),
+                         (f"{PK}status", lit(status)), (f"{PK}mentionCount", integer(n))):
+                q(c, f"<{p}>", o)
 
         def sentence_node(k: int) -> str:
             start, end, _, _ = sentences[k]

@@ -232,3 +232,43 @@ def test_the_graph_keeps_every_entity_and_fact_of_extract_json(build, request):
                    if not any((a, p, b) in listed for a in names.get(s, ()) for b in names.get(o, ()))]
     assert unexplained == []
     assert len({f for f in facts if f[1] == "relatedTo"}) >= 100 and len({f for f in facts if f[1] != "relatedTo"}) >= 50
+
+
+def _mention_counts(build) -> tuple[dict, dict]:
+    """From a build's graph.trig (pyoxigraph): the pk:MentionCount nodes as {(named graph, document, class, year,
+    status): count}, and the same key counted from the mentions themselves (each mention with a year and a status,
+    by the top-level class of its entity, in its document's named graph)."""
+    from collections import Counter
+
+    from ontology import PK, TOP_CLASSES
+
+    tops = {str(PK) + c for c in TOP_CLASSES[:8]}
+    values, types = {}, {}
+    for q in ox.parse(path=build / "graph.trig"):
+        s, p, o = q.subject.value, q.predicate.value, q.object
+        if p == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type":
+            types.setdefault(s, set()).add(o.value)
+        values.setdefault((q.graph_name.value, s), {}).setdefault(p, []).append(o.value)
+    written, counted = {}, Counter()
+    for (graph, s), v in values.items():
+        if str(PK.MentionCount) in types.get(s, ()):
+            assert [len(v[str(PK[p])]) for p in ("inDocument", "countedClass", "year", "status", "mentionCount")] \
+                == [1] * 5, s
+            key = (graph, v[str(PK.inDocument)][0], v[str(PK.countedClass)][0], int(v[str(PK.year)][0]),
+                   v[str(PK.status)][0])
+            assert key not in written, f"two counts of {key}"
+            written[key] = int(v[str(PK.mentionCount)][0])
+        elif str(PK.mentionOf) in v and str(PK.year) in v and str(PK.status) in v:
+            (top,) = types[v[str(PK.mentionOf)][0]] & tops
+            counted[(graph, graph, top, int(v[str(PK.year)][0]), v[str(PK.status)][0])] += 1
+    return written, dict(counted)
+
+
+@pytest.mark.parametrize("build", ["seed_build", "dev_build"])
+def test_mention_counts_equal_the_mentions_they_count(build, request):
+    """Each document's pk:MentionCount nodes hold, per top-level class, year and status, exactly the number of its
+    mentions that a count over the mentions finds (no key missing, none extra)."""
+    written, counted = _mention_counts(request.getfixturevalue(build))
+    assert written == counted
+    assert len(written) >= 10 and max(written.values()) > 1
+    assert len({k[3] for k in written}) >= 2 and {k[4] for k in written} == {"completed", "ongoing", "planned"}

@@ -9,7 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from graph.rdf.dataset import to_dataset, union_graph
-from graph.views.validate import validate_graph
+from graph.views.validate import short_iri, validate_graph
 from ontology import ID, PK
 
 from conftest import run_policykg
@@ -112,6 +112,37 @@ def test_fact_whose_triple_is_not_asserted_is_a_violation(small_graph):
     found = _violations(small_graph)
     assert [r.shape for r in found] == ["pks:AssertedFactShape"]
     assert found[0].focus.startswith("doc:") and "/fact/" in found[0].focus
+
+
+def _project_count(g: Graph):
+    (count,) = g.subjects(PK.countedClass, PK.Project)
+    return count
+
+
+def test_a_wrong_mention_count_is_a_violation(small_graph):
+    count = _project_count(small_graph)
+    assert small_graph.value(count, PK.mentionCount).toPython() == 1  # the road, mentioned once in 2023
+    small_graph.set((count, PK.mentionCount, Literal(2)))
+    found = _violations(small_graph)
+    assert [(r.shape, r.focus) for r in found] == [("pks:MentionCountMatchesShape", short_iri(str(count)))]
+
+
+def test_a_count_without_its_mentions_and_mentions_without_their_count_are_violations(small_graph):
+    count = _project_count(small_graph)
+    mention = next(small_graph.subjects(PK.mentionOf, ROAD))
+    small_graph.set((mention, PK.year, Literal(2031)))  # the count of 2023 now counts nothing, 2031 has no count
+    doc = next(small_graph.subjects(RDF.type, PK.Document))
+    found = {(r.shape, r.focus) for r in _violations(small_graph)}
+    assert found == {("pks:MentionCountMatchesShape", short_iri(str(count))),
+                     ("pks:MentionCountMatchesShape", short_iri(str(doc)))}
+    small_graph.set((count, PK.year, Literal(2031)))
+    assert _violations(small_graph) == []
+
+
+def test_a_count_names_one_top_level_class(small_graph):
+    small_graph.set((_project_count(small_graph), PK.countedClass, PK.InfrastructureProject))
+    found = {(r.path, r.constraint) for r in _violations(small_graph)}
+    assert ("pk:countedClass", "InConstraintComponent") in found
 
 
 def test_relation_without_evidence_is_only_a_warning(small_graph):

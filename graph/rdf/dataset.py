@@ -41,7 +41,7 @@ _VOCAB = {
     **{name: PK[name] for name in (
         "Document", "sourceFile", "contentHash", "divisionCode", "confidence", "inDocument", "value", "unit",
         "indicatorKind", "year", "status", "measures", "Mention", "mentionOf", "mentionClass", "surface", "start",
-        "end", "method", "sentence", "Sentence", "evidence")},
+        "end", "method", "sentence", "Sentence", "evidence", "MentionCount", "countedClass", "mentionCount")},
 }
 
 
@@ -182,14 +182,14 @@ def add_document(g: Graph, doc: Document, t: Terms = RDFLIB):
     return d
 
 
-_top_class = lru_cache(maxsize=1024)(top_class)
+top_class_of = lru_cache(maxsize=1024)(top_class)  # the top-level class of an entity class, for every entity and mention
 
 
 def add_entity(g: Graph, e: Entity, d, t: Terms = RDFLIB):
     """An entity typed with its most specific class, labels, aliases, codes and indicator values."""
     s = t.entity(e.key)
     g.add((s, t.type, t.pk(e.cls)))
-    g.add((s, t.type, t.pk(_top_class(e.cls))))  # the top class too, so `?x a pk:Project` works without inference
+    g.add((s, t.type, t.pk(top_class_of(e.cls))))  # the top class too, so `?x a pk:Project` works without inference
     g.add((s, t.label, t.text(e.label, "zh")))
     py = pinyin(e.label)
     if py and py != e.label:
@@ -257,9 +257,12 @@ def add_sentence(g: Graph, d, s: Sentence, t: Terms = RDFLIB):
     return node
 
 
-def add_mention(g: Graph, doc: Document, d, e, m: Mention, t: Terms = RDFLIB):
+def add_mention(g: Graph, doc: Document, d, e, m: Mention, t: Terms = RDFLIB, counted: dict | None = None,
+                top: str = ""):
     """A pk:Mention (a nif:Phrase): its surface text and span, the class and rule that found it, its confidence,
-    the status and year of its clause, and a link to its sentence node (written once: see cited_sentences)."""
+    the status and year of its clause, and a link to its sentence node (written once: see cited_sentences).
+    counted: where a mention with a status and a year is noted (node -> (top class of its entity `top`, year,
+    status)) for add_mention_counts."""
     node = t.iri(f"{d}/mention/{m.start}-{m.end}-{_short_hash(str(e), 6)}")
     g.add((node, t.type, t.Mention))
     g.add((node, t.mentionOf, e))
@@ -278,7 +281,26 @@ def add_mention(g: Graph, doc: Document, d, e, m: Mention, t: Terms = RDFLIB):
         g.add((node, t.status, t.text(status)))
     if year:
         g.add((node, t.year, t.year_value(year)))
+    if counted is not None and status and year:
+        counted[node] = (top, int(year), status)
     return node
+
+
+def add_mention_counts(g: Graph, d, counted: Iterable[tuple[str, int, str]], t: Terms = RDFLIB) -> None:
+    """The document's pk:MentionCount nodes: how many of its mentions name an entity of each top-level class in each
+    year and status (`counted`: one (class, year, status) per mention), so that counting mentions per year and
+    status reads a few nodes per document instead of every mention (the planned-vs-completed example)."""
+    counts: dict[tuple[str, int, str], int] = {}
+    for key in counted:
+        counts[key] = counts.get(key, 0) + 1
+    for (cls, year, status), n in sorted(counts.items()):
+        node = t.iri(f"{d}/count/{cls}-{year}-{status}")
+        g.add((node, t.type, t.MentionCount))
+        g.add((node, t.inDocument, d))
+        g.add((node, t.countedClass, t.pk(cls)))
+        g.add((node, t.year, t.year_value(year)))
+        g.add((node, t.status, t.text(status)))
+        g.add((node, t.mentionCount, t.integer(n)))
 
 
 def fact_iri(d, r: Relation, t: Terms = RDFLIB):
@@ -346,12 +368,14 @@ def document_graph(g: Graph, dg: DocumentGraph, entities: dict[str, Entity] | No
     doc = dg.document
     d = add_document(g, doc)
     merged = entities or {}
+    counted: dict = {}
     for e in dg.entities:
         s = add_entity(g, merged.get(e.key, e), d)
         for m in e.mentions:
-            add_mention(g, doc, d, s, m)
+            add_mention(g, doc, d, s, m, counted=counted, top=top_class_of(e.cls))
     for sent in cited_sentences(doc, dg):
         add_sentence(g, d, sent)
+    add_mention_counts(g, d, counted.values())
     for r in dg.relations:
         add_relation(g, doc, d, r)
 

@@ -28,12 +28,14 @@ from graph.rdf.dataset import (
     add_document,
     add_entity,
     add_mention,
+    add_mention_counts,
     add_relation,
     add_sentence,
     cited_sentences,
     document_iri,
     fact_iri,
     mention_sentence,
+    top_class_of,
 )
 from graph.text.model import Sentence
 from ontology import ID, NIF, PK, PREFIXES
@@ -348,15 +350,18 @@ def part_from_graph(dg: DocumentGraph, key: str | None = None, path: str = "") -
     d = document_iri(doc, TEXT)
     owned, shared = TripleCollector(), TripleCollector()  # of graph.rdf.TEXT terms
     add_document(owned, doc, TEXT)
+    counted: dict = {}
     for e in dg.entities:
         local = _TripleList()
         s = add_entity(local, _unlabelled(e), d, TEXT)
         for t in split_by_document(local, d)[0]:  # only its triples naming the document are kept
             owned.add(t)
+        top = top_class_of(e.cls)
         for m in e.mentions:
-            add_mention(owned, doc, d, s, m, TEXT)
+            add_mention(owned, doc, d, s, m, TEXT, counted, top)
     for sent in cited_sentences(doc, dg):
         add_sentence(owned, d, sent, TEXT)
+    add_mention_counts(owned, d, counted.values(), TEXT)
     made = _TripleList()
     facts = [add_relation(made, doc, d, r, TEXT) for r in dg.relations]
     naming, others = split_by_document(made, d)

@@ -96,7 +96,7 @@ def entity_statuses(g: Graph) -> dict[str, list[StatusEvidence]]:
         status = g.value(m, PK.status)
         out[str(e)].append(StatusEvidence(str(status or ""), str(g.value(m, PK.year) or ""),
                                           _sentence_text(g, g.value(m, PK.sentence))))
-    provenance = (PK.Mention, RDF.Statement, PK.Sentence)
+    provenance = (PK.Mention, RDF.Statement, PK.Sentence, PK.MentionCount)
     for e, status in g.subject_objects(PK.status):
         if not any((e, RDF.type, c) in g for c in provenance):
             out[str(e)].append(StatusEvidence(str(status), str(g.value(e, PK.year) or ""), ""))
