@@ -1371,7 +1371,7 @@ def coordinated_sector_mentions(sent: Sentence) -> list[Mention]:
             pos += len(item)
         park = _SIZE_PARK.match(text, h.end())
         if park:  # 千亩产业园: a park named by its size alone
-            out.append(_m(sent.start, sent, park.start(), park.end(), "IndustrialProject", "list:A、B千亩产业园", 0.7))
+            out.append(_m(sent.start, sent, park.start(), park.end(), "IndustrialProject", "list:A、B+X亩产业园", 0.7))
     for m in _ECONOMY_LIST.finditer(text):
         pos = m.start()
         for k, item in enumerate(m.group().split("、")):

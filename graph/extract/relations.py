@@ -3,7 +3,7 @@ hierarchy, and same-sentence co-occurrence (relatedTo, the weaker layer). Every 
 offsets, rule, confidence, status and year.
 
 The patterns read generic report language only (在X领导下, X入选Y, 与X签订…协议, 联合X, X延伸至A, X落户, A、B等X产业
-集群 …). A clause without a subject ("与省农科院签订战略合作协议") takes the report's own place as subject, as a
+集群 …). A clause without a subject (与某某研究院签订战略合作协议) takes the report's own place as subject, as a
 report's sentences do.
 
 Long because every pattern reads the same sentence views (subjects, coordinated lists, adverbials, the report's
