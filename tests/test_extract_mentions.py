@@ -354,6 +354,15 @@ def test_a_bare_county_name_needs_the_reports_region():
     assert parent.get("桃江") == "430922"  # its city named beside it
 
 
+def test_a_county_name_that_spells_an_ordinary_phrase_needs_the_reports_region_or_its_parent():
+    away = "政府工作报告\n——2024年1月5日在双柏县第十八届人民代表大会第三次会议上\n"
+    home = "政府工作报告\n——2024年1月5日在绥中县第十八届人民代表大会第三次会议上\n"
+    body = "我们聚力兴城市,完成老城区管网改造。"
+    assert not {"兴城市", "老城区"} & set(_places(away + body))  # develop the city; the old town
+    assert _places(home + body).get("兴城市") == "211481"  # 兴城市 is in 辽宁, as 绥中县 is
+    assert _places(away + "与辽宁兴城市签订合作协议。").get("兴城市") == "211481"  # its province named beside it
+
+
 def test_a_long_autonomous_county_name_is_found_whole():
     found = _places("示例文字标题\n道真仡佬族苗族自治县建成物流园。")
     assert found.get("道真仡佬族苗族自治县") == "520325"

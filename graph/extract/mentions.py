@@ -991,6 +991,9 @@ def _listed_with_a_place(toks, k: int) -> bool:
     return False
 
 
+# jieba's tags of a character that acts on or qualifies the word after it (兴 v, 老 a, 西 f): such a character
+# before 城市, 城区, 山区 makes an ordinary phrase that a county-level name may spell too.
+PHRASE_LEAD_TAGS = ("v", "vg", "vn", "a", "ad", "f", "d")
 _PERSON_TITLE = re.compile(r"(?:县长|区长|市长|旗长|州长|省长|主席|书记|主任)\s*$")
 
 
@@ -1046,13 +1049,24 @@ class PlaceGuard:
             return False
         return not any(d.code[:2] in self.provinces for d in self.gz.by_name(m.text))
 
+    def phrase_like(self, m: Mention, sent: Sentence) -> bool:
+        """A county-level name that reads as an ordinary phrase, one verb or modifier before a common word (兴城市 is
+        also 兴 + 城市, 老城区 also 老 + 城区), from another province with no parent named in the sentence."""
+        if m.cls not in ("City", "District", "County") or not m.rule.startswith("suffix:") or len(m.text) != 3 \
+                or not is_common_word(m.text[1:]) or word_tag(m.text[0]) not in PHRASE_LEAD_TAGS:
+            return False
+        divs = self.gz.by_name(m.text)
+        return not any(d.code[:2] in self.provinces or any(
+            len(a.short) >= 2 and a.short in sent.text for a in self.gz.ancestors(d.code)) for d in divs)
+
     def filter(self, sent: Sentence, cands: list[Mention]) -> list[Mention]:
         """The candidates of one sentence without the places the document gives no evidence for, nor people's names
         after their title (县长 阿卜拉江·萨迪克 is no river)."""
         if self.gz is None:
             return cands
         kept = [m for m in cands if not (m.rule == BARE_COUNTY_RULE and not self.keeps(m, sent.text)
-                                         or self.counted(m, sent) or _after_a_title(m, sent))]
+                                         or self.counted(m, sent) or self.phrase_like(m, sent)
+                                         or _after_a_title(m, sent))]
         named = {(m.start, m.end) for m in kept if m.rule.startswith("gazetteer:")}
         if named:  # 九江, 桃江 (when the report's region has it): the division, not a river of that name
             kept = [m for m in kept if m.cls not in FEATURE_CLASSES or (m.start, m.end) not in named]
