@@ -363,6 +363,15 @@ def test_a_county_name_that_spells_an_ordinary_phrase_needs_the_reports_region_o
     assert _places(away + "与辽宁兴城市签订合作协议。").get("兴城市") == "211481"  # its province named beside it
 
 
+def test_another_provinces_county_name_opening_a_park_name_is_no_place():
+    from graph.extract.pipeline import extract_texts
+
+    text = "政府工作报告\n——2024年1月5日在双柏县第十八届人民代表大会第三次会议上\n龙湾湿地公园建成开放。"
+    labels = {e.label: e.code for e in extract_texts({"t.txt": text}).entities}
+    assert "龙湾湿地公园" in labels  # the park stays
+    assert "龙湾" not in labels and "330303" not in labels.values()  # 龙湾区 is in 浙江, the report in 云南
+
+
 def test_a_long_autonomous_county_name_is_found_whole():
     found = _places("示例文字标题\n道真仡佬族苗族自治县建成物流园。")
     assert found.get("道真仡佬族苗族自治县") == "520325"

@@ -1059,6 +1059,13 @@ class PlaceGuard:
         return not any(d.code[:2] in self.provinces or any(
             len(a.short) >= 2 and a.short in sent.text for a in self.gz.ancestors(d.code)) for d in divs)
 
+    def opens_a_name(self, m: Mention, cands: list[Mention], sentence: str) -> bool:
+        """A river or bay word that is only a county's bare name, from another province, opening a longer name (龙湾湿地公园
+        is no park of 龙湾区; 平江历史文化街区 no quarter of 平江县): the name is local, the county is not meant."""
+        if m.cls not in FEATURE_CLASSES or not _bare_county_only(m.text) or self.keeps(m, sentence):
+            return False
+        return any(c.start == m.start and c.end > m.end and c.cls not in FEATURE_CLASSES for c in cands)
+
     def filter(self, sent: Sentence, cands: list[Mention]) -> list[Mention]:
         """The candidates of one sentence without the places the document gives no evidence for, nor people's names
         after their title (县长 阿卜拉江·萨迪克 is no river)."""
@@ -1066,7 +1073,7 @@ class PlaceGuard:
             return cands
         kept = [m for m in cands if not (m.rule == BARE_COUNTY_RULE and not self.keeps(m, sent.text)
                                          or self.counted(m, sent) or self.phrase_like(m, sent)
-                                         or _after_a_title(m, sent))]
+                                         or self.opens_a_name(m, cands, sent.text) or _after_a_title(m, sent))]
         named = {(m.start, m.end) for m in kept if m.rule.startswith("gazetteer:")}
         if named:  # 九江, 桃江 (when the report's region has it): the division, not a river of that name
             kept = [m for m in kept if m.cls not in FEATURE_CLASSES or (m.start, m.end) not in named]
