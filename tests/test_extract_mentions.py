@@ -206,6 +206,13 @@ def test_a_phase_or_a_provincial_owner_makes_a_description_a_name():
     assert "省交通" not in found  # a level and a kind inside a company's name is not a place of its own
 
 
+def test_a_section_after_a_works_name_is_part_of_it_but_a_stage_is_not():
+    found = spans("示例文字标题\n青禾大道东段建成通车,滨河公园上游段开放,凤鸣路阶段性完工。")
+    assert found.get("青禾大道东段") == "InfrastructureProject" and "青禾大道" not in found
+    assert found.get("滨河公园上游段") is not None and "滨河公园" not in found
+    assert found.get("凤鸣路") is not None  # 阶段性 is no section of the road
+
+
 def test_sector_items_in_a_project_list_stay_sectors_and_adverbs_close_no_name():
     found = spans("示例文字标题\n招引一批高端装备制造等延链项目,主要指标保持中高速增长。")
     assert found.get("高端装备制造") == "Industry"

@@ -699,6 +699,10 @@ def _gazetteer():
     return gazetteer.loaded()
 
 
+# A section of a road, river park or line right after its name (某某大道西段, 某某公园下游段, 某某线北延段).
+_SECTION_AFTER = re.compile(r"(?:[东南西北中]{1,2}|[上中下]游|[东南西北]延)段(?![落时])")
+
+
 def suffix_mentions(sent: Sentence) -> list[Mention]:
     """Names that end in a lexicon suffix, their left edge found over jieba words up to a boundary word."""
     text, out = sent.text, []
@@ -717,10 +721,12 @@ def suffix_mentions(sent: Sentence) -> list[Mention]:
             m = _suffix_name(text, toks, i, suffix, nxt)
             if m is not None:
                 start, cls, conf = m
-                label = _sector_label(text[start:e]) if cls == "Industry" else ""
-                out.append(_m(sent.start, sent, start, e, cls, f"suffix:{suffix.text}", conf, label=label))
+                section = _SECTION_AFTER.match(text, e) if top_class(cls) == "Project" else None
+                end = section.end() if section else e  # 某某大道西段, 某某公园下游段: the section is the works
+                label = _sector_label(text[start:end]) if cls == "Industry" else ""
+                out.append(_m(sent.start, sent, start, end, cls, f"suffix:{suffix.text}", conf, label=label))
                 if top_class(cls) == "Organization":
-                    out.extend(_m(sent.start, sent, a, b, c, BARE_RULE, 0.75) for a, b, c in _leading_place(text, start, e))
+                    out.extend(_m(sent.start, sent, a, b, c, BARE_RULE, 0.75) for a, b, c in _leading_place(text, start, end))
             break
     return out
 
