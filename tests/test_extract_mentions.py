@@ -213,6 +213,13 @@ def test_a_section_after_a_works_name_is_part_of_it_but_a_stage_is_not():
     assert found.get("凤鸣路") is not None  # 阶段性 is no section of the road
 
 
+def test_a_kind_of_works_between_a_quotation_and_project_is_in_the_projects_name():
+    found = spans("示例文字标题\n“青山夜话”夜游项目获奖,“百村示范”重点项目推进,“十四五”首单绿色债券项目发行。")
+    assert found.get("青山夜话夜游项目") == "IndustrialProject" and "青山夜话" not in found
+    assert found.get("百村示范") is not None and "百村示范重点项目" not in found  # 重点 grades, names no works
+    assert not any(k.startswith("十四五") and k.endswith("项目") for k in found)  # a period, not the name
+
+
 def test_sector_items_in_a_project_list_stay_sectors_and_adverbs_close_no_name():
     found = spans("示例文字标题\n招引一批高端装备制造等延链项目,主要指标保持中高速增长。")
     assert found.get("高端装备制造") == "Industry"

@@ -290,10 +290,14 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
         elif tail_end is not None and tail.endswith("项目"):
             j = next((i for i, (_, s_, _) in enumerate(toks) if s_ == m.start()), None)
             first = _walk_left(toks, j, False, 10) if j else None
+            kind = tail[:-2]
             if first is not None and first < j and not _HAN.search(content):
                 start = toks[first][1]  # 晋开延化“6080”项目: the project's own name stands before the number
                 label = text[start:m.start()] + content + "项目"
                 cls = "IndustrialProject"
+            elif len(kind) >= 2 and _HAN.match(kind) and kind not in boundary_words() and not is_generic(kind) \
+                    and not kind.endswith(PROJECT_GRADES) and not _FIVE_YEAR_PLAN.fullmatch(content):
+                cls = "IndustrialProject"  # “某某”夜游项目 names the works with their kind; “十四五”… is a period
             else:
                 label = content
                 cls = "IndustrialProject" if content.endswith(("建设", "基地", "工程", "中心")) else class_of_name(content)
@@ -309,6 +313,12 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             out.append(_m(sent.start, sent, m.start() + 1, m.end() - 1, cls, "quote:alias", conf * 0.9,
                           label=_clean(label)))
     return out
+
+
+# Words that grade or stage projects (“某某”重点项目, “某某”示范项目, “某某”建设项目): they say which projects of a
+# programme, not what works one project is.
+PROJECT_GRADES = ("重点", "重大", "示范", "试点", "民生", "配套", "建设", "续建", "新建", "在建", "储备", "招商", "签约",
+                  "攻坚", "帮扶", "扶贫", "改造", "提升")
 
 
 # Dictionary tags of common nouns, adjectives and adverbs: a quotation that is one such word is a figure of speech.
