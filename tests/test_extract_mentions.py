@@ -213,6 +213,12 @@ def test_a_section_after_a_works_name_is_part_of_it_but_a_stage_is_not():
     assert found.get("凤鸣路") is not None  # 阶段性 is no section of the road
 
 
+def test_a_platform_after_a_digital_facility_is_part_of_its_name():
+    found = spans("示例文字标题\n建成区智慧文化馆平台,青山文化馆平台作用凸显。")
+    assert found.get("区智慧文化馆平台") is not None and "区智慧文化馆" not in found
+    assert "青山文化馆平台" not in found  # a building serving as a platform, not a system that was built
+
+
 def test_a_kind_of_works_between_a_quotation_and_project_is_in_the_projects_name():
     found = spans("示例文字标题\n“青山夜话”夜游项目获奖,“百村示范”重点项目推进,“十四五”首单绿色债券项目发行。")
     assert found.get("青山夜话夜游项目") == "IndustrialProject" and "青山夜话" not in found

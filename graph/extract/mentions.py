@@ -713,6 +713,10 @@ def _gazetteer():
 _SECTION_AFTER = re.compile(r"(?:[东南西北中]{1,2}|[上中下]游|[东南西北]延)段(?![落时])")
 
 
+# What makes a facility's name a system's (数字文化馆, 智慧图书馆): 平台 right after it is part of the name.
+DIGITAL_WORDS = ("数字", "智慧", "智能", "云", "数据", "网上", "线上", "在线", "互联网", "信息化")
+
+
 def suffix_mentions(sent: Sentence) -> list[Mention]:
     """Names that end in a lexicon suffix, their left edge found over jieba words up to a boundary word."""
     text, out = sent.text, []
@@ -733,6 +737,9 @@ def suffix_mentions(sent: Sentence) -> list[Mention]:
                 start, cls, conf = m
                 section = _SECTION_AFTER.match(text, e) if top_class(cls) == "Project" else None
                 end = section.end() if section else e  # 某某大道西段, 某某公园下游段: the section is the works
+                if top_class(cls) == "Project" and text.startswith("平台", end) and any(
+                        d in text[start:end] for d in DIGITAL_WORDS):
+                    end += 2  # 县数字文化馆平台: a digital museum is a platform that was built
                 label = _sector_label(text[start:end]) if cls == "Industry" else ""
                 out.append(_m(sent.start, sent, start, end, cls, f"suffix:{suffix.text}", conf, label=label))
                 if top_class(cls) == "Organization":
