@@ -392,6 +392,12 @@ def test_another_provinces_county_name_opening_a_park_name_is_no_place():
     assert "龙湾" not in labels and "330303" not in labels.values()  # 龙湾区 is in 浙江, the report in 云南
 
 
+def test_a_mine_is_no_mountain():
+    found = spans("示例文字标题\n开展非煤矿山、小煤矿山专项整治,保护青龙山生态。")
+    assert not any(k.endswith("矿山") for k in found)
+    assert found.get("青龙山") == "Mountain"
+
+
 def test_a_long_autonomous_county_name_is_found_whole():
     found = _places("示例文字标题\n道真仡佬族苗族自治县建成物流园。")
     assert found.get("道真仡佬族苗族自治县") == "520325"

@@ -922,6 +922,8 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
             return False
         if stem[-1] in "大强撤":
             return False  # 农业大县, 百强镇: a kind of county, not one; 撤县设区 is a change of status
+    if suffix.text == "山" and stem.endswith("矿"):
+        return False  # 非煤矿山, 绿色矿山: 矿山 is a mine, a kind of site, not a mountain's name
     if suffix.text == "流域" and stem[-1] not in "江河湖溪海水":
         return False
     if suffix.text.endswith("岸") and (len(stem) < 2 or stem[-1] not in "江河湖溪海水库湾"):
