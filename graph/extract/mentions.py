@@ -1085,8 +1085,8 @@ class PlaceGuard:
             len(a.short) >= 2 and a.short in sent.text for a in self.gz.ancestors(d.code)) for d in divs)
 
     def opens_a_name(self, m: Mention, cands: list[Mention], sentence: str) -> bool:
-        """A river or bay word that is only a county's bare name, from another province, opening a longer name (龙湾湿地公园
-        is no park of 龙湾区; 平江历史文化街区 no quarter of 平江县): the name is local, the county is not meant."""
+        """A river or bay word that is only a county's bare name, from another province, opening a longer name found
+        in the sentence (龙湾湿地公园 is no park of 龙湾区): the name is local, the county is not meant."""
         if m.cls not in FEATURE_CLASSES or not _bare_county_only(m.text) or self.keeps(m, sentence):
             return False
         return any(c.start == m.start and c.end > m.end and c.cls not in FEATURE_CLASSES for c in cands)
