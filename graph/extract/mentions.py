@@ -739,7 +739,7 @@ def suffix_mentions(sent: Sentence) -> list[Mention]:
                 end = section.end() if section else e  # 某某大道西段, 某某公园下游段: the section is the works
                 if top_class(cls) == "Project" and text.startswith("平台", end) and any(
                         d in text[start:end] for d in DIGITAL_WORDS):
-                    end += 2  # 县数字文化馆平台: a digital museum is a platform that was built
+                    end += 2  # 区智慧文化馆平台: a digital museum is a platform that was built
                 label = _sector_label(text[start:end]) if cls == "Industry" else ""
                 out.append(_m(sent.start, sent, start, end, cls, f"suffix:{suffix.text}", conf, label=label))
                 if top_class(cls) == "Organization":
@@ -1086,7 +1086,7 @@ class PlaceGuard:
 
     def opens_a_name(self, m: Mention, cands: list[Mention], sentence: str) -> bool:
         """A river or bay word that is only a county's bare name, from another province, opening a longer name found
-        in the sentence (龙湾湿地公园 is no park of 龙湾区): the name is local, the county is not meant."""
+        in the sentence (荔湾湿地公园 is no park of 荔湾区): the name is local, the county is not meant."""
         if m.cls not in FEATURE_CLASSES or not _bare_county_only(m.text) or self.keeps(m, sentence):
             return False
         return any(c.start == m.start and c.end > m.end and c.cls not in FEATURE_CLASSES for c in cands)
