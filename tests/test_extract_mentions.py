@@ -206,6 +206,26 @@ def test_a_phase_or_a_provincial_owner_makes_a_description_a_name():
     assert "省交通" not in found  # a level and a kind inside a company's name is not a place of its own
 
 
+def test_a_section_after_a_works_name_is_part_of_it_but_a_stage_is_not():
+    found = spans("示例文字标题\n青禾大道东段建成通车,滨河公园上游段开放,凤鸣路阶段性完工。")
+    assert found.get("青禾大道东段") == "InfrastructureProject" and "青禾大道" not in found
+    assert found.get("滨河公园上游段") is not None and "滨河公园" not in found
+    assert found.get("凤鸣路") is not None  # 阶段性 is no section of the road
+
+
+def test_a_platform_after_a_digital_facility_is_part_of_its_name():
+    found = spans("示例文字标题\n建成区智慧文化馆平台,青山文化馆平台作用凸显。")
+    assert found.get("区智慧文化馆平台") is not None and "区智慧文化馆" not in found
+    assert "青山文化馆平台" not in found  # a building serving as a platform, not a system that was built
+
+
+def test_a_kind_of_works_between_a_quotation_and_project_is_in_the_projects_name():
+    found = spans("示例文字标题\n“青山夜话”夜游项目获奖,“百村示范”重点项目推进,“十四五”首单绿色债券项目发行。")
+    assert found.get("青山夜话夜游项目") == "IndustrialProject" and "青山夜话" not in found
+    assert found.get("百村示范") is not None and "百村示范重点项目" not in found  # 重点 grades, names no works
+    assert not any(k.startswith("十四五") and k.endswith("项目") for k in found)  # a period, not the name
+
+
 def test_sector_items_in_a_project_list_stay_sectors_and_adverbs_close_no_name():
     found = spans("示例文字标题\n招引一批高端装备制造等延链项目,主要指标保持中高速增长。")
     assert found.get("高端装备制造") == "Industry"
@@ -352,6 +372,30 @@ def test_a_bare_county_name_needs_the_reports_region():
     assert "430922" not in away.values()
     parent = _places("政府工作报告\n——2024年1月5日在双柏县第十八届人民代表大会第三次会议上\n与益阳桃江共建产业园。")
     assert parent.get("桃江") == "430922"  # its city named beside it
+
+
+def test_a_county_name_that_spells_an_ordinary_phrase_needs_the_reports_region_or_its_parent():
+    away = "政府工作报告\n——2024年1月5日在双柏县第十八届人民代表大会第三次会议上\n"
+    home = "政府工作报告\n——2024年1月5日在绥中县第十八届人民代表大会第三次会议上\n"
+    body = "以产业兴城市,完成老城区管网改造。"
+    assert not {"兴城市", "老城区"} & set(_places(away + body))  # develop the city; the old town
+    assert _places(home + body).get("兴城市") == "211481"  # 兴城市 is in 辽宁, as 绥中县 is
+    assert _places(away + "与辽宁兴城市签订合作协议。").get("兴城市") == "211481"  # its province named beside it
+
+
+def test_another_provinces_county_name_opening_a_park_name_is_no_place():
+    from graph.extract.pipeline import extract_texts
+
+    text = "政府工作报告\n——2024年1月5日在双柏县第十八届人民代表大会第三次会议上\n荔湾湿地公园建成开放。"
+    labels = {e.label: e.code for e in extract_texts({"t.txt": text}).entities}
+    assert "荔湾湿地公园" in labels  # the park stays
+    assert "荔湾" not in labels and "440103" not in labels.values()  # 荔湾区 is in 广东, the report in 云南
+
+
+def test_a_mine_is_no_mountain():
+    found = spans("示例文字标题\n开展非煤矿山、小煤矿山专项整治,保护青龙山生态。")
+    assert not any(k.endswith("矿山") for k in found)
+    assert found.get("青龙山") == "Mountain"
 
 
 def test_a_long_autonomous_county_name_is_found_whole():

@@ -290,10 +290,14 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
         elif tail_end is not None and tail.endswith("项目"):
             j = next((i for i, (_, s_, _) in enumerate(toks) if s_ == m.start()), None)
             first = _walk_left(toks, j, False, 10) if j else None
+            kind = tail[:-2]
             if first is not None and first < j and not _HAN.search(content):
                 start = toks[first][1]  # 晋开延化“6080”项目: the project's own name stands before the number
                 label = text[start:m.start()] + content + "项目"
                 cls = "IndustrialProject"
+            elif len(kind) >= 2 and _HAN.match(kind) and kind not in boundary_words() and not is_generic(kind) \
+                    and not kind.endswith(PROJECT_GRADES) and not _FIVE_YEAR_PLAN.fullmatch(content):
+                cls = "IndustrialProject"  # “某某”夜游项目 names the works with their kind; “十四五”… is a period
             else:
                 label = content
                 cls = "IndustrialProject" if content.endswith(("建设", "基地", "工程", "中心")) else class_of_name(content)
@@ -309,6 +313,12 @@ def quoted_mentions(sent: Sentence) -> list[Mention]:
             out.append(_m(sent.start, sent, m.start() + 1, m.end() - 1, cls, "quote:alias", conf * 0.9,
                           label=_clean(label)))
     return out
+
+
+# Words that grade or stage projects (“某某”重点项目, “某某”示范项目, “某某”建设项目): they say which projects of a
+# programme, not what works one project is.
+PROJECT_GRADES = ("重点", "重大", "示范", "试点", "民生", "配套", "建设", "续建", "新建", "在建", "储备", "招商", "签约",
+                  "攻坚", "帮扶", "扶贫", "改造", "提升")
 
 
 # Dictionary tags of common nouns, adjectives and adverbs: a quotation that is one such word is a figure of speech.
@@ -699,6 +709,14 @@ def _gazetteer():
     return gazetteer.loaded()
 
 
+# A section of a road, river park or line right after its name (某某大道西段, 某某公园下游段, 某某线北延段).
+_SECTION_AFTER = re.compile(r"(?:[东南西北中]{1,2}|[上中下]游|[东南西北]延)段(?![落时])")
+
+
+# What makes a facility's name a system's (数字文化馆, 智慧图书馆): 平台 right after it is part of the name.
+DIGITAL_WORDS = ("数字", "智慧", "智能", "云", "数据", "网上", "线上", "在线", "互联网", "信息化")
+
+
 def suffix_mentions(sent: Sentence) -> list[Mention]:
     """Names that end in a lexicon suffix, their left edge found over jieba words up to a boundary word."""
     text, out = sent.text, []
@@ -717,10 +735,15 @@ def suffix_mentions(sent: Sentence) -> list[Mention]:
             m = _suffix_name(text, toks, i, suffix, nxt)
             if m is not None:
                 start, cls, conf = m
-                label = _sector_label(text[start:e]) if cls == "Industry" else ""
-                out.append(_m(sent.start, sent, start, e, cls, f"suffix:{suffix.text}", conf, label=label))
+                section = _SECTION_AFTER.match(text, e) if top_class(cls) == "Project" else None
+                end = section.end() if section else e  # 某某大道西段, 某某公园下游段: the section is the works
+                if top_class(cls) == "Project" and text.startswith("平台", end) and any(
+                        d in text[start:end] for d in DIGITAL_WORDS):
+                    end += 2  # 区智慧文化馆平台: a digital museum is a platform that was built
+                label = _sector_label(text[start:end]) if cls == "Industry" else ""
+                out.append(_m(sent.start, sent, start, end, cls, f"suffix:{suffix.text}", conf, label=label))
                 if top_class(cls) == "Organization":
-                    out.extend(_m(sent.start, sent, a, b, c, BARE_RULE, 0.75) for a, b, c in _leading_place(text, start, e))
+                    out.extend(_m(sent.start, sent, a, b, c, BARE_RULE, 0.75) for a, b, c in _leading_place(text, start, end))
             break
     return out
 
@@ -899,6 +922,8 @@ def _valid_name(stem: str, name: str, suffix: Suffix) -> bool:
             return False
         if stem[-1] in "大强撤":
             return False  # 农业大县, 百强镇: a kind of county, not one; 撤县设区 is a change of status
+    if suffix.text == "山" and stem.endswith("矿"):
+        return False  # 非煤矿山, 绿色矿山: 矿山 is a mine, a kind of site, not a mountain's name
     if suffix.text == "流域" and stem[-1] not in "江河湖溪海水":
         return False
     if suffix.text.endswith("岸") and (len(stem) < 2 or stem[-1] not in "江河湖溪海水库湾"):
@@ -991,6 +1016,9 @@ def _listed_with_a_place(toks, k: int) -> bool:
     return False
 
 
+# jieba's tags of a character that acts on or qualifies the word after it (兴 v, 老 a, 西 f): such a character
+# before 城市, 城区, 山区 makes an ordinary phrase that a county-level name may spell too.
+PHRASE_LEAD_TAGS = ("v", "vg", "vn", "a", "ad", "f", "d")
 _PERSON_TITLE = re.compile(r"(?:县长|区长|市长|旗长|州长|省长|主席|书记|主任)\s*$")
 
 
@@ -1046,13 +1074,31 @@ class PlaceGuard:
             return False
         return not any(d.code[:2] in self.provinces for d in self.gz.by_name(m.text))
 
+    def phrase_like(self, m: Mention, sent: Sentence) -> bool:
+        """A county-level name that reads as an ordinary phrase, one verb or modifier before a common word (兴城市 is
+        also 兴 + 城市, 老城区 also 老 + 城区), from another province with no parent named in the sentence."""
+        if m.cls not in ("City", "District", "County") or not m.rule.startswith("suffix:") or len(m.text) != 3 \
+                or not is_common_word(m.text[1:]) or word_tag(m.text[0]) not in PHRASE_LEAD_TAGS:
+            return False
+        divs = self.gz.by_name(m.text)
+        return not any(d.code[:2] in self.provinces or any(
+            len(a.short) >= 2 and a.short in sent.text for a in self.gz.ancestors(d.code)) for d in divs)
+
+    def opens_a_name(self, m: Mention, cands: list[Mention], sentence: str) -> bool:
+        """A river or bay word that is only a county's bare name, from another province, opening a longer name found
+        in the sentence (荔湾湿地公园 is no park of 荔湾区): the name is local, the county is not meant."""
+        if m.cls not in FEATURE_CLASSES or not _bare_county_only(m.text) or self.keeps(m, sentence):
+            return False
+        return any(c.start == m.start and c.end > m.end and c.cls not in FEATURE_CLASSES for c in cands)
+
     def filter(self, sent: Sentence, cands: list[Mention]) -> list[Mention]:
         """The candidates of one sentence without the places the document gives no evidence for, nor people's names
         after their title (县长 阿卜拉江·萨迪克 is no river)."""
         if self.gz is None:
             return cands
         kept = [m for m in cands if not (m.rule == BARE_COUNTY_RULE and not self.keeps(m, sent.text)
-                                         or self.counted(m, sent) or _after_a_title(m, sent))]
+                                         or self.counted(m, sent) or self.phrase_like(m, sent)
+                                         or self.opens_a_name(m, cands, sent.text) or _after_a_title(m, sent))]
         named = {(m.start, m.end) for m in kept if m.rule.startswith("gazetteer:")}
         if named:  # 九江, 桃江 (when the report's region has it): the division, not a river of that name
             kept = [m for m in kept if m.cls not in FEATURE_CLASSES or (m.start, m.end) not in named]
