@@ -1403,8 +1403,7 @@ def coordinated_sector_mentions(sent: Sentence) -> list[Mention]:
         items = _ITEM_MARKS.split(chunk)
         if len(items) < 2 and not h.group().startswith("为主"):
             continue  # a single X产业 is the suffix rule's; a list makes its items sectors
-        toks = tokens(items[0])
-        cut = max((e for w, _, e in toks if is_boundary(w) or w in FUNC_CHARS), default=0)
+        cut = _after_boundary(items[0], keep_last=False)
         items[0] = items[0][cut:]
         if not all(_sector_item(x) for x in items):
             continue
@@ -1566,6 +1565,13 @@ _DESCRIPTOR = re.compile(rf"{_SCOPES}(?:民营企业|制造业企业|制造业|�
                          rf"|{_SCOPES}?(?:领军|龙头|骨干|知名|头部|领先|标杆|链主|上市|独角兽|瞪羚)企业")
 
 
+def _after_boundary(phrase: str, keep_last: bool = True) -> int:
+    """Where a name starts in `phrase`: just after its last boundary word or function character (0 if none), the
+    last word itself kept as part of the name unless keep_last is False."""
+    toks = tokens(phrase)
+    return max((e for w, _, e in (toks[:-1] if keep_last else toks) if is_boundary(w) or w in FUNC_CHARS), default=0)
+
+
 def _described_companies(items: list[str], pos: int, sent: Sentence) -> list[Mention] | None:
     """The companies of an 等…企业 list whose items are written after a description (…世界领军企业A、世界500强企业B、
     中国民营企业500强C): each name, each ranking as a title, and the field an item's description opens with
@@ -1579,8 +1585,7 @@ def _described_companies(items: list[str], pos: int, sent: Sentence) -> list[Men
         a = last.end() if last is not None else 0
         name = item[a:]
         if last is None and k == 0:
-            toks = tokens(item)
-            a = max((e for w, _, e in toks[:-1] if is_boundary(w) or w in FUNC_CHARS), default=0)
+            a = _after_boundary(item)
             name = item[a:]
         for part in re.finditer(r"[^和及与]+", name):  # 世界500强A和B、C等企业
             b = pos + a + part.start()
@@ -1589,8 +1594,7 @@ def _described_companies(items: list[str], pos: int, sent: Sentence) -> list[Men
         if last is not None and _RANKED.fullmatch(last.group()):
             out.append(_m(sent.start, sent, pos + last.start(), pos + last.end(), "Designation", "list:X强企业A", 0.75))
         if last is not None and ms[0].start() > 0:  # 固废资源化利用世界领军企业A: the field A leads
-            toks = tokens(item[:ms[0].start()])
-            b = max((e for w, _, e in toks[:-1] if is_boundary(w) or w in FUNC_CHARS), default=0)
+            b = _after_boundary(item[:ms[0].start()])
             field = item[b:ms[0].start()]
             if 2 <= len(field) <= 12 and _ALL_HAN.fullmatch(field) and not is_generic(field) and not is_boundary(field):
                 out.append(_m(sent.start, sent, pos + b, pos + ms[0].start(), "Industry", "list:X领军企业", 0.7))
